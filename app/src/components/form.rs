@@ -1,0 +1,36 @@
+//! Pieces every form uses: the CSRF field, field messages, the banner.
+
+use crate::error::AppError;
+use crate::session::use_session;
+use leptos::prelude::*;
+
+/// The hidden field that proves a form came from one of our pages.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    let session = use_session();
+    view! { <input type="hidden" name="csrf" value=move || session.csrf()/> }
+}
+
+/// The message under one input, if the last submission failed on it.
+#[component]
+pub fn FieldMessage(error: Signal<Option<AppError>>, name: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field(name)).map(|m| {
+            view! { <p class="field-error" id=format!("{name}-error") role="alert">{m}</p> }
+        })
+    }
+}
+
+/// The line at the top of a form when the last submission failed.
+#[component]
+pub fn FormBanner(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.banner()).map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })
+    }
+}
+
+/// A line confirming something was done.
+#[component]
+pub fn Notice(#[prop(into)] message: String) -> impl IntoView {
+    view! { <div class="banner banner-ok" role="status">{message}</div> }
+}

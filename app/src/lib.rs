@@ -1,0 +1,67 @@
+//! The Leptos application: pages, components and the server functions they
+//! call. Server functions authenticate, call one `service` function and map
+//! its error; `service` is linked only with the `ssr` feature, so the wasm
+//! bundle never carries database code.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod session;
+pub mod util;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="vi">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    session::provide_session();
+    // Every route renders completely on the server before the first byte goes
+    // out, so status codes (403, 404) and redirects to sign-in are real HTTP ones.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/baocao.css"/>
+        <Link rel="icon" href="/favicon.svg"/>
+        <Meta name="description" content="Hệ thống thông tin báo cáo tỉnh Sơn La"/>
+        <Title formatter=|t: String| if t.is_empty() { "Hệ thống thông tin báo cáo tỉnh Sơn La".to_string() } else { format!("{t} · Báo cáo Sơn La") }/>
+        <Router>
+            <components::layout::Layout>
+                <Routes fallback=|| view! { <components::status::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/dang-nhap") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/doi-mat-khau") view=pages::password::PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/don-vi") view=pages::units::UnitsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/don-vi/:id") view=pages::units::UnitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/nguoi-dung") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/nguoi-dung/moi") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
+                </Routes>
+            </components::layout::Layout>
+        </Router>
+    }
+}

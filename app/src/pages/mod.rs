@@ -1,0 +1,5 @@
+pub mod admin_users;
+pub mod home;
+pub mod login;
+pub mod password;
+pub mod units;

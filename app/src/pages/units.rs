@@ -1,0 +1,96 @@
+use crate::api::units::{get_unit, list_units};
+use crate::components::guard::Protected;
+use crate::components::status::ErrorView;
+use domain::org::OrgKind;
+use domain::views::UnitRow;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+fn UnitTable(units: Vec<UnitRow>) -> impl IntoView {
+    view! {
+        <table class="table">
+            <thead><tr><th>"Mã"</th><th>"Tên đơn vị"</th><th>"Loại"</th></tr></thead>
+            <tbody>
+                {units.into_iter().map(|u| view! {
+                    <tr>
+                        <td><code>{u.code.clone()}</code></td>
+                        <td><A href=format!("/don-vi/{}", u.id)>{u.name.clone()}</A></td>
+                        <td>{u.kind.label()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn UnitsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| list_units());
+    view! {
+        <Title text="Đơn vị"/>
+        <Protected allow=|a| a.sees_whole_province()
+            refusal="Danh sách toàn tỉnh dành cho Văn phòng UBND tỉnh, lãnh đạo tỉnh và quản trị."
+            children=move |_| view! {
+            <h1>"Đơn vị báo cáo"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(all) => {
+                            let groups: Vec<UnitRow> = all.iter().filter(|u| matches!(u.kind, OrgKind::Group)).cloned().collect();
+                            let office: Vec<UnitRow> = all.iter().filter(|u| u.kind == OrgKind::Office).cloned().collect();
+                            view! {
+                                <section class="card"><h2>"Cơ quan tiếp nhận"</h2><UnitTable units=office/></section>
+                                {groups.into_iter().map(|g| {
+                                    let members: Vec<UnitRow> = all.iter().filter(|u| u.parent_id == Some(g.id)).cloned().collect();
+                                    let title = format!("{} ({})", g.name, members.len());
+                                    view! { <section class="card"><h2>{title}</h2><UnitTable units=members/></section> }
+                                }).collect_view()}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
+    let data = Resource::new(id, get_unit);
+    view! {
+        <Title text="Đơn vị"/>
+        <Protected children=move |_| view! {
+            <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(d) => view! {
+                            <div class="page-head">
+                                <h1>{d.unit.name.clone()}</h1>
+                                <p class="muted">{format!("{} · mã {}", d.unit.kind.label(), d.unit.code)}</p>
+                            </div>
+                            <section class="card">
+                                <dl class="facts">
+                                    <dt>"Tên"</dt><dd>{d.unit.name.clone()}</dd>
+                                    <dt>"Mã"</dt><dd><code>{d.unit.code.clone()}</code></dd>
+                                    <dt>"Loại"</dt><dd>{d.unit.kind.label()}</dd>
+                                    <dt>"Trực thuộc"</dt><dd>{d.parent.map(|p| p.name).unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Trạng thái"</dt><dd>{if d.unit.active { "Đang hoạt động" } else { "Ngừng hoạt động" }}</dd>
+                                </dl>
+                            </section>
+                            {(!d.children.is_empty()).then(|| view! {
+                                <section class="card"><h2>"Đơn vị trực thuộc"</h2><UnitTable units=d.children/></section>
+                            })}
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure domain logic of baocao: no I/O, compiles to wasm, so the browser and
+//! the server share one definition of every rule.
+
+pub mod access;
+pub mod account;
+pub mod datefmt;
+pub mod numfmt;
+pub mod org;
+pub mod role;
+pub mod throttle;
+pub mod validation;
+pub mod views;
+
+pub use access::Actor;
+pub use role::Role;
+pub use validation::{FieldError, FieldErrors};

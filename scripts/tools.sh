@@ -1,0 +1,119 @@
+# Sourced by scripts/run, scripts/test and bench/run: installs, only when
+# missing, every tool the build and the tests need, so a machine with only
+# Rust on it can build, serve and test baocao. Versions are pinned where the
+# build depends on them (see ../shared/BUILDING.md for why).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132.0.0"
+
+log() { printf '\033[1;34m[baocao]\033[0m %s\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes on 2 cores)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  local wbg
+  wbg="$(wasm_bindgen_version)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
+    log "installing wasm-bindgen-cli $wbg"
+    # --locked fails for this version (a locked dependency left the registry).
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+}
+
+# Release builds run wasm-opt; Debian's binaryen 108 breaks the bundle, so a
+# newer one from npm goes first on PATH.
+ensure_wasm_opt() {
+  local dir="$ROOT/.tools/binaryen"
+  if [ ! -x "$dir/node_modules/.bin/wasm-opt" ]; then
+    log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null)
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
+}
+
+apt_install() {
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null 2>&1; then
+    apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Chromium (Debian package)"
+    apt_install chromium
+  fi
+}
+
+ensure_e2e_packages() {
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ]; then
+    log "installing the end-to-end test packages (npm ci)"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# A local PostgreSQL for the integration tests; prints nothing, exports
+# BAOCAO_TEST_PG_URL.
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    log "installing PostgreSQL (Debian package)"
+    apt_install postgresql
+  fi
+  local ver
+  ver="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$ver main$"; then
+    pg_createcluster "$ver" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$ver" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    log "starting PostgreSQL $ver"
+    pg_ctlcluster "$ver" main start
+  fi
+  local port
+  port="$(pg_lsclusters -h | awk -v v="$ver" '$1==v && $2=="main" {print $3}')"
+  for _ in $(seq 1 30); do
+    su postgres -c "psql -p $port -qtAc 'select 1'" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  su postgres -c "psql -p $port -qtAc \"select 1 from pg_roles where rolname='baocao'\"" | grep -q 1 ||
+    su postgres -c "psql -p $port -qc \"create role baocao login createdb password 'baocao'\"" >/dev/null
+  # Databases left by earlier runs.
+  for db in $(su postgres -c "psql -p $port -qtAc \"select datname from pg_database where datname like 'baocao_test_%'\""); do
+    su postgres -c "psql -p $port -qc 'drop database if exists $db'" >/dev/null 2>&1 || true
+  done
+  export BAOCAO_TEST_PG_URL="postgres://baocao:baocao@127.0.0.1:$port/postgres"
+}
+
+# The environment cargo-leptos gives a debug build. Plain `cargo test` runs
+# with the same one, so both share one set of compiled crates instead of
+# building everything twice.
+export_leptos_debug_env() {
+  export RUSTFLAGS="--cfg erase_components"
+  export LEPTOS_OUTPUT_NAME="baocao" LEPTOS_SITE_ROOT="target/site" LEPTOS_SITE_PKG_DIR="pkg"
+  export LEPTOS_SITE_ADDR="127.0.0.1:3000" LEPTOS_RELOAD_PORT="3001" LEPTOS_LIB_DIR="frontend"
+  export LEPTOS_BIN_DIR="server" LEPTOS_JS_MINIFY="false" LEPTOS_HASH_FILES="false"
+}
+
+# Waits until the server at $1 answers /readyz.
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -fsS "$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  log "the server at $1 did not become ready"
+  return 1
+}

@@ -1,0 +1,140 @@
+//! The baocao web server: configuration, the router (Leptos pages, server
+//! functions, probes, static files), the per-request session layer, and the
+//! command-line entry points. `main.rs` only parses arguments.
+
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod session_layer;
+pub mod state;
+
+use crate::config::Config;
+use crate::state::AppState;
+use app::ssr::ServerContext;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] service::db::DbOpenError),
+    #[error("không nạp được dữ liệu tham chiếu: {0}")]
+    Seed(service::ServiceError),
+    #[error("không mở được cổng {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("máy chủ dừng do lỗi: {0}")]
+    Serve(std::io::Error),
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("baocao")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build()
+}
+
+/// Opens the database, applies migrations and loads reference (and, in demo
+/// mode, demonstration) data.
+pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError> {
+    let db = service::db::open(&config.database_url, config.database_max_connections).await?;
+    service::org::seed_reference_units(&db).await.map_err(StartError::Seed)?;
+    if config.demo {
+        service::demo::seed_demo_accounts(&db).await.map_err(StartError::Seed)?;
+    }
+    Ok(db)
+}
+
+pub fn router(config: Arc<Config>, db: service::Db) -> Router {
+    let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo };
+    let leptos_options = leptos_options(&config);
+    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone() };
+    let routes = generate_route_list(app::App);
+    let provide = move || provide_context(ctx.clone());
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, provide.clone(), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
+        .layer(DefaultBodyLimit::max(config.upload_max_bytes()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)
+}
+
+/// Everything `server serve` does: prepare the database, bind, serve.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let config = Arc::new(config);
+    let db = prepare_database(&config).await?;
+    spawn_housekeeping(db.clone());
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind { addr: config.listen, source })?;
+    tracing::info!(addr = %config.listen, backend = service::db::backend_name(&db), demo = config.demo, "baocao đang chạy");
+    serve(listener, router(config, db), shutdown_signal()).await
+}
+
+/// Removes expired sessions once an hour.
+fn spawn_housekeeping(db: service::Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match service::auth::purge_expired(&db, chrono::Utc::now()).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("đang dừng máy chủ");
+}
+
+pub fn init_tracing(format: config::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        config::LogFormat::Json => builder.json().try_init(),
+        config::LogFormat::Text => builder.try_init(),
+    };
+}

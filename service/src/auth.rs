@@ -1,0 +1,323 @@
+//! Signing in and out, database-backed sessions, and sign-in throttling.
+//! Sessions live in the database so that several servers can share them and
+//! they survive a restart.
+
+use crate::{audit, password, Result, ServiceError};
+use chrono::{DateTime, Duration, Utc};
+use domain::account::{check_new_password, normalize_username};
+use domain::throttle::{minutes_label, ThrottlePolicy, ThrottleState};
+use domain::views::SessionView;
+use domain::{Actor, FieldErrors, Role};
+use entity::{app_user, login_throttle, org_unit, session};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    pub session_ttl: Duration,
+    pub account_policy: ThrottlePolicy,
+    pub address_policy: ThrottlePolicy,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::hours(12),
+            account_policy: ThrottlePolicy {
+                max_failures: 5,
+                window: Duration::minutes(15),
+                lockout: Duration::minutes(15),
+            },
+            address_policy: ThrottlePolicy {
+                max_failures: 30,
+                window: Duration::minutes(15),
+                lockout: Duration::minutes(15),
+            },
+        }
+    }
+}
+
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+    pub client_addr: String,
+    pub user_agent: String,
+}
+
+/// What the web layer needs after a sign-in: the cookie secret (shown once,
+/// stored only as a hash) and the session's CSRF token.
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub view: SessionView,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActiveSession {
+    pub view: SessionView,
+    pub csrf_token: String,
+}
+
+impl ActiveSession {
+    pub fn actor(&self) -> Actor {
+        self.view.actor()
+    }
+}
+
+/// 32 random bytes, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn session_key(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+const WRONG_CREDENTIALS: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
+
+fn account_key(username: &str) -> String {
+    format!("user:{username}")
+}
+
+fn address_key(addr: &str) -> String {
+    format!("addr:{addr}")
+}
+
+async fn load_throttle<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<ThrottleState>> {
+    Ok(login_throttle::Entity::find_by_id(key.to_string()).one(db).await?.map(|m| ThrottleState {
+        failures: m.failures,
+        window_start: m.window_start,
+        locked_until: m.locked_until,
+    }))
+}
+
+async fn save_throttle<C: ConnectionTrait>(db: &C, key: &str, s: &ThrottleState, existed: bool) -> Result<()> {
+    let am = login_throttle::ActiveModel {
+        key: Set(key.to_string()),
+        failures: Set(s.failures),
+        window_start: Set(s.window_start),
+        locked_until: Set(s.locked_until),
+    };
+    if existed {
+        am.update(db).await?;
+    } else {
+        am.insert(db).await?;
+    }
+    Ok(())
+}
+
+fn locked_message(for_account: bool, d: Duration) -> ServiceError {
+    ServiceError::TooManyRequests(if for_account {
+        format!(
+            "Tài khoản tạm thời bị khóa đăng nhập do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {}.",
+            minutes_label(d)
+        )
+    } else {
+        format!(
+            "Có quá nhiều lần đăng nhập sai từ địa chỉ máy của bạn. Vui lòng thử lại sau {}.",
+            minutes_label(d)
+        )
+    })
+}
+
+/// Counts one failure against both keys; returns the lock error if this failure locked one.
+async fn register_failure(db: &crate::Db, settings: &AuthSettings, keys: [(&str, bool); 2], now: DateTime<Utc>) -> Result<Option<ServiceError>> {
+    let txn = db.begin().await?;
+    let mut lock = None;
+    for (key, is_account) in keys {
+        let policy = if is_account { settings.account_policy } else { settings.address_policy };
+        let before = load_throttle(&txn, key).await?;
+        let after = policy.after_failure(before.as_ref(), now);
+        save_throttle(&txn, key, &after, before.is_some()).await?;
+        if lock.is_none() {
+            if let Some(d) = policy.locked_for(Some(&after), now) {
+                lock = Some(locked_message(is_account, d));
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(lock)
+}
+
+pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest, now: DateTime<Utc>) -> Result<NewSession> {
+    let username = normalize_username(&req.username);
+    let mut errors = FieldErrors::new();
+    if username.is_empty() {
+        errors.add("username", "Vui lòng nhập tên đăng nhập.");
+    }
+    if req.password.is_empty() {
+        errors.add("password", "Vui lòng nhập mật khẩu.");
+    }
+    errors.into_result()?;
+
+    let akey = account_key(&username);
+    let ipkey = address_key(&req.client_addr);
+    if let Some(d) = settings.account_policy.locked_for(load_throttle(db, &akey).await?.as_ref(), now) {
+        return Err(locked_message(true, d));
+    }
+    if let Some(d) = settings.address_policy.locked_for(load_throttle(db, &ipkey).await?.as_ref(), now) {
+        return Err(locked_message(false, d));
+    }
+
+    let user = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(db).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_string());
+    let ok = password::verify(hash, req.password).await? && user.is_some();
+    let Some(user) = user.filter(|_| ok) else {
+        audit::record(db, None, "dang_nhap_sai", &username, &format!("từ {}", req.client_addr)).await?;
+        if let Some(lock) = register_failure(db, settings, [(&akey, true), (&ipkey, false)], now).await? {
+            return Err(lock);
+        }
+        return Err(ServiceError::field("password", WRONG_CREDENTIALS));
+    };
+    if !user.active {
+        return Err(ServiceError::Forbidden(
+            "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.".into(),
+        ));
+    }
+    let role = Role::from_code(&user.role).ok_or_else(|| ServiceError::Internal(format!("role {}", user.role)))?;
+    if !role.can_sign_in_interactively() {
+        return Err(ServiceError::Forbidden("Tài khoản máy khách chỉ dùng qua API, không đăng nhập trên trang.".into()));
+    }
+
+    let token = random_token();
+    let csrf_token = random_token();
+    let expires_at = now + settings.session_ttl;
+    let txn = db.begin().await?;
+    login_throttle::Entity::delete_by_id(akey).exec(&txn).await?;
+    session::ActiveModel {
+        id: Set(session_key(&token)),
+        user_id: Set(user.id),
+        csrf_token: Set(csrf_token.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(expires_at),
+        client_addr: Set(req.client_addr.chars().take(64).collect()),
+        user_agent: Set(req.user_agent.chars().take(300).collect()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, Some(user.id), "dang_nhap", &user.username, &format!("từ {}", req.client_addr)).await?;
+    txn.commit().await?;
+    let view = session_view(db, user).await?;
+    Ok(NewSession { token, csrf_token, expires_at, view })
+}
+
+async fn session_view<C: ConnectionTrait>(db: &C, user: app_user::Model) -> Result<SessionView> {
+    let unit = org_unit::Entity::find_by_id(user.unit_id).one(db).await?;
+    Ok(SessionView {
+        user_id: user.id,
+        role: Role::from_code(&user.role).ok_or_else(|| ServiceError::Internal(format!("role {}", user.role)))?,
+        username: user.username,
+        full_name: user.full_name,
+        unit_id: user.unit_id,
+        unit_name: unit.map(|u| u.name).unwrap_or_default(),
+        must_change_password: user.must_change_password,
+    })
+}
+
+/// How often a live session's expiry is pushed forward (not at every request,
+/// which would make every page view a database write).
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
+/// The session behind a cookie, if it is live and its account still active.
+pub async fn resolve_session(db: &crate::Db, settings: &AuthSettings, token: &str, now: DateTime<Utc>) -> Result<Option<ActiveSession>> {
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let Some((sess, Some(user))) =
+        session::Entity::find_by_id(session_key(token)).find_also_related(app_user::Entity).one(db).await?
+    else {
+        return Ok(None);
+    };
+    if sess.expires_at <= now || !user.active {
+        return Ok(None);
+    }
+    if now - sess.last_seen_at > TOUCH_EVERY {
+        let csrf = sess.csrf_token.clone();
+        let mut am = sess.into_active_model();
+        am.last_seen_at = Set(now);
+        am.expires_at = Set(now + settings.session_ttl);
+        am.update(db).await?;
+        return Ok(Some(ActiveSession { view: session_view(db, user).await?, csrf_token: csrf }));
+    }
+    Ok(Some(ActiveSession { view: session_view(db, user).await?, csrf_token: sess.csrf_token }))
+}
+
+pub async fn sign_out(db: &crate::Db, token: &str) -> Result<()> {
+    session::Entity::delete_by_id(session_key(token)).exec(db).await?;
+    Ok(())
+}
+
+/// Ends every session of a user but, optionally, the one making the request.
+pub(crate) async fn end_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep_token: Option<&str>) -> Result<()> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(t) = keep_token {
+        q = q.filter(session::Column::Id.ne(session_key(t)));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+pub async fn purge_expired(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
+    let r = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?;
+    Ok(r.rows_affected)
+}
+
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub confirm: String,
+}
+
+/// A user changes their own password; their other sessions end.
+pub async fn change_own_password(db: &crate::Db, actor: &Actor, current_token: &str, req: PasswordChange) -> Result<()> {
+    let user = app_user::Entity::find_by_id(actor.user_id).one(db).await?.ok_or(ServiceError::Unauthenticated)?;
+    let mut errors = FieldErrors::new();
+    if req.current.is_empty() {
+        errors.add("current", "Vui lòng nhập mật khẩu hiện tại.");
+    }
+    check_new_password("new", &req.new, &user.username, &mut errors);
+    if req.new != req.confirm {
+        errors.add("confirm", "Mật khẩu nhập lại không khớp.");
+    }
+    if errors.is_empty() && req.new == req.current {
+        errors.add("new", "Mật khẩu mới phải khác mật khẩu hiện tại.");
+    }
+    errors.into_result()?;
+    if !password::verify(user.password_hash.clone(), req.current).await? {
+        return Err(ServiceError::field("current", "Mật khẩu hiện tại không đúng."));
+    }
+    let hash = password::hash(req.new).await?;
+    let txn = db.begin().await?;
+    let username = user.username.clone();
+    let mut am = user.into_active_model();
+    am.password_hash = Set(hash.0);
+    am.must_change_password = Set(false);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    end_sessions(&txn, actor.user_id, Some(current_token)).await?;
+    audit::record(&txn, Some(actor.user_id), "doi_mat_khau", &username, "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_ne!(session_key(&a), a);
+        assert_eq!(session_key(&a), session_key(&a));
+    }
+}

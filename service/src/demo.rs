@@ -1,0 +1,42 @@
+//! Demonstration data: one account per role with a known password. Only
+//! loaded when the demo switch is on; a production install never has them.
+
+use crate::{org, users, Result};
+use domain::org::OFFICE_CODE;
+use domain::Role;
+
+/// The one password of every demo account (shown on the sign-in page in demo mode).
+pub const DEMO_PASSWORD: &str = "BaoCao@2025";
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub full_name: &'static str,
+    pub role: Role,
+    pub unit_code: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { username: "quantri", full_name: "Quản trị hệ thống", role: Role::Admin, unit_code: OFFICE_CODE },
+    DemoAccount { username: "cv.syt", full_name: "Lò Thị Hoa", role: Role::Clerk, unit_code: "SYT" },
+    DemoAccount { username: "ld.syt", full_name: "Nguyễn Văn Bình", role: Role::UnitLeader, unit_code: "SYT" },
+    DemoAccount { username: "cv.tohieu", full_name: "Cầm Văn Thắng", role: Role::Clerk, unit_code: "03646" },
+    DemoAccount { username: "ld.tohieu", full_name: "Quàng Thị Mai", role: Role::UnitLeader, unit_code: "03646" },
+    DemoAccount { username: "vp.tonghop", full_name: "Trần Minh Đức", role: Role::Reviewer, unit_code: OFFICE_CODE },
+    DemoAccount { username: "ld.tinh", full_name: "Hoàng Quốc Khánh", role: Role::Leader, unit_code: "14" },
+];
+
+/// Creates the demo accounts that do not exist yet.
+pub async fn seed_demo_accounts(db: &crate::Db) -> Result<()> {
+    for a in DEMO_ACCOUNTS {
+        let unit = org::find_unit_by_code(db, a.unit_code).await?;
+        let input = users::NewUser {
+            username: a.username.into(),
+            full_name: a.full_name.into(),
+            role: a.role.code().into(),
+            unit_id: unit.id,
+            password: DEMO_PASSWORD.into(),
+        };
+        users::insert_demo_user(db, &input, a.role).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Server-side use cases over a database connection. Each public function is
+//! one use case: it checks who is asking, does its work in one transaction and
+//! returns plain data (`domain::views`) or a [`ServiceError`].
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod password;
+pub mod users;
+
+pub use error::ServiceError;
+pub use sea_orm::DatabaseConnection as Db;
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
