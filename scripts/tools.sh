@@ -68,7 +68,7 @@ ensure_e2e_packages() {
 }
 
 # A local PostgreSQL for the integration tests; prints nothing, exports
-# BAOCAO_TEST_PG_URL.
+# PG_TEST_URL.
 ensure_postgres() {
   if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     log "installing PostgreSQL (Debian package)"
@@ -95,7 +95,7 @@ ensure_postgres() {
   for db in $(su postgres -c "psql -p $port -qtAc \"select datname from pg_database where datname like 'baocao_test_%'\""); do
     su postgres -c "psql -p $port -qc 'drop database if exists $db'" >/dev/null 2>&1 || true
   done
-  export BAOCAO_TEST_PG_URL="postgres://baocao:baocao@127.0.0.1:$port/postgres"
+  export PG_TEST_URL="postgres://baocao:baocao@127.0.0.1:$port/postgres"
 }
 
 # The environment cargo-leptos gives a debug build. Plain `cargo test` runs

@@ -44,8 +44,8 @@ pub async fn fresh_database(backend: Backend) -> String {
             format!("sqlite://{}/baocao.db?mode=rwc", dir.display())
         }
         Backend::Postgres => {
-            let admin_url = std::env::var("BAOCAO_TEST_PG_URL").expect(
-                "BAOCAO_TEST_PG_URL is not set: run the suite with scripts/test, which starts PostgreSQL",
+            let admin_url = std::env::var("PG_TEST_URL").expect(
+                "PG_TEST_URL is not set: run the suite with scripts/test, which starts PostgreSQL",
             );
             let name = format!("baocao_test_{}", random_suffix());
             let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PostgreSQL");
