@@ -3,10 +3,19 @@
 
 pub mod access;
 pub mod account;
+pub mod calendar;
+pub mod catalogue;
+pub mod column;
 pub mod datefmt;
+pub mod indicator;
+pub mod dec;
 pub mod numfmt;
 pub mod org;
+pub mod period;
+pub mod regime;
 pub mod role;
+pub mod rules;
+pub mod text;
 pub mod throttle;
 pub mod validation;
 pub mod views;

@@ -1,0 +1,98 @@
+//! Validation rules: expressions over indicator codes and columns, such as
+//! `T0102 + T0103 == T0101`, `H0301 >= H0302`, `T0501 <= 100` or
+//! `if(T0601 > 0, T0602 > 0, true)`. One engine, in pure Rust: the server
+//! checks with it at every save and send, the browser as the user types.
+//!
+//! Syntax: numbers with a dot (`12.5`); `CODE`, `CODE[part]` (a breakdown
+//! part), `CODE.column` (`ky_nay`, `cung_ky`, `ky_truoc`, `luy_ke`);
+//! `+ - * /`; `== != < <= > >=` (also `=` and `<>`); `and or not` (also
+//! `&& || !`, `và hoặc`); functions `if(c, a, b)`, `abs`, `min`, `max`, `round(x, n)`.
+
+mod check;
+mod eval;
+mod lexer;
+mod parser;
+mod samples;
+
+pub use check::{check, CatalogueEntry, CheckError};
+pub use eval::{evaluate, Outcome, RVal};
+pub use parser::{parse, BinOp, Expr, ExprKind, Func, ParseError, Ref};
+pub use samples::{parse_samples, ref_key};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Severity {
+    /// Blocks sending.
+    Error,
+    /// Sending needs a written explanation.
+    Warning,
+}
+
+impl Severity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "loi",
+            Severity::Warning => "canh_bao",
+        }
+    }
+
+    pub fn from_code(c: &str) -> Option<Severity> {
+        [Severity::Error, Severity::Warning].into_iter().find(|s| s.code() == c)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "Lỗi (chặn gửi)",
+            Severity::Warning => "Cảnh báo (cần giải trình)",
+        }
+    }
+}
+
+/// What to do when values a rule refers to are missing (as in DHIS2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MissingStrategy {
+    /// Skip the rule if any value it refers to is missing.
+    SkipIfAnyMissing,
+    /// Skip only if all are missing; otherwise missing values count as 0.
+    SkipIfAllMissing,
+    /// Always evaluate; missing values count as 0 (false, empty text).
+    NeverSkip,
+}
+
+impl MissingStrategy {
+    pub const ALL: [MissingStrategy; 3] =
+        [MissingStrategy::SkipIfAnyMissing, MissingStrategy::SkipIfAllMissing, MissingStrategy::NeverSkip];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MissingStrategy::SkipIfAnyMissing => "bo_qua_neu_thieu",
+            MissingStrategy::SkipIfAllMissing => "bo_qua_neu_thieu_het",
+            MissingStrategy::NeverSkip => "luon_kiem_tra",
+        }
+    }
+
+    pub fn from_code(c: &str) -> Option<MissingStrategy> {
+        MissingStrategy::ALL.into_iter().find(|m| m.code() == c)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MissingStrategy::SkipIfAnyMissing => "Bỏ qua nếu thiếu bất kỳ số liệu nào",
+            MissingStrategy::SkipIfAllMissing => "Bỏ qua nếu thiếu tất cả số liệu",
+            MissingStrategy::NeverSkip => "Luôn kiểm tra (số liệu thiếu tính là 0)",
+        }
+    }
+}
+
+/// A rule as the catalogue stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDef {
+    pub expression: String,
+    pub message: String,
+    pub severity: Severity,
+    pub missing: MissingStrategy,
+}
+
+#[cfg(test)]
+mod tests;
