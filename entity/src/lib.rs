@@ -2,6 +2,14 @@
 
 pub mod app_user;
 pub mod audit_event;
+pub mod breakdown;
+pub mod breakdown_part;
+pub mod holiday;
+pub mod import_job;
+pub mod indicator;
 pub mod login_throttle;
 pub mod org_unit;
+pub mod regime;
+pub mod regime_unit;
+pub mod regime_version;
 pub mod session;

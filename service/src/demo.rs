@@ -40,3 +40,14 @@ pub async fn seed_demo_accounts(db: &crate::Db) -> Result<()> {
     }
     Ok(())
 }
+
+/// Loads the demonstration catalogue (indicators, regimes with rules,
+/// holidays) once: an install that already has regimes is left alone.
+pub async fn seed_demo_catalogue(db: &crate::Db) -> Result<()> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    if entity::regime::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    crate::catalogue::transfer::load(db, &crate::demo_catalogue::demo_catalogue()).await?;
+    Ok(())
+}

@@ -4,9 +4,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod db;
 pub mod demo;
+pub mod demo_catalogue;
 pub mod error;
+pub mod excel;
 pub mod org;
 pub mod password;
 pub mod users;

@@ -1,0 +1,262 @@
+use super::{paginate, unique_violation, Res};
+use crate::{audit, users::require_admin, ServiceError};
+use chrono::Utc;
+use domain::catalogue::{IndicatorFields, IndicatorForm, IndicatorRow};
+use domain::indicator::{Aggregation, BreakdownPart, IndicatorSpec, ValueType};
+use domain::views::Page;
+use domain::{Actor, FieldErrors};
+use entity::{breakdown, indicator, org_unit};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
+use std::collections::{HashMap, HashSet};
+
+pub const PER_PAGE: u64 = 25;
+
+#[derive(Clone, Debug, Default)]
+pub struct IndicatorQuery {
+    pub search: String,
+    pub sector: String,
+    pub only_statistical: bool,
+    pub include_inactive: bool,
+    pub page: u64,
+}
+
+/// Everything needed to turn indicator rows into views and specs.
+pub(crate) struct Lookups {
+    pub unit_code_by_id: HashMap<i32, (String, String)>,
+    pub unit_id_by_code: HashMap<String, i32>,
+    pub breakdown_by_id: HashMap<i32, (String, Vec<BreakdownPart>)>,
+    pub breakdown_id_by_code: HashMap<String, i32>,
+}
+
+pub(crate) async fn lookups<C: ConnectionTrait>(db: &C) -> Res<Lookups> {
+    let units = org_unit::Entity::find().all(db).await?;
+    let bds = super::breakdowns::list(db).await?;
+    Ok(Lookups {
+        unit_code_by_id: units.iter().map(|u| (u.id, (u.code.clone(), u.name.clone()))).collect(),
+        unit_id_by_code: units.iter().map(|u| (u.code.clone(), u.id)).collect(),
+        breakdown_id_by_code: bds.iter().map(|b| (b.code.clone(), b.id)).collect(),
+        breakdown_by_id: bds.into_iter().map(|b| (b.id, (b.code, b.parts))).collect(),
+    })
+}
+
+pub(crate) fn fields_of(m: &indicator::Model, l: &Lookups) -> IndicatorFields {
+    IndicatorFields {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        unit: m.unit.clone(),
+        value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
+        scale: m.scale.clamp(0, 9) as u8,
+        min: m.min_value,
+        max: m.max_value,
+        aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
+        sector: m.sector.clone(),
+        owner_unit: m.owner_unit_id.and_then(|id| l.unit_code_by_id.get(&id)).map(|(c, _)| c.clone()),
+        statistical: m.statistical,
+        breakdown: m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(c, _)| c.clone()),
+        method: m.method.clone(),
+        description: m.description.clone(),
+    }
+}
+
+pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
+    let f = fields_of(m, l);
+    IndicatorSpec {
+        code: f.code,
+        name: f.name,
+        unit: f.unit,
+        value_type: f.value_type,
+        scale: f.scale,
+        min: f.min,
+        max: f.max,
+        aggregation: f.aggregation,
+        parts: m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(_, p)| p.clone()).unwrap_or_default(),
+    }
+}
+
+/// Specs of indicators by code: all of them, or only the active ones.
+pub async fn specs<C: ConnectionTrait>(db: &C, active_only: bool) -> Res<HashMap<String, IndicatorSpec>> {
+    let l = lookups(db).await?;
+    let mut q = indicator::Entity::find();
+    if active_only {
+        q = q.filter(indicator::Column::Active.eq(true));
+    }
+    Ok(q.all(db).await?.iter().map(|m| (m.code.clone(), spec_of(m, &l))).collect())
+}
+
+fn to_row(m: &indicator::Model, l: &Lookups, in_use: &HashSet<String>) -> IndicatorRow {
+    IndicatorRow {
+        id: m.id,
+        fields: fields_of(m, l),
+        owner_unit_name: m.owner_unit_id.and_then(|id| l.unit_code_by_id.get(&id)).map(|(_, n)| n.clone()),
+        active: m.active,
+        in_use: in_use.contains(&m.code),
+    }
+}
+
+pub async fn list(db: &crate::Db, q: IndicatorQuery) -> Res<Page<IndicatorRow>> {
+    let l = lookups(db).await?;
+    let in_use = super::regimes::codes_in_use(db).await?;
+    let all = indicator::Entity::find().order_by_asc(indicator::Column::Code).all(db).await?;
+    let rows: Vec<IndicatorRow> = all
+        .iter()
+        .filter(|m| q.include_inactive || m.active)
+        .filter(|m| !q.only_statistical || m.statistical)
+        .filter(|m| q.sector.is_empty() || m.sector == q.sector)
+        .filter(|m| domain::text::matches(&q.search, &[&m.code, &m.name, &m.sector]))
+        .map(|m| to_row(m, &l, &in_use))
+        .collect();
+    Ok(paginate(rows, q.page, PER_PAGE))
+}
+
+pub async fn get(db: &crate::Db, id: i32) -> Res<IndicatorRow> {
+    let l = lookups(db).await?;
+    let in_use = super::regimes::codes_in_use(db).await?;
+    let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    Ok(to_row(&m, &l, &in_use))
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("Không tìm thấy chỉ tiêu.".into())
+}
+
+/// References to units and breakdowns must exist.
+pub(crate) fn resolve_refs(f: &IndicatorFields, l: &Lookups, e: &mut FieldErrors) -> (Option<i32>, Option<i32>) {
+    let owner = f.owner_unit.as_ref().and_then(|c| {
+        let id = l.unit_id_by_code.get(c).copied();
+        if id.is_none() {
+            e.add("owner_unit", format!("Không có đơn vị mã {c}."));
+        }
+        id
+    });
+    let bd = f.breakdown.as_ref().and_then(|c| {
+        let id = l.breakdown_id_by_code.get(c).copied();
+        if id.is_none() {
+            e.add("breakdown", format!("Không có phân tổ mã {c}."));
+        }
+        id
+    });
+    (owner, bd)
+}
+
+/// An indicator on a published regime keeps its code, type, places and breakdown:
+/// figures already reported depend on them.
+pub(crate) fn check_in_use_change(old: &IndicatorFields, new: &IndicatorFields, e: &mut FieldErrors) {
+    if old.code != new.code {
+        e.add("code", "Chỉ tiêu đã dùng trong chế độ báo cáo đã ban hành: không thể đổi mã.");
+    }
+    if old.value_type != new.value_type || old.scale != new.scale {
+        e.add("value_type", "Chỉ tiêu đã dùng trong chế độ báo cáo đã ban hành: không thể đổi kiểu giá trị hay số chữ số thập phân.");
+    }
+    if old.breakdown != new.breakdown {
+        e.add("breakdown", "Chỉ tiêu đã dùng trong chế độ báo cáo đã ban hành: không thể đổi phân tổ.");
+    }
+}
+
+pub(crate) fn apply_fields(am: &mut indicator::ActiveModel, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>) {
+    am.code = Set(f.code.clone());
+    am.name = Set(f.name.clone());
+    am.unit = Set(f.unit.clone());
+    am.value_type = Set(f.value_type.code().into());
+    am.scale = Set(f.scale as i16);
+    am.min_value = Set(f.min);
+    am.max_value = Set(f.max);
+    am.aggregation = Set(f.aggregation.code().into());
+    am.sector = Set(f.sector.clone());
+    am.owner_unit_id = Set(owner);
+    am.statistical = Set(f.statistical);
+    am.breakdown_id = Set(bd);
+    am.method = Set(f.method.clone());
+    am.description = Set(f.description.clone());
+    am.updated_at = Set(Utc::now());
+}
+
+pub(crate) async fn insert<C: ConnectionTrait>(db: &C, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>, active: bool) -> Res<i32> {
+    let now = Utc::now();
+    let mut am = indicator::ActiveModel { active: Set(active), created_at: Set(now), ..Default::default() };
+    apply_fields(&mut am, f, owner, bd);
+    Ok(am.insert(db).await?.id)
+}
+
+fn duplicate_code(code: &str) -> ServiceError {
+    ServiceError::field("code", format!("Đã có chỉ tiêu mã {code}."))
+}
+
+pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> Res<i32> {
+    require_admin(actor)?;
+    let f = form.check()?;
+    let l = lookups(db).await?;
+    let mut e = FieldErrors::new();
+    let (owner, bd) = resolve_refs(&f, &l, &mut e);
+    if indicator::Entity::find().filter(indicator::Column::Code.eq(&f.code)).one(db).await?.is_some() {
+        e.add("code", format!("Đã có chỉ tiêu mã {}.", f.code));
+    }
+    e.into_result()?;
+    let txn = db.begin().await?;
+    let id = insert(&txn, &f, owner, bd, true).await.map_err(|e| if unique_violation(&e) { duplicate_code(&f.code) } else { e })?;
+    audit::record(&txn, Some(actor.user_id), "tao_chi_tieu", &f.code, &f.name).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm) -> Res<()> {
+    require_admin(actor)?;
+    let f = form.check()?;
+    let l = lookups(db).await?;
+    let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let old = fields_of(&m, &l);
+    let mut e = FieldErrors::new();
+    let (owner, bd) = resolve_refs(&f, &l, &mut e);
+    if super::regimes::codes_in_use(db).await?.contains(&m.code) {
+        check_in_use_change(&old, &f, &mut e);
+    }
+    if f.code != m.code && indicator::Entity::find().filter(indicator::Column::Code.eq(&f.code)).one(db).await?.is_some() {
+        e.add("code", format!("Đã có chỉ tiêu mã {}.", f.code));
+    }
+    e.into_result()?;
+    let txn = db.begin().await?;
+    let mut am = m.into_active_model();
+    apply_fields(&mut am, &f, owner, bd);
+    am.update(&txn).await.map_err(|err| {
+        let se = ServiceError::from(err);
+        if unique_violation(&se) { duplicate_code(&f.code) } else { se }
+    })?;
+    audit::record(&txn, Some(actor.user_id), "sua_chi_tieu", &f.code, &f.name).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Indicators are never deleted (figures and old regime versions refer to
+/// them); they stop being offered for new forms.
+pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> Res<()> {
+    require_admin(actor)?;
+    let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let code = m.code.clone();
+    let mut am = m.into_active_model();
+    am.active = Set(active);
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    audit::record(db, Some(actor.user_id), if active { "kich_hoat_chi_tieu" } else { "ngung_chi_tieu" }, &code, "").await?;
+    Ok(())
+}
+
+/// Distinct sectors in use, for the filter.
+pub async fn sectors<C: ConnectionTrait>(db: &C) -> Res<Vec<String>> {
+    let mut s: Vec<String> = indicator::Entity::find().all(db).await?.into_iter().map(|m| m.sector).collect();
+    s.sort();
+    s.dedup();
+    Ok(s)
+}
+
+/// Lists of indicators and breakdowns for the forms' drop-downs.
+pub async fn choices<C: ConnectionTrait>(db: &C) -> Res<(Vec<(String, String)>, Vec<(String, String)>)> {
+    let inds = indicator::Entity::find()
+        .filter(indicator::Column::Active.eq(true))
+        .order_by_asc(indicator::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect();
+    let bds = breakdown::Entity::find().order_by_asc(breakdown::Column::Code).all(db).await?.into_iter().map(|b| (b.code, b.name)).collect();
+    Ok((inds, bds))
+}

@@ -1,0 +1,332 @@
+use super::{json_err, paginate, unique_violation, Res};
+use crate::{audit, users::require_admin, ServiceError};
+use chrono::Utc;
+use domain::catalogue::{RegimeDetail, RegimeFieldsForm, RegimeRow, TryResult, VersionRow};
+use domain::indicator::IndicatorSpec;
+use domain::org::OrgKind;
+use domain::regime::{self, check_regime_code, DraftEdit, RegimeDoc};
+use domain::rules::{self, MissingStrategy};
+use domain::views::Page;
+use domain::{Actor, FieldErrors};
+use entity::{app_user, org_unit, regime as regime_e, regime_unit, regime_version};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
+use std::collections::HashSet;
+
+pub const PER_PAGE: u64 = 20;
+
+pub(crate) fn parse_doc(json: &str) -> Res<RegimeDoc> {
+    serde_json::from_str(json).map_err(|e| json_err("regime document", e))
+}
+
+pub(crate) fn to_json(doc: &RegimeDoc) -> Res<String> {
+    serde_json::to_string(doc).map_err(|e| json_err("regime document", e))
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("Không tìm thấy chế độ báo cáo.".into())
+}
+
+/// Codes of every indicator on any published version: those keep their type.
+pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> Res<HashSet<String>> {
+    let mut out = HashSet::new();
+    for v in regime_version::Entity::find().all(db).await? {
+        out.extend(parse_doc(&v.definition)?.indicator_codes());
+    }
+    Ok(out)
+}
+
+async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> Res<Option<regime_version::Model>> {
+    Ok(regime_version::Entity::find()
+        .filter(regime_version::Column::RegimeId.eq(regime_id))
+        .order_by_desc(regime_version::Column::Version)
+        .one(db)
+        .await?)
+}
+
+pub async fn list(db: &crate::Db, search: &str, page: u64) -> Res<Page<RegimeRow>> {
+    let regimes = regime_e::Entity::find().order_by_asc(regime_e::Column::Code).all(db).await?;
+    let mut rows = Vec::new();
+    for r in regimes {
+        let doc = parse_doc(&r.draft)?;
+        if !domain::text::matches(search, &[&r.code, &r.name]) {
+            continue;
+        }
+        let latest = latest_version(db, r.id).await?;
+        let unpublished_changes = match &latest {
+            Some(v) => parse_doc(&v.definition)? != doc,
+            None => true,
+        };
+        rows.push(RegimeRow {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            frequency: doc.schedule.frequency,
+            current_version: r.current_version,
+            active: r.active,
+            unpublished_changes,
+            rule_count: doc.rules.len(),
+            row_count: doc.row_count(),
+        });
+    }
+    Ok(paginate(rows, page, PER_PAGE))
+}
+
+pub async fn detail(db: &crate::Db, id: i32) -> Res<RegimeDetail> {
+    let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let draft = parse_doc(&r.draft)?;
+    let versions = regime_version::Entity::find()
+        .filter(regime_version::Column::RegimeId.eq(id))
+        .order_by_desc(regime_version::Column::Version)
+        .find_also_related(app_user::Entity)
+        .all(db)
+        .await?;
+    let unpublished_changes = match versions.first() {
+        Some((v, _)) => parse_doc(&v.definition)? != draft,
+        None => true,
+    };
+    Ok(RegimeDetail {
+        id,
+        active: r.active,
+        current_version: r.current_version,
+        unpublished_changes,
+        versions: versions
+            .into_iter()
+            .map(|(v, u)| VersionRow { version: v.version, published_at: v.published_at, published_by: u.map(|u| u.full_name) })
+            .collect(),
+        draft,
+    })
+}
+
+/// The document of a published version.
+pub async fn version_doc<C: ConnectionTrait>(db: &C, regime_id: i32, version: i32) -> Res<RegimeDoc> {
+    let v = regime_version::Entity::find()
+        .filter(regime_version::Column::RegimeId.eq(regime_id))
+        .filter(regime_version::Column::Version.eq(version))
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("Chế độ báo cáo chưa có phiên bản {version}.")))?;
+    parse_doc(&v.definition)
+}
+
+/// Codes of every unit and group, for reference checks.
+pub(crate) async fn unit_codes<C: ConnectionTrait>(db: &C) -> Res<HashSet<String>> {
+    Ok(org_unit::Entity::find().all(db).await?.into_iter().map(|u| u.code).collect())
+}
+
+/// Checks a document against the catalogue. A draft may refer to
+/// indicators stopped since; a publication may not.
+pub(crate) async fn validate_doc<C: ConnectionTrait>(db: &C, doc: &RegimeDoc, for_publication: bool) -> Res<FieldErrors> {
+    let specs = super::indicators::specs(db, for_publication).await?;
+    let units = unit_codes(db).await?;
+    Ok(regime::validate(doc, &|c| specs.get(c).cloned(), &|u| units.contains(u), for_publication))
+}
+
+pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str) -> Res<i32> {
+    require_admin(actor)?;
+    let code = code.trim().to_uppercase();
+    let mut e = FieldErrors::new();
+    if let Err(m) = check_regime_code(&code) {
+        e.add("code", m);
+    }
+    if name.trim().is_empty() {
+        e.add("name", "Tên chế độ báo cáo không được để trống.");
+    }
+    if regime_e::Entity::find().filter(regime_e::Column::Code.eq(&code)).one(db).await?.is_some() {
+        e.add("code", format!("Đã có chế độ báo cáo mã {code}."));
+    }
+    e.into_result()?;
+    let doc = RegimeDoc::new(&code, name.trim());
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let r = regime_e::ActiveModel {
+        code: Set(code.clone()),
+        name: Set(doc.name.clone()),
+        draft: Set(to_json(&doc)?),
+        current_version: Set(0),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        let se = ServiceError::from(err);
+        if unique_violation(&se) { ServiceError::field("code", format!("Đã có chế độ báo cáo mã {code}.")) } else { se }
+    })?;
+    audit::record(&txn, Some(actor.user_id), "tao_che_do", &code, &doc.name).await?;
+    txn.commit().await?;
+    Ok(r.id)
+}
+
+/// Saves a changed draft. A change is refused only for the problems it
+/// brings in: a draft that an outside change (a catalogue edit) made invalid
+/// can still be repaired step by step. Publication checks everything.
+async fn save_draft(db: &crate::Db, actor: &Actor, r: regime_e::Model, doc: RegimeDoc, action: &str) -> Res<()> {
+    let before = validate_doc(db, &parse_doc(&r.draft)?, false).await?;
+    let after = validate_doc(db, &doc, false).await?;
+    let mut new = FieldErrors::new();
+    for e in after.0 {
+        if !before.0.iter().any(|b| b.message == e.message) {
+            new.0.push(e);
+        }
+    }
+    new.into_result()?;
+    let code = r.code.clone();
+    let txn = db.begin().await?;
+    let mut am = r.into_active_model();
+    am.name = Set(doc.name.clone());
+    am.draft = Set(to_json(&doc)?);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    audit::record(&txn, Some(actor.user_id), action, &code, "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn update_fields(db: &crate::Db, actor: &Actor, id: i32, form: RegimeFieldsForm) -> Res<()> {
+    require_admin(actor)?;
+    let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let mut doc = parse_doc(&r.draft)?;
+    form.apply_to(&mut doc)?;
+    save_draft(db, actor, r, doc, "sua_che_do").await
+}
+
+/// One change from the form designer or the rule editor.
+pub async fn edit(db: &crate::Db, actor: &Actor, id: i32, change: DraftEdit) -> Res<()> {
+    require_admin(actor)?;
+    let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let mut doc = parse_doc(&r.draft)?;
+    doc.apply(change).map_err(|m| ServiceError::field("form", m))?;
+    save_draft(db, actor, r, doc, "sua_bieu_mau").await
+}
+
+/// Groups expand to their reporting units as they are at publication.
+pub(crate) async fn expand_units<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<i32>> {
+    let units = org_unit::Entity::find().filter(org_unit::Column::Active.eq(true)).all(db).await?;
+    let mut ids = Vec::new();
+    for code in codes {
+        let Some(u) = units.iter().find(|u| &u.code == code) else { continue };
+        if u.kind == OrgKind::Group.code() {
+            ids.extend(units.iter().filter(|c| c.parent_id == Some(u.id)).map(|c| c.id));
+        } else {
+            ids.push(u.id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+pub(crate) async fn insert_version<C: ConnectionTrait>(
+    db: &C,
+    regime_id: i32,
+    version: i32,
+    doc: &RegimeDoc,
+    published_at: chrono::DateTime<Utc>,
+    published_by: Option<i32>,
+) -> Res<()> {
+    let v = regime_version::ActiveModel {
+        regime_id: Set(regime_id),
+        version: Set(version),
+        published_at: Set(published_at),
+        published_by: Set(published_by),
+        definition: Set(to_json(doc)?),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for unit_id in expand_units(db, &doc.reporting_units).await? {
+        regime_unit::ActiveModel { regime_version_id: Set(v.id), unit_id: Set(unit_id) }.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// Publishes the draft as the next version. Reports started on earlier
+/// versions keep theirs.
+pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> Res<i32> {
+    require_admin(actor)?;
+    let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let doc = parse_doc(&r.draft)?;
+    validate_doc(db, &doc, true).await?.into_result()?;
+    if let Some(v) = latest_version(db, id).await? {
+        if parse_doc(&v.definition)? == doc {
+            return Err(ServiceError::Conflict("Bản nháp không có thay đổi nào so với phiên bản đang áp dụng.".into()));
+        }
+    }
+    let next = r.current_version + 1;
+    let code = r.code.clone();
+    let txn = db.begin().await?;
+    insert_version(&txn, id, next, &doc, Utc::now(), Some(actor.user_id)).await.map_err(|e| {
+        if unique_violation(&e) {
+            ServiceError::Conflict("Một người khác vừa ban hành phiên bản mới; hãy tải lại trang.".into())
+        } else {
+            e
+        }
+    })?;
+    let mut am = r.into_active_model();
+    am.current_version = Set(next);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    audit::record(&txn, Some(actor.user_id), "ban_hanh_che_do", &code, &format!("phiên bản {next}")).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
+pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> Res<()> {
+    require_admin(actor)?;
+    let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let code = r.code.clone();
+    let mut am = r.into_active_model();
+    am.active = Set(active);
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    audit::record(db, Some(actor.user_id), if active { "kich_hoat_che_do" } else { "ngung_che_do" }, &code, "").await?;
+    Ok(())
+}
+
+/// The specs of a document's rows, in form order (inactive indicators
+/// included: an old version still shows them).
+pub async fn form_specs<C: ConnectionTrait>(db: &C, doc: &RegimeDoc) -> Res<Vec<IndicatorSpec>> {
+    let specs = super::indicators::specs(db, false).await?;
+    Ok(doc.indicator_codes().iter().filter_map(|c| specs.get(c).cloned()).collect())
+}
+
+/// "Try this rule": parse, check against the catalogue, evaluate with sample values.
+pub async fn try_rule<C: ConnectionTrait>(db: &C, expression: &str, samples: &str) -> Res<TryResult> {
+    let expr = match rules::parse(expression) {
+        Ok(e) => e,
+        Err(p) => return Ok(TryResult { parse_error: Some(p), problems: vec![], outcomes: vec![] }),
+    };
+    let specs = super::indicators::specs(db, false).await?;
+    let lookup = |c: &str| {
+        specs.get(c).map(|s| rules::CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() })
+    };
+    let mut problems: Vec<String> = rules::check(&expr, &lookup).into_iter().map(|c| c.to_string()).collect();
+    let values = match rules::parse_samples(samples, &|c| specs.get(c).cloned()) {
+        Ok(v) => v,
+        Err(m) => {
+            problems.push(format!("Giá trị mẫu: {m}"));
+            Default::default()
+        }
+    };
+    let outcomes = if problems.is_empty() {
+        MissingStrategy::ALL.into_iter().map(|m| (m, rules::evaluate(&expr, m, &|r| values.get(r).cloned()))).collect()
+    } else {
+        vec![]
+    };
+    Ok(TryResult { parse_error: None, problems, outcomes })
+}
+
+/// Active regimes with a published version, for pickers.
+pub async fn published<C: ConnectionTrait>(db: &C) -> Res<Vec<(i32, String, String)>> {
+    Ok(regime_e::Entity::find()
+        .filter(regime_e::Column::Active.eq(true))
+        .filter(regime_e::Column::CurrentVersion.gt(0))
+        .order_by_asc(regime_e::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code, r.name))
+        .collect())
+}
