@@ -60,6 +60,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/nguoi-dung") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/moi") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/chi-tieu") view=pages::catalogue::indicators::IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/chi-tieu/moi") view=pages::catalogue::indicators::NewIndicatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/chi-tieu/:id") view=pages::catalogue::indicators::IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/phan-to") view=pages::catalogue::breakdowns::BreakdownsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do") view=pages::catalogue::regimes::RegimesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do/:id") view=pages::catalogue::regimes::RegimePage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do/:id/bieu-mau") view=pages::catalogue::designer::DesignerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do/:id/quy-tac") view=pages::catalogue::rules::RulesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do/:id/xem-truoc") view=pages::catalogue::preview::PreviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/ngay-nghi") view=pages::catalogue::holidays::HolidaysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/nhap-xuat") view=pages::catalogue::transfer::TransferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/nhap-xuat/:id") view=pages::catalogue::transfer::ImportResultPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

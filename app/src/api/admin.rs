@@ -2,7 +2,7 @@ use crate::error::AppError;
 use domain::views::{Page, UnitRow, UserRow};
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "quan-tri/nguoi-dung")]
+#[server(prefix = "/api", endpoint = "quan-tri/nguoi-dung", input = server_fn::codec::GetUrl)]
 pub async fn list_users(search: String, role: String, page: u64) -> Result<Page<UserRow>, AppError> {
     use crate::ssr::*;
     let (actor, _) = require_actor()?;
@@ -11,7 +11,7 @@ pub async fn list_users(search: String, role: String, page: u64) -> Result<Page<
     service::users::list_users(&ctx.db, &actor, q).await.map_err(service_err)
 }
 
-#[server(prefix = "/api", endpoint = "quan-tri/nguoi-dung/xem")]
+#[server(prefix = "/api", endpoint = "quan-tri/nguoi-dung/xem", input = server_fn::codec::GetUrl)]
 pub async fn get_user(id: i32) -> Result<UserRow, AppError> {
     use crate::ssr::*;
     let (actor, _) = require_actor()?;
@@ -19,7 +19,7 @@ pub async fn get_user(id: i32) -> Result<UserRow, AppError> {
     service::users::get_user(&ctx.db, &actor, id).await.map_err(service_err)
 }
 
-#[server(prefix = "/api", endpoint = "quan-tri/don-vi-chon")]
+#[server(prefix = "/api", endpoint = "quan-tri/don-vi-chon", input = server_fn::codec::GetUrl)]
 pub async fn assignable_units() -> Result<Vec<UnitRow>, AppError> {
     use crate::ssr::*;
     let (actor, _) = require_actor()?;

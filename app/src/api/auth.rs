@@ -26,7 +26,7 @@ pub struct SessionInfo {
     pub demo: Option<DemoInfo>,
 }
 
-#[server(prefix = "/api", endpoint = "phien")]
+#[server(prefix = "/api", endpoint = "phien", input = server_fn::codec::GetUrl)]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     use crate::ssr::*;
     let auth = request_auth()?;

@@ -3,7 +3,7 @@ use domain::views::UnitRow;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/api", endpoint = "don-vi")]
+#[server(prefix = "/api", endpoint = "don-vi", input = server_fn::codec::GetUrl)]
 pub async fn list_units() -> Result<Vec<UnitRow>, AppError> {
     use crate::ssr::*;
     let (actor, _) = require_actor()?;
@@ -21,7 +21,7 @@ pub struct UnitDetail {
     pub children: Vec<UnitRow>,
 }
 
-#[server(prefix = "/api", endpoint = "don-vi/xem")]
+#[server(prefix = "/api", endpoint = "don-vi/xem", input = server_fn::codec::GetUrl)]
 pub async fn get_unit(id: i32) -> Result<UnitDetail, AppError> {
     use crate::ssr::*;
     let (actor, _) = require_actor()?;
@@ -47,7 +47,7 @@ pub struct Overview {
 }
 
 /// The province at a glance, for the home pages of province-wide roles.
-#[server(prefix = "/api", endpoint = "tong-quan")]
+#[server(prefix = "/api", endpoint = "tong-quan", input = server_fn::codec::GetUrl)]
 pub async fn get_overview() -> Result<Overview, AppError> {
     use crate::ssr::*;
     use domain::org::OrgKind;

@@ -1,6 +1,6 @@
 //! Pages that need a signed-in user with the right role.
 
-use crate::components::status::{ErrorPage, ErrorView, ToSignIn};
+use crate::components::status::{ErrorPage, ErrorView, ToSignIn, Loading};
 use crate::session::use_session;
 use domain::views::SessionView;
 use domain::Actor;
@@ -28,7 +28,7 @@ where
     let children = Arc::new(children);
     let refusal = refusal.unwrap_or_else(|| "Tài khoản của bạn không được dùng chức năng này.".into());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+        <Suspense fallback=Loading>
             {
                 let children = children.clone();
                 let refusal = refusal.clone();

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
 /// Sets the response status while rendering on the server.
@@ -38,6 +38,23 @@ pub fn ErrorPage(status: u16, #[prop(into)] message: String) -> impl IntoView {
             <p>{message}</p>
             <p><a class="button" href="/">"Về trang chủ"</a></p>
         </section>
+    }
+}
+
+/// What a page shows while its data is on the way.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading">"Đang tải…"</p> }
+}
+
+/// Links to the previous and next page of a list; `link` builds the URL of page N.
+#[component]
+pub fn Pager(current: u64, pages: u64, link: impl Fn(u64) -> String) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Phân trang">
+            {(current > 1).then(|| view! { <A href=link(current - 1)>"‹ Trang trước"</A> })}
+            {(current < pages).then(|| view! { <A href=link(current + 1)>"Trang sau ›"</A> })}
+        </nav>
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::api::admin::{assignable_units, get_user, list_users, CreateUser, ResetPassword, UpdateUser};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
-use crate::components::status::ErrorView;
+use crate::components::status::{ErrorView, Loading, Pager};
 use crate::error::{action_error, AppError};
 use crate::util::follow_success;
 use domain::datefmt::format_datetime;
@@ -112,7 +112,7 @@ pub fn UsersPage() -> impl IntoView {
                     </select>
                     <button type="submit" class="button-secondary">"Lọc"</button>
                 </form>
-                <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+                <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
                         let (q, role, _) = params();
                         match data.await {
@@ -128,10 +128,7 @@ pub fn UsersPage() -> impl IntoView {
                                     } else {
                                         view! { <UsersTable rows=page.items/> }.into_any()
                                     }}
-                                    <nav class="pager" aria-label="Phân trang">
-                                        {(current > 1).then(|| view! { <A href=user_query_link(&q, &role, current - 1)>"‹ Trang trước"</A> })}
-                                        {(current < pages).then(|| view! { <A href=user_query_link(&q, &role, current + 1)>"Trang sau ›"</A> })}
-                                    </nav>
+                                    <Pager current pages link=move |n| user_query_link(&q, &role, n)/>
                                 }.into_any()
                             }
                         }
@@ -153,7 +150,7 @@ pub fn NewUserPage() -> impl IntoView {
         <Protected allow=is_admin refusal=ADMIN_ONLY children=move |_| view! {
             <section class="card narrow">
                 <h1>"Thêm người dùng"</h1>
-                <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+                <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
                         match units.await {
                             Err(e) => view! { <ErrorView error=e/> }.into_any(),
@@ -208,7 +205,7 @@ pub fn EditUserPage() -> impl IntoView {
     view! {
         <Title text="Sửa người dùng"/>
         <Protected allow=is_admin refusal=ADMIN_ONLY children=move |_| view! {
-            <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     let notice = {
                         let q = query.read_untracked();

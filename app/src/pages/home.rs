@@ -1,7 +1,7 @@
 use crate::api::units::get_overview;
 use crate::components::form::Notice;
 use crate::components::guard::Protected;
-use crate::components::status::ErrorView;
+use crate::components::status::{ErrorView, Loading};
 use domain::views::SessionView;
 use domain::Role;
 use leptos::prelude::*;
@@ -34,7 +34,7 @@ fn ProvinceHome(user: SessionView) -> impl IntoView {
     };
     view! {
         <p>{duty}</p>
-        <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),

@@ -1,6 +1,6 @@
 use crate::api::auth::{DemoInfo, Login};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
-use crate::components::status::ErrorView;
+use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
     crate::util::follow_success(login.value());
     view! {
         <Title text="Đăng nhập"/>
-        <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match session.info.await {
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),

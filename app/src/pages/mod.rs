@@ -1,4 +1,5 @@
 pub mod admin_users;
+pub mod catalogue;
 pub mod home;
 pub mod login;
 pub mod password;

@@ -1,6 +1,6 @@
 use crate::api::units::{get_unit, list_units};
 use crate::components::guard::Protected;
-use crate::components::status::ErrorView;
+use crate::components::status::{ErrorView, Loading};
 use domain::org::OrgKind;
 use domain::views::UnitRow;
 use leptos::prelude::*;
@@ -35,7 +35,7 @@ pub fn UnitsPage() -> impl IntoView {
             refusal="Danh sách toàn tỉnh dành cho Văn phòng UBND tỉnh, lãnh đạo tỉnh và quản trị."
             children=move |_| view! {
             <h1>"Đơn vị báo cáo"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorView error=e/> }.into_any(),
@@ -66,7 +66,7 @@ pub fn UnitPage() -> impl IntoView {
     view! {
         <Title text="Đơn vị"/>
         <Protected children=move |_| view! {
-            <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorView error=e/> }.into_any(),

@@ -1,0 +1,472 @@
+//! Server functions of the catalogue: indicators, breakdowns, regimes,
+//! rules and holidays. Reading is open to every signed-in user; every change
+//! is checked for the administrator role in `service`.
+
+use crate::error::AppError;
+use domain::catalogue::{BreakdownView, HolidayRow, IndicatorRow, RegimeDetail, RegimeRow, TryResult};
+use domain::indicator::IndicatorSpec;
+use domain::regime::RegimeDoc;
+use domain::views::{Page, UnitRow};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::*;
+
+#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu", input = server_fn::codec::GetUrl)]
+pub async fn list_indicators(search: String, sector: String, statistical: bool, inactive: bool, page: u64) -> Result<Page<IndicatorRow>, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    let q = service::catalogue::indicators::IndicatorQuery { search, sector, only_statistical: statistical, include_inactive: inactive, page };
+    service::catalogue::indicators::list(&ctx.db, q).await.map_err(service_err)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/xem", input = server_fn::codec::GetUrl)]
+pub async fn get_indicator(id: i32) -> Result<IndicatorRow, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::indicators::get(&ctx.db, id).await.map_err(service_err)
+}
+
+/// What the catalogue forms offer in their drop-downs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices {
+    pub sectors: Vec<String>,
+    pub units: Vec<UnitRow>,
+    pub breakdowns: Vec<(String, String)>,
+    pub indicators: Vec<(String, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/lua-chon", input = server_fn::codec::GetUrl)]
+pub async fn catalogue_choices() -> Result<Choices, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    let mut sectors: Vec<String> = domain::catalogue::SECTORS.iter().map(|s| s.to_string()).collect();
+    for s in service::catalogue::indicators::sectors(&ctx.db).await.map_err(service_err)? {
+        if !sectors.contains(&s) {
+            sectors.push(s);
+        }
+    }
+    let units = service::org::list_units(&ctx.db).await.map_err(service_err)?;
+    let (indicators, breakdowns) = service::catalogue::indicators::choices(&ctx.db).await.map_err(service_err)?;
+    Ok(Choices { sectors, units, breakdowns, indicators })
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/luu")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_indicator(
+    csrf: Option<String>,
+    id: Option<i32>,
+    code: String,
+    name: String,
+    unit: String,
+    value_type: String,
+    scale: Option<String>,
+    min: String,
+    max: String,
+    aggregation: String,
+    sector: String,
+    owner_unit: String,
+    statistical: Option<String>,
+    breakdown: String,
+    method: String,
+    description: String,
+) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let form = domain::catalogue::IndicatorForm {
+        code,
+        name,
+        unit,
+        value_type,
+        scale: scale.unwrap_or_default(),
+        min,
+        max,
+        aggregation,
+        sector,
+        owner_unit,
+        statistical: statistical.is_some(),
+        breakdown,
+        method,
+        description,
+    };
+    let id = match id {
+        Some(id) => {
+            service::catalogue::indicators::update(&ctx.db, &actor, id, form).await.map_err(service_err)?;
+            id
+        }
+        None => service::catalogue::indicators::create(&ctx.db, &actor, form).await.map_err(service_err)?,
+    };
+    let target = format!("/danh-muc/chi-tieu/{id}?da-luu=1");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/trang-thai")]
+pub async fn set_indicator_active(csrf: Option<String>, id: i32, active: bool) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::indicators::set_active(&ctx.db, &actor, id, active).await.map_err(service_err)?;
+    let target = format!("/danh-muc/chi-tieu/{id}?da-luu=1");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/phan-to", input = server_fn::codec::GetUrl)]
+pub async fn list_breakdowns() -> Result<Vec<BreakdownView>, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::breakdowns::list(&ctx.db).await.map_err(service_err)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/phan-to/luu")]
+pub async fn save_breakdown(csrf: Option<String>, id: Option<i32>, code: String, name: String, parts: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    match id {
+        Some(id) => service::catalogue::breakdowns::update(&ctx.db, &actor, id, &name, &parts).await.map_err(service_err)?,
+        None => {
+            service::catalogue::breakdowns::create(&ctx.db, &actor, &code, &name, &parts).await.map_err(service_err)?;
+        }
+    }
+    let target = "/danh-muc/phan-to?da-luu=1".to_string();
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do", input = server_fn::codec::GetUrl)]
+pub async fn list_regimes(search: String, page: u64) -> Result<Page<RegimeRow>, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::regimes::list(&ctx.db, &search, page).await.map_err(service_err)
+}
+
+/// A regime's page: its draft, versions, and what the forms need to show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegimePage {
+    pub detail: RegimeDetail,
+    pub specs: Vec<IndicatorSpec>,
+    pub units: Vec<UnitRow>,
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/xem", input = server_fn::codec::GetUrl)]
+pub async fn get_regime(id: i32) -> Result<RegimePage, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    let d = service::catalogue::regimes::detail(&ctx.db, id).await.map_err(service_err)?;
+    let specs = service::catalogue::regimes::form_specs(&ctx.db, &d.draft).await.map_err(service_err)?;
+    let units = service::org::list_units(&ctx.db).await.map_err(service_err)?;
+    Ok(RegimePage { detail: d, specs, units })
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/tao")]
+pub async fn create_regime(csrf: Option<String>, code: String, name: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let id = service::catalogue::regimes::create(&ctx.db, &actor, &code, &name).await.map_err(service_err)?;
+    let target = format!("/danh-muc/che-do/{id}?da-tao=1");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/luu")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_regime_fields(
+    csrf: Option<String>,
+    id: i32,
+    name: String,
+    legal_basis: String,
+    content: String,
+    group_sbn: Option<String>,
+    group_xp: Option<String>,
+    group_nganhdoc: Option<String>,
+    units: String,
+    receiving_unit: String,
+    sending_method: String,
+    frequency: String,
+    window: String,
+    deadline_kind: String,
+    deadline_value: String,
+    working_days: Option<String>,
+    grace_days: String,
+    approval_required: Option<String>,
+    form_number: String,
+    col_cung_ky: Option<String>,
+    col_ky_truoc: Option<String>,
+    col_luy_ke: Option<String>,
+    col_so_sanh: Option<String>,
+    guidance: String,
+) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    use domain::org::{GROUP_BRANCHES, GROUP_COMMUNES, GROUP_DEPARTMENTS};
+    let groups = [(group_sbn, GROUP_DEPARTMENTS), (group_xp, GROUP_COMMUNES), (group_nganhdoc, GROUP_BRANCHES)]
+        .into_iter()
+        .filter_map(|(on, code)| on.map(|_| code.to_string()))
+        .collect();
+    let columns = [(col_cung_ky, "cung_ky"), (col_ky_truoc, "ky_truoc"), (col_luy_ke, "luy_ke"), (col_so_sanh, "so_sanh")]
+        .into_iter()
+        .filter_map(|(on, code)| on.map(|_| code.to_string()))
+        .collect();
+    let form = domain::catalogue::RegimeFieldsForm {
+        name,
+        legal_basis,
+        content,
+        groups,
+        units,
+        receiving_unit,
+        sending_method,
+        frequency,
+        window,
+        deadline_kind,
+        deadline_value,
+        working_days: working_days.is_some(),
+        grace_days,
+        approval_required: approval_required.is_some(),
+        form_number,
+        columns,
+        guidance,
+    };
+    service::catalogue::regimes::update_fields(&ctx.db, &actor, id, form).await.map_err(service_err)?;
+    let target = format!("/danh-muc/che-do/{id}?da-luu=1");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+/// One designer or rule-editor change, described by the form that sent it.
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/sua")]
+#[allow(clippy::too_many_arguments)]
+pub async fn edit_regime(
+    csrf: Option<String>,
+    id: i32,
+    op: String,
+    back: String,
+    section: Option<usize>,
+    row: Option<usize>,
+    index: Option<usize>,
+    title: Option<String>,
+    guidance: Option<String>,
+    indicator: Option<String>,
+    required: Option<String>,
+    expression: Option<String>,
+    message: Option<String>,
+    severity: Option<String>,
+    missing: Option<String>,
+) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    use domain::regime::DraftEdit;
+    use domain::rules::{MissingStrategy, RuleDef, Severity};
+    let need = |v: Option<usize>| v.ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("form", "Biểu mẫu thiếu vị trí; hãy tải lại trang."))));
+    let rule = || -> Result<RuleDef, AppError> {
+        let mut e = domain::FieldErrors::new();
+        let severity = severity.as_deref().and_then(Severity::from_code);
+        if severity.is_none() {
+            e.add("severity", "Vui lòng chọn mức độ.");
+        }
+        let missing = missing.as_deref().and_then(MissingStrategy::from_code);
+        if missing.is_none() {
+            e.add("missing", "Vui lòng chọn cách xử lý số liệu thiếu.");
+        }
+        let rule = RuleDef {
+            expression: expression.clone().unwrap_or_default().trim().to_string(),
+            message: message.clone().unwrap_or_default().trim().to_string(),
+            severity: severity.unwrap_or(Severity::Error),
+            missing: missing.unwrap_or(MissingStrategy::SkipIfAnyMissing),
+        };
+        if let Err(p) = domain::rules::parse(&rule.expression) {
+            e.add("expression", p.to_string());
+        }
+        if rule.message.is_empty() {
+            e.add("message", "Vui lòng nhập thông báo cho người nhập số liệu.");
+        }
+        e.into_result().map_err(|e| fail(AppError::Validation(e)))?;
+        Ok(rule)
+    };
+    let change = match op.as_str() {
+        "them_phan" => DraftEdit::AddSection { title: title.clone().unwrap_or_default() },
+        "doi_ten_phan" => DraftEdit::RenameSection { section: need(section)?, title: title.clone().unwrap_or_default() },
+        "phan_len" | "phan_xuong" => DraftEdit::MoveSection { section: need(section)?, up: op == "phan_len" },
+        "xoa_phan" => DraftEdit::RemoveSection { section: need(section)? },
+        "them_dong" => DraftEdit::AddRow { section: need(section)?, indicator: indicator.clone().unwrap_or_default(), required: required.is_some() },
+        "dong_len" | "dong_xuong" => DraftEdit::MoveRow { section: need(section)?, row: need(row)?, up: op == "dong_len" },
+        "xoa_dong" => DraftEdit::RemoveRow { section: need(section)?, row: need(row)? },
+        "bat_buoc" | "khong_bat_buoc" => DraftEdit::SetRequired { section: need(section)?, row: need(row)?, required: op == "bat_buoc" },
+        "them_muc" => DraftEdit::AddOutline { title: title.clone().unwrap_or_default(), guidance: guidance.clone().unwrap_or_default() },
+        "muc_len" | "muc_xuong" => DraftEdit::MoveOutline { index: need(index)?, up: op == "muc_len" },
+        "xoa_muc" => DraftEdit::RemoveOutline { index: need(index)? },
+        "them_quy_tac" => DraftEdit::AddRule(rule()?),
+        "sua_quy_tac" => DraftEdit::UpdateRule { index: need(index)?, rule: rule()? },
+        "xoa_quy_tac" => DraftEdit::RemoveRule { index: need(index)? },
+        _ => return Err(fail(AppError::Validation(domain::FieldErrors::single("form", "Thao tác không hợp lệ.")))),
+    };
+    service::catalogue::regimes::edit(&ctx.db, &actor, id, change).await.map_err(service_err)?;
+    let target = crate::util::safe_next(Some(&back));
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/ban-hanh")]
+pub async fn publish_regime(csrf: Option<String>, id: i32) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let v = service::catalogue::regimes::publish(&ctx.db, &actor, id).await.map_err(service_err)?;
+    let target = format!("/danh-muc/che-do/{id}?ban-hanh={v}");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/trang-thai")]
+pub async fn set_regime_active(csrf: Option<String>, id: i32, active: bool) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::regimes::set_active(&ctx.db, &actor, id, active).await.map_err(service_err)?;
+    let target = format!("/danh-muc/che-do/{id}?da-luu=1");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+/// What the preview needs: the document and the specs of its rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewData {
+    pub regime_id: i32,
+    pub doc: RegimeDoc,
+    pub specs: Vec<IndicatorSpec>,
+    /// `None` for the draft.
+    pub version: Option<i32>,
+    pub sample_period: String,
+    pub window: String,
+    pub deadline: String,
+    pub receiving_unit: String,
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/che-do/xem-truoc", input = server_fn::codec::GetUrl)]
+pub async fn regime_preview(id: i32, version: Option<i32>) -> Result<PreviewData, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    let doc = match version {
+        Some(v) => service::catalogue::regimes::version_doc(&ctx.db, id, v).await.map_err(service_err)?,
+        None => service::catalogue::regimes::detail(&ctx.db, id).await.map_err(service_err)?.draft,
+    };
+    let specs = service::catalogue::regimes::form_specs(&ctx.db, &doc).await.map_err(service_err)?;
+    let holidays = service::catalogue::holidays::all(&ctx.db).await.map_err(service_err)?;
+    let today = domain::datefmt::vn_today(chrono::Utc::now());
+    let period = doc
+        .schedule
+        .open_periods(today, &holidays)
+        .into_iter()
+        .next()
+        .or_else(|| domain::period::Period::all_in_year(doc.schedule.frequency, chrono::Datelike::year(&today)).into_iter().next());
+    let (sample_period, window, deadline) = match period {
+        Some(p) => {
+            let w = doc.schedule.entry_window(&p, &holidays);
+            (
+                p.label(),
+                format!("Từ ngày {} đến ngày {}", domain::datefmt::format_date(w.cutoff_start), domain::datefmt::format_date(w.cutoff_end)),
+                domain::datefmt::format_date(w.deadline),
+            )
+        }
+        None => ("Đột xuất".into(), "Theo thời gian của đợt báo cáo".into(), "Theo văn bản yêu cầu".into()),
+    };
+    let receiving_unit = service::org::find_unit_by_code(&ctx.db, &doc.receiving_unit).await.map(|u| u.name).unwrap_or_default();
+    Ok(PreviewData { regime_id: id, doc, specs, version, sample_period, window, deadline, receiving_unit })
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/quy-tac/thu", input = server_fn::codec::GetUrl)]
+pub async fn try_rule(expression: String, samples: String) -> Result<TryResult, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::regimes::try_rule(&ctx.db, &expression, &samples).await.map_err(service_err)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayPage {
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub days: Vec<HolidayRow>,
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi", input = server_fn::codec::GetUrl)]
+pub async fn list_holidays(year: Option<i32>) -> Result<HolidayPage, AppError> {
+    require_actor()?;
+    let ctx = server_context()?;
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&domain::datefmt::vn_today(chrono::Utc::now())));
+    let mut years = service::catalogue::holidays::years(&ctx.db).await.map_err(service_err)?;
+    if !years.contains(&year) {
+        years.push(year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
+    let days = service::catalogue::holidays::list(&ctx.db, Some(year)).await.map_err(service_err)?;
+    Ok(HolidayPage { year, years, days })
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi/them")]
+pub async fn add_holiday(csrf: Option<String>, day: String, name: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::holidays::add(&ctx.db, &actor, &day, &name).await.map_err(service_err)?;
+    let year = domain::datefmt::parse_date(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(0);
+    let target = format!("/danh-muc/ngay-nghi?nam={year}");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi/xoa")]
+pub async fn remove_holiday(csrf: Option<String>, day: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let d = domain::datefmt::parse_date(&day)
+        .ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("day", "Ngày không hợp lệ."))))?;
+    service::catalogue::holidays::remove(&ctx.db, &actor, d).await.map_err(service_err)?;
+    let target = format!("/danh-muc/ngay-nghi?nam={}", chrono::Datelike::year(&d));
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub id: i32,
+    pub kind_label: String,
+    pub file_name: String,
+    pub at: String,
+    pub applied: bool,
+    pub summary: String,
+    pub problems: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn import_view(j: service::catalogue::imports::ImportJobView) -> ImportView {
+    ImportView {
+        id: j.id,
+        kind_label: if j.kind == service::catalogue::imports::KIND_CATALOGUE { "Danh mục (JSON)".into() } else { "Danh sách chỉ tiêu (Excel)".into() },
+        file_name: j.file_name,
+        at: domain::datefmt::format_datetime(j.created_at),
+        applied: j.applied,
+        summary: j.summary,
+        problems: j.problems,
+    }
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/nhap/ket-qua", input = server_fn::codec::GetUrl)]
+pub async fn get_import(id: i32) -> Result<ImportView, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::catalogue::imports::get(&ctx.db, &actor, id).await.map(import_view).map_err(service_err)
+}
+
+#[server(prefix = "/api", endpoint = "danh-muc/nhap/gan-day", input = server_fn::codec::GetUrl)]
+pub async fn recent_imports() -> Result<Vec<ImportView>, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    Ok(service::catalogue::imports::recent(&ctx.db, &actor).await.map_err(service_err)?.into_iter().map(import_view).collect())
+}
