@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod health;
 pub mod session_layer;
 pub mod state;
@@ -50,6 +51,7 @@ pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError
     service::org::seed_reference_units(&db).await.map_err(StartError::Seed)?;
     if config.demo {
         service::demo::seed_demo_accounts(&db).await.map_err(StartError::Seed)?;
+        service::demo::seed_demo_catalogue(&db).await.map_err(StartError::Seed)?;
     }
     Ok(db)
 }
@@ -63,6 +65,10 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/tai-xuong/danh-muc.json", get(files::export_catalogue))
+        .route("/tai-xuong/chi-tieu.xlsx", get(files::export_indicators))
+        .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
+        .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

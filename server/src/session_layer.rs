@@ -127,7 +127,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let provided = match from_header {
+        // Multipart uploads carry the token in the query string: their bodies
+        // are streamed to the handler, not read here.
+        let from_query = req.uri().query().and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
+        let provided = match from_header.or(from_query) {
             Some(h) => Some(h),
             None if is_form => {
                 let (parts, body) = req.into_parts();

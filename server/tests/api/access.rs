@@ -13,7 +13,7 @@ async fn anonymous_visitors_are_sent_to_sign_in(b: Backend) {
     let r = app.get("/quan-tri/nguoi-dung").await;
     assert_eq!(r.status(), StatusCode::FOUND);
     assert_eq!(r.headers()["location"], "/dang-nhap?tiep=/quan-tri/nguoi-dung");
-    let r = app.client.post(app.url("/api/don-vi")).header("x-csrf-token", app.csrf().await).send().await.unwrap();
+    let r = app.query("don-vi", &[]).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
@@ -31,7 +31,7 @@ async fn clerk_gets_403_on_another_units_pages(b: Backend) {
     assert!(html.contains("Bạn chỉ được xem thông tin của đơn vị mình."));
     assert!(!html.contains("Phường Tô Hiệu"), "nothing of the other unit leaks");
     // The same through the server function, by id.
-    let r = app.call("don-vi/xem", &[("id", &other.to_string())]).await;
+    let r = app.query("don-vi/xem", &[("id", &other.to_string())]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // The province-wide list is not for clerks either.
     assert_eq!(app.get_html("/don-vi").await.0, StatusCode::FORBIDDEN);
@@ -57,7 +57,9 @@ async fn clerk_gets_403_on_administrator_pages_and_calls(b: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.call("quan-tri/nguoi-dung/dat-lai-mat-khau", &[("id", "1"), ("password", "KeGian2025")]).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.call("quan-tri/nguoi-dung", &[("search", ""), ("role", ""), ("page", "1")]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.query("quan-tri/nguoi-dung", &[("search", ""), ("role", ""), ("page", "1")]).await.status(), StatusCode::FORBIDDEN);
+    // Reading by id is checked too: a clerk cannot read an account.
+    assert_eq!(app.query("quan-tri/nguoi-dung/xem", &[("id", "1")]).await.status(), StatusCode::FORBIDDEN);
     // Unit leaders and provincial leaders are not administrators either.
     let leader = app.another_browser();
     leader.sign_in_ok("ld.tinh").await;

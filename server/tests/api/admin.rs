@@ -54,7 +54,7 @@ async fn administrator_manages_accounts(b: Backend) {
     let r = newbie.get("/").await;
     assert_eq!(r.status(), StatusCode::FOUND);
     assert_eq!(r.headers()["location"], "/doi-mat-khau");
-    assert_eq!(newbie.call("don-vi/xem", &[("id", &unit)]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(newbie.query("don-vi/xem", &[("id", &unit)]).await.status(), StatusCode::FORBIDDEN);
     let r = newbie.call("doi-mat-khau", &[("current", "TamThoi2025"), ("new", "RiengToi2026"), ("confirm", "RiengToi2026")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(newbie.get_html("/").await.0, StatusCode::OK);

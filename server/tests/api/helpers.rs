@@ -159,6 +159,11 @@ impl TestApp {
         self.client.post(self.url(&format!("/api/{endpoint}"))).form(&form).send().await.unwrap()
     }
 
+    /// Calls a read-only server function (GET, no CSRF token needed).
+    pub async fn query(&self, endpoint: &str, fields: &[(&str, &str)]) -> Response {
+        self.client.get(self.url(&format!("/api/{endpoint}"))).query(fields).send().await.unwrap()
+    }
+
     /// Calls a server function without any CSRF proof.
     pub async fn call_without_csrf(&self, endpoint: &str, fields: &[(&str, &str)]) -> Response {
         self.client.post(self.url(&format!("/api/{endpoint}"))).form(fields).send().await.unwrap()

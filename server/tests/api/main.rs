@@ -6,5 +6,6 @@ mod helpers;
 mod access;
 mod admin;
 mod auth;
+mod catalogue;
 mod csrf;
 mod shell;

@@ -1,0 +1,139 @@
+//! File downloads and uploads that are not server functions: catalogue
+//! exports and imports. The session layer has already resolved the caller
+//! and checked the CSRF token (carried in the query string for uploads).
+
+use crate::state::AppState;
+use app::ssr::RequestAuth;
+use axum::extract::{Multipart, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use domain::Actor;
+use service::ServiceError;
+
+/// A page for the rare error a plain form or link meets here.
+fn page(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{0}</title></head>\
+         <body><h1>{0}</h1><p>{message}</p><p><a href=\"/danh-muc/nhap-xuat\">Quay lại Nhập/xuất</a></p></body></html>",
+        status.canonical_reason().unwrap_or("Lỗi")
+    );
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn failure(e: ServiceError) -> Response {
+    match e {
+        ServiceError::Forbidden(m) => page(StatusCode::FORBIDDEN, &m),
+        ServiceError::Unauthenticated => Redirect::to("/dang-nhap").into_response(),
+        ServiceError::NotFound(m) => page(StatusCode::NOT_FOUND, &m),
+        ServiceError::Validation(f) => page(StatusCode::UNPROCESSABLE_ENTITY, &f.to_string()),
+        ServiceError::Conflict(m) | ServiceError::TooManyRequests(m) => page(StatusCode::CONFLICT, &m),
+        ServiceError::Internal(detail) => {
+            tracing::error!(%detail, "file route failed");
+            page(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố; dữ liệu chưa bị thay đổi. Vui lòng thử lại sau.")
+        }
+    }
+}
+
+fn actor(auth: &RequestAuth) -> Result<Actor, Response> {
+    match &auth.session {
+        Some(s) if !s.view.must_change_password => Ok(s.actor()),
+        Some(_) => Err(Redirect::to("/doi-mat-khau").into_response()),
+        None => Err(Redirect::to("/dang-nhap").into_response()),
+    }
+}
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn stamp() -> String {
+    domain::datefmt::vn_today(chrono::Utc::now()).format("%Y%m%d").to_string()
+}
+
+pub async fn export_catalogue(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match service::catalogue::transfer::export_json(&state.ctx.db, &actor).await {
+        Ok(json) => attachment(json.into_bytes(), "application/json; charset=utf-8", &format!("danh-muc-baocao-{}.json", stamp())),
+        Err(e) => failure(e),
+    }
+}
+
+pub async fn export_indicators(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match service::catalogue::xlsx::export(&state.ctx.db, &actor).await {
+        Ok(bytes) => attachment(
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("chi-tieu-{}.xlsx", stamp()),
+        ),
+        Err(e) => failure(e),
+    }
+}
+
+/// The uploaded file: its name and bytes.
+async fn read_file(mut multipart: Multipart) -> Result<(String, Vec<u8>), Response> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("tep").to_string();
+            return match field.bytes().await {
+                Ok(b) if b.is_empty() => Err(page(StatusCode::UNPROCESSABLE_ENTITY, "Tệp tải lên đang trống.")),
+                Ok(b) => Ok((name, b.to_vec())),
+                Err(_) => Err(page(StatusCode::PAYLOAD_TOO_LARGE, "Không đọc được tệp tải lên (có thể tệp quá lớn).")),
+            };
+        }
+    }
+    Err(page(StatusCode::UNPROCESSABLE_ENTITY, "Vui lòng chọn một tệp để tải lên."))
+}
+
+/// Which import an upload feeds.
+#[derive(Clone, Copy)]
+enum Upload {
+    Catalogue,
+    Indicators,
+}
+
+async fn import(state: AppState, auth: RequestAuth, multipart: Multipart, kind: Upload) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    // Checked before the body is read, so a clerk's upload is not even stored.
+    if let Err(e) = service::users::require_admin(&actor) {
+        return failure(e);
+    }
+    let (name, bytes) = match read_file(multipart).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let db = &state.ctx.db;
+    let job = match kind {
+        Upload::Catalogue => service::catalogue::imports::import_catalogue(db, &actor, &name, &bytes).await,
+        Upload::Indicators => service::catalogue::imports::import_indicators(db, &actor, &name, &bytes).await,
+    };
+    match job {
+        Ok(id) => Redirect::to(&format!("/danh-muc/nhap-xuat/{id}")).into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+pub async fn import_catalogue(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, multipart: Multipart) -> Response {
+    import(state, auth, multipart, Upload::Catalogue).await
+}
+
+pub async fn import_indicators(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, multipart: Multipart) -> Response {
+    import(state, auth, multipart, Upload::Indicators).await
+}
