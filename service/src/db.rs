@@ -40,7 +40,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     }
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(max_connections)
-        .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);

@@ -51,3 +51,20 @@ pub async fn seed_demo_catalogue(db: &crate::Db) -> Result<()> {
     crate::catalogue::transfer::load(db, &crate::demo_catalogue::demo_catalogue()).await?;
     Ok(())
 }
+
+/// A history for the demonstration: last year and this year's periods that
+/// have already closed, as accepted reports (some sent late). Open periods
+/// are left for the demo accounts to fill.
+pub async fn seed_demo_history(db: &crate::Db, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    use chrono::Datelike;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    if entity::report::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let today = domain::datefmt::vn_today(now);
+    for year in [today.year() - 1, today.year()] {
+        let opts = crate::reports::generator::GenerateOptions { year, until: Some(today), large_regime_rows: 0, seed: 2025 + year as u64 };
+        crate::reports::generator::generate(db, &opts).await?;
+    }
+    Ok(())
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod excel;
 pub mod org;
 pub mod password;
+pub mod reports;
 pub mod users;
 
 pub use error::ServiceError;

@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+/// One figure of a report: numbers as scaled integers (value × 10^scale),
+/// yes/no as 0/1, dates as days from the common era; text in `txt`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "report_value")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub report_id: i32,
+    pub indicator_id: i32,
+    /// Breakdown part code; empty for the total.
+    pub part: String,
+    pub num: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub txt: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub comment: String,
+    pub unit_id: i32,
+    pub regime_id: i32,
+    pub period_key: String,
+    pub updated_at: DateTimeUtc,
+    pub updated_by: Option<i32>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+/// Every change of a figure: who, when, old, new, and through what (form, Excel, API).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "value_audit")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub report_id: i32,
+    pub indicator_id: i32,
+    pub part: String,
+    pub at: DateTimeUtc,
+    pub user_id: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub old_value: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub new_value: Option<String>,
+    pub source: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

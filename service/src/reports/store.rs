@@ -1,0 +1,139 @@
+//! How figures sit in `report_value`, and reading them back.
+
+use crate::Result;
+use chrono::{Datelike, NaiveDate};
+use domain::entry::{cell_key, References};
+use domain::indicator::{IndicatorSpec, Value, ValueType};
+use domain::period::Period;
+use domain::report::ReportStatus;
+use entity::{indicator, report, report_value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+use std::collections::HashMap;
+
+/// Numbers as scaled integers; yes/no as 0/1; dates as days from the common era; text as text.
+pub fn encode(v: &Value) -> (Option<i64>, Option<String>) {
+    match v {
+        Value::Num(n) => (Some(*n), None),
+        Value::Bool(b) => (Some(*b as i64), None),
+        Value::Date(d) => (Some(d.num_days_from_ce() as i64), None),
+        Value::Text(t) => (None, Some(t.clone())),
+    }
+}
+
+pub fn decode(spec: &IndicatorSpec, num: Option<i64>, txt: Option<&str>) -> Option<Value> {
+    match spec.value_type {
+        ValueType::Integer | ValueType::Decimal | ValueType::Percent => num.map(Value::Num),
+        ValueType::YesNo => num.map(|n| Value::Bool(n != 0)),
+        ValueType::Date => num.and_then(|n| NaiveDate::from_num_days_from_ce_opt(i32::try_from(n).ok()?)).map(Value::Date),
+        ValueType::Text => txt.map(|t| Value::Text(t.to_string())),
+    }
+}
+
+/// Indicator ids ↔ codes for the rows of a form.
+pub struct IndicatorIds {
+    pub by_code: HashMap<String, i32>,
+    pub by_id: HashMap<i32, String>,
+}
+
+pub async fn indicator_ids<C: ConnectionTrait>(db: &C, codes: &[String]) -> Result<IndicatorIds> {
+    let rows = indicator::Entity::find().filter(indicator::Column::Code.is_in(codes.to_vec())).all(db).await?;
+    Ok(IndicatorIds {
+        by_code: rows.iter().map(|r| (r.code.clone(), r.id)).collect(),
+        by_id: rows.into_iter().map(|r| (r.id, r.code)).collect(),
+    })
+}
+
+/// A report's stored figures, by cell key, with their row and comment.
+pub async fn load_values<C: ConnectionTrait>(db: &C, report_id: i32, ids: &IndicatorIds) -> Result<HashMap<String, report_value::Model>> {
+    Ok(report_value::Entity::find()
+        .filter(report_value::Column::ReportId.eq(report_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            let code = ids.by_id.get(&v.indicator_id)?;
+            let part = (!v.part.is_empty()).then_some(v.part.as_str());
+            Some((cell_key(code, part), v))
+        })
+        .collect())
+}
+
+/// Figures of other periods of the same unit and regime, from reports that
+/// were delivered, for the reference columns and the rules that use them.
+pub async fn references<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i32,
+    regime_id: i32,
+    period: &Period,
+    specs: &HashMap<String, IndicatorSpec>,
+    ids: &IndicatorIds,
+) -> Result<References> {
+    let same = period.same_period_last_year().key();
+    let prev = period.previous().key();
+    let earlier: Vec<String> = period.year_to_date().iter().filter(|p| *p != period).map(|p| p.key()).collect();
+    let mut keys = vec![same.clone(), prev.clone()];
+    keys.extend(earlier.iter().cloned());
+    let delivered = [ReportStatus::Sent.code(), ReportStatus::Accepted.code()];
+    let rows = report_value::Entity::find()
+        .join(JoinType::InnerJoin, report_value_report())
+        .filter(report_value::Column::UnitId.eq(unit_id))
+        .filter(report_value::Column::RegimeId.eq(regime_id))
+        .filter(report_value::Column::PeriodKey.is_in(keys))
+        .filter(report::Column::Status.is_in(delivered))
+        .all(db)
+        .await?;
+    let mut refs = References::default();
+    let mut earlier_rows: Vec<(usize, String, Value)> = Vec::new();
+    for v in rows {
+        let Some(code) = ids.by_id.get(&v.indicator_id) else { continue };
+        let Some(spec) = specs.get(code) else { continue };
+        let Some(value) = decode(spec, v.num, v.txt.as_deref()) else { continue };
+        let key = cell_key(code, (!v.part.is_empty()).then_some(v.part.as_str()));
+        if v.period_key == same {
+            refs.same_period_last_year.insert(key.clone(), value.clone());
+        }
+        if v.period_key == prev {
+            refs.previous_period.insert(key.clone(), value.clone());
+        }
+        if let Some(pos) = earlier.iter().position(|k| *k == v.period_key) {
+            earlier_rows.push((pos, key, value));
+        }
+    }
+    earlier_rows.sort_by_key(|(pos, _, _)| *pos);
+    for (_, key, value) in earlier_rows {
+        refs.earlier_this_year.entry(key).or_default().push(value);
+    }
+    Ok(refs)
+}
+
+fn report_value_report() -> sea_orm::RelationDef {
+    report_value::Entity::belongs_to(report::Entity)
+        .from(report_value::Column::ReportId)
+        .to(report::Column::Id)
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::indicator::Aggregation;
+
+    fn spec(vt: ValueType) -> IndicatorSpec {
+        IndicatorSpec { code: "X".into(), name: "X".into(), unit: "".into(), value_type: vt, scale: 1, min: None, max: None, aggregation: Aggregation::Sum, parts: vec![] }
+    }
+
+    #[test]
+    fn values_round_trip_through_storage() {
+        let cases = [
+            (ValueType::Decimal, Value::Num(12345)),
+            (ValueType::YesNo, Value::Bool(true)),
+            (ValueType::YesNo, Value::Bool(false)),
+            (ValueType::Date, Value::Date(domain::period::date(2025, 7, 1))),
+            (ValueType::Text, Value::Text("Khó khăn về hạ tầng".into())),
+        ];
+        for (vt, v) in cases {
+            let (n, t) = encode(&v);
+            assert_eq!(decode(&spec(vt), n, t.as_deref()), Some(v));
+        }
+    }
+}
