@@ -110,9 +110,16 @@ pub fn fail(err: AppError) -> AppError {
     err
 }
 
-/// Maps a service error to what the user sees, logging what they must not.
+/// Maps a service error to what the user sees, logging what they must not,
+/// and sets the response status.
 pub fn service_err(e: ServiceError) -> AppError {
-    fail(match e {
+    fail(to_app_error(e))
+}
+
+/// The same mapping without touching the response (for an error reported
+/// inside a successful answer).
+pub fn to_app_error(e: ServiceError) -> AppError {
+    match e {
         ServiceError::Unauthenticated => AppError::Unauthenticated,
         ServiceError::Forbidden(m) => AppError::Forbidden(m),
         ServiceError::NotFound(m) => AppError::NotFound(m),
@@ -123,7 +130,7 @@ pub fn service_err(e: ServiceError) -> AppError {
             tracing::error!(%detail, "internal error in a server function");
             AppError::Internal
         }
-    })
+    }
 }
 
 pub fn set_cookie(value: String) {

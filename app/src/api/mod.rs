@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalogue;
+pub mod reports;
 pub mod units;
 
 /// Parses an id typed or chosen in a form; a missing choice is a field error.

@@ -13,9 +13,9 @@ pub fn CsrfField() -> impl IntoView {
 
 /// The message under one input, if the last submission failed on it.
 #[component]
-pub fn FieldMessage(error: Signal<Option<AppError>>, name: &'static str) -> impl IntoView {
+pub fn FieldMessage(error: Signal<Option<AppError>>, #[prop(into)] name: String) -> impl IntoView {
     move || {
-        error.get().and_then(|e| e.field(name)).map(|m| {
+        error.get().and_then(|e| e.field(&name)).map(|m| {
             view! { <p class="field-error" id=format!("{name}-error") role="alert">{m}</p> }
         })
     }

@@ -1,5 +1,6 @@
 pub mod form;
 pub mod guard;
 pub mod layout;
+pub mod report_list;
 pub mod status;
 pub mod tabs;

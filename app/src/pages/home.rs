@@ -1,5 +1,6 @@
 use crate::api::units::get_overview;
 use crate::components::form::Notice;
+use crate::components::report_list::UnitReports;
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use domain::views::SessionView;
@@ -17,9 +18,9 @@ fn UnitHome(user: SessionView) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{user.unit_name.clone()}</h2>
-            <p>{duty}</p>
-            <p><A href=format!("/don-vi/{}", user.unit_id) attr:class="button">"Xem thông tin đơn vị"</A></p>
+            <h2>{format!("Báo cáo của {}", user.unit_name)}</h2>
+            <p class="muted">{duty}</p>
+            <UnitReports unit_id=None can_start=user.role == Role::Clerk/>
         </section>
     }
 }

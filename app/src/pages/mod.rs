@@ -3,4 +3,5 @@ pub mod catalogue;
 pub mod home;
 pub mod login;
 pub mod password;
+pub mod report;
 pub mod units;

@@ -1,5 +1,6 @@
 use crate::api::units::{get_unit, list_units};
 use crate::components::guard::Protected;
+use crate::components::report_list::UnitReports;
 use crate::components::status::{ErrorView, Loading};
 use domain::org::OrgKind;
 use domain::views::UnitRow;
@@ -84,6 +85,9 @@ pub fn UnitPage() -> impl IntoView {
                                     <dt>"Trạng thái"</dt><dd>{if d.unit.active { "Đang hoạt động" } else { "Ngừng hoạt động" }}</dd>
                                 </dl>
                             </section>
+                            {d.unit.kind.is_reporting_unit().then(|| view! {
+                                <section class="card"><h2>"Báo cáo của đơn vị"</h2><UnitReports unit_id=Some(d.unit.id) can_start=false/></section>
+                            })}
                             {(!d.children.is_empty()).then(|| view! {
                                 <section class="card"><h2>"Đơn vị trực thuộc"</h2><UnitTable units=d.children/></section>
                             })}

@@ -1,0 +1,190 @@
+//! Server functions of reports: the unit's overview, starting, viewing,
+//! saving and sending, approving and reviewing.
+
+use crate::error::AppError;
+use domain::reporting::{DueReport, HistoryEntry, ReportData, Stash};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::*;
+
+/// The reports of a unit for open periods, overdue first. Without a unit:
+/// the signed-in user's own unit.
+#[server(prefix = "/api", endpoint = "bao-cao/cua-don-vi", input = server_fn::codec::GetUrl)]
+pub async fn unit_reports(unit_id: Option<i32>) -> Result<Vec<DueReport>, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::reports::due_for_unit(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), chrono::Utc::now()).await.map_err(service_err)
+}
+
+#[server(prefix = "/api", endpoint = "bao-cao/lap")]
+pub async fn start_report(csrf: Option<String>, regime_id: i32, period: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let id = service::reports::start(&ctx.db, &actor, regime_id, &period, chrono::Utc::now()).await.map_err(service_err)?;
+    let target = format!("/bao-cao/{id}");
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPage {
+    pub data: ReportData,
+    pub history: Vec<HistoryEntry>,
+    /// What a failed save without JavaScript submitted, shown again.
+    pub stash: Option<Stash>,
+}
+
+#[server(prefix = "/api", endpoint = "bao-cao/xem", input = server_fn::codec::GetUrl)]
+pub async fn get_report(id: i32, stash: Option<String>) -> Result<ReportPage, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let data = service::reports::view(&ctx.db, &actor, id, chrono::Utc::now()).await.map_err(service_err)?;
+    let history = service::reports::history(&ctx.db, &actor, id).await.map_err(service_err)?;
+    let stash = match stash {
+        Some(t) => service::reports::stash::get(&ctx.db, id, &t).await.map_err(service_err)?,
+        None => None,
+    };
+    Ok(ReportPage { data, history, stash })
+}
+
+/// What a successful save answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveReply {
+    pub row_version: i32,
+    pub message: String,
+    /// A page to load now (after sending), if any.
+    pub go_to: Option<String>,
+    /// The figures were saved but sending was refused: why.
+    pub send_error: Option<AppError>,
+}
+
+#[cfg(feature = "ssr")]
+fn to_map<T: std::str::FromStr + std::hash::Hash + Eq>(m: Option<HashMap<String, String>>) -> HashMap<T, String> {
+    m.unwrap_or_default().into_iter().filter_map(|(k, v)| k.parse::<T>().ok().map(|k| (k, v))).collect()
+}
+
+/// Saves the form; with `intent = gui` also sends it. Without JavaScript a
+/// failure keeps what was typed (stashed) and comes back to the form.
+#[server(prefix = "/api", endpoint = "bao-cao/luu")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_report(
+    csrf: Option<String>,
+    id: i32,
+    row_version: i32,
+    intent: Option<String>,
+    values: Option<HashMap<String, String>>,
+    comments: Option<HashMap<String, String>>,
+    narrative: Option<HashMap<String, String>>,
+    explain: Option<HashMap<String, String>>,
+) -> Result<SaveReply, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    use domain::reporting::Submission;
+    let narrative: HashMap<usize, String> = to_map(narrative);
+    let mut texts: Vec<(usize, String)> = narrative.into_iter().collect();
+    texts.sort_by_key(|(i, _)| *i);
+    let size = texts.last().map(|(i, _)| i + 1).unwrap_or(0).min(100);
+    let mut narrative_vec = vec![String::new(); size];
+    for (i, t) in texts.into_iter().filter(|(i, _)| *i < size) {
+        narrative_vec[i] = t;
+    }
+    let sub = Submission {
+        values: to_map(values),
+        comments: to_map(comments),
+        narrative: narrative_vec,
+        explanations: to_map(explain),
+    };
+    let ctx = server_context()?;
+    let now = chrono::Utc::now();
+    // Keeps the input of a plain form post that failed, and says where to go back.
+    let keep = |err: AppError, sub: Submission| {
+        let ctx = ctx.clone();
+        async move {
+            if is_plain_form_post() {
+                let messages = match &err {
+                    AppError::Validation(f) => f.0.iter().map(|e| e.message.clone()).collect(),
+                    other => vec![other.to_string()],
+                };
+                let stash = domain::reporting::Stash { submission: sub, messages };
+                if let Ok(Some(token)) = service::reports::stash::put(&ctx.db, id, &stash, now).await {
+                    let back = format!("/bao-cao/{id}?nhap-lai={token}");
+                    let target = if err == AppError::Unauthenticated {
+                        format!("/dang-nhap?tiep={}", crate::util::url_encode(&back))
+                    } else {
+                        back
+                    };
+                    leptos_axum::redirect(&target);
+                }
+            }
+            err
+        }
+    };
+    let actor = match require_actor() {
+        Ok((a, _)) => a,
+        Err(e) => return Err(keep(e, sub).await),
+    };
+    let saved = match service::reports::save(&ctx.db, &actor, id, row_version, sub.clone(), service::reports::Source::Form, now).await {
+        Ok(s) => s,
+        Err(e) => return Err(keep(service_err(e), sub).await),
+    };
+    let time = domain::datefmt::format_datetime(now);
+    if intent.as_deref() == Some("gui") {
+        let status = match service::reports::transition(&ctx.db, &actor, id, domain::report::Transition::Send, "", now).await {
+            Ok(s) => s,
+            Err(e) if is_plain_form_post() => return Err(keep(service_err(e), sub).await),
+            // The draft is saved; the script learns its new version and why sending was refused.
+            Err(e) => {
+                return Ok(SaveReply {
+                    row_version: saved.row_version,
+                    message: format!("Đã lưu nháp lúc {time}, nhưng báo cáo chưa được gửi."),
+                    go_to: None,
+                    send_error: Some(to_app_error(e)),
+                })
+            }
+        };
+        let target = format!("/bao-cao/{id}?da-gui={}", status.code());
+        redirect_form_post(&target);
+        return Ok(SaveReply { row_version: saved.row_version + 1, message: format!("Đã gửi lúc {time}."), go_to: Some(target), send_error: None });
+    }
+    redirect_form_post(&format!("/bao-cao/{id}?da-luu=1"));
+    Ok(SaveReply { row_version: saved.row_version, message: format!("Đã lưu nháp lúc {time}."), go_to: None, send_error: None })
+}
+
+/// Approve, send back, accept, return or reopen a report.
+#[server(prefix = "/api", endpoint = "bao-cao/xu-ly")]
+pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    use domain::report::Transition;
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let t = match action.as_str() {
+        "duyet" => Transition::Approve,
+        "tra_chuyen_vien" => Transition::SendBack,
+        "tiep_nhan" => Transition::Accept,
+        "tra_lai" => Transition::Return,
+        "mo_lai" => Transition::Reopen,
+        _ => return Err(fail(AppError::Validation(domain::FieldErrors::single("form", "Thao tác không hợp lệ.")))),
+    };
+    let status = service::reports::transition(&ctx.db, &actor, id, t, reason.as_deref().unwrap_or(""), chrono::Utc::now())
+        .await
+        .map_err(service_err)?;
+    let target = format!("/bao-cao/{id}?trang-thai={}", status.code());
+    redirect_form_post(&target);
+    Ok(target)
+}
+
+#[server(prefix = "/api", endpoint = "bao-cao/gia-han")]
+pub async fn grant_exception(csrf: Option<String>, id: i32, until: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let day = domain::datefmt::parse_date(&until)
+        .ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("until", "Ngày phải theo dạng ngày/tháng/năm."))))?;
+    service::reports::grant_exception(&ctx.db, &actor, id, day, chrono::Utc::now()).await.map_err(service_err)?;
+    let target = format!("/bao-cao/{id}?gia-han=1");
+    redirect_form_post(&target);
+    Ok(target)
+}

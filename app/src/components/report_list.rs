@@ -1,0 +1,75 @@
+//! A unit's reports for open periods: what is due, by when, in what state.
+
+use crate::api::reports::{unit_reports, StartReport};
+use crate::components::form::{CsrfField, FormBanner};
+use crate::components::status::{ErrorView, Loading};
+use crate::error::action_error;
+use crate::util::follow_success;
+use domain::datefmt::format_date;
+use domain::reporting::DueReport;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+fn status_text(d: &DueReport) -> String {
+    match (d.status, d.on_time) {
+        (None, _) => "Chưa lập".into(),
+        (Some(s), Some(true)) if s.is_delivered() => format!("{} (đúng hạn)", s.label()),
+        (Some(s), Some(false)) if s.is_delivered() => format!("{} (quá hạn)", s.label()),
+        (Some(s), _) => s.label().into(),
+    }
+}
+
+#[component]
+pub fn UnitReports(unit_id: Option<i32>, can_start: bool) -> impl IntoView {
+    let data = Resource::new(move || unit_id, unit_reports);
+    let start = ServerAction::<StartReport>::new();
+    let error = Signal::derive(move || action_error(start.value().get()));
+    follow_success(start.value());
+    view! {
+        <FormBanner error/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"Không có báo cáo nào đến kỳ."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="table due-list">
+                                <thead><tr><th>"Chế độ báo cáo"</th><th>"Kỳ"</th><th>"Hạn gửi"</th><th>"Trạng thái"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|d| {
+                                        let overdue = d.is_overdue();
+                                        let note = d.deadline_note();
+                                        let status = status_text(&d);
+                                        view! {
+                                            <tr class:overdue=overdue>
+                                                <td>{d.regime_name.clone()}<br/><small class="muted">{d.regime_code.clone()}</small></td>
+                                                <td>{d.period_label.clone()}</td>
+                                                <td>{format_date(d.deadline)}<br/><small class:late=overdue>{if d.status.is_some_and(|s| s.is_delivered()) { String::new() } else { note }}</small></td>
+                                                <td>{status}</td>
+                                                <td>
+                                                    {match d.report_id {
+                                                        Some(id) => view! { <A href=format!("/bao-cao/{id}") attr:class="button-secondary">"Mở báo cáo"</A> }.into_any(),
+                                                        None if can_start && d.state.accepts_entry() => view! {
+                                                            <ActionForm action=start attr:class="inline">
+                                                                <CsrfField/>
+                                                                <input type="hidden" name="regime_id" value=d.regime_id.to_string()/>
+                                                                <input type="hidden" name="period" value=d.period_key.clone()/>
+                                                                <button type="submit" class="button">{format!("Lập báo cáo {}", d.period_label)}</button>
+                                                            </ActionForm>
+                                                        }.into_any(),
+                                                        None => view! { <span class="muted">{d.state.label()}</span> }.into_any(),
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

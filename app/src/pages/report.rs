@@ -1,0 +1,466 @@
+//! The report form: generated from the regime version, typed inputs in
+//! Vietnamese notation, reference and comparison columns, narrative sections,
+//! checks as the clerk types (the domain engine, in the browser) and on the
+//! server at every save and send; then approval and review.
+
+use crate::api::reports::{get_report, ActOnReport, GrantException, ReportPage as PageData, SaveReport};
+use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
+use crate::components::guard::Protected;
+use crate::components::status::{ErrorView, Loading};
+use crate::error::{action_error, AppError};
+use crate::util::follow_success;
+use domain::calendar::EntryState;
+use domain::column::Column;
+use domain::datefmt::{format_date, format_datetime, vn_today};
+use domain::entry::{cell_key, check_entry, comparison_percent, reference, Checked, References};
+use domain::indicator::{IndicatorSpec, ValueType};
+use domain::numfmt::format_scaled_trimmed;
+use domain::regime::{roman, RegimeDoc};
+use domain::report::ReportStatus;
+use domain::reporting::ReportHeader;
+use domain::rules::Severity;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::HashMap;
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
+    let stash = move || query.read().get("nhap-lai");
+    let data = Resource::new(move || (id(), stash()), |(id, s)| get_report(id, s));
+    view! {
+        <Title text="Báo cáo"/>
+        <Protected children=move |_| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    let notice = {
+                        let q = query.read_untracked();
+                        if q.get("da-luu").is_some() { Some("Đã lưu nháp.".to_string()) }
+                        else if let Some(s) = q.get("trang-thai").or_else(|| q.get("da-gui")).and_then(|c| ReportStatus::from_code(&c)) { Some(format!("Báo cáo đã chuyển sang trạng thái \"{}\".", s.label())) }
+                        else if q.get("gia-han").is_some() { Some("Đã gia hạn nhập số liệu.".to_string()) }
+                        else { None }
+                    };
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(page) => view! { <ReportView page notice/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}
+
+fn late_days(h: &ReportHeader) -> Option<i64> {
+    let sent = vn_today(h.sent_at?);
+    Some((sent - h.window.deadline).num_days())
+}
+
+#[component]
+fn HeaderCard(header: ReportHeader, doc_name: String, form_number: String) -> impl IntoView {
+    let h = header;
+    let state_note = match h.state {
+        EntryState::NotOpen => format!("Chưa mở nhập (mở từ {}).", format_date(h.window.opens)),
+        EntryState::Open => match h.days_to_deadline {
+            0 => "Hôm nay là hạn gửi.".into(),
+            d => format!("Còn {d} ngày đến hạn gửi."),
+        },
+        EntryState::Overdue => format!("Đã quá hạn {} ngày; vẫn nhận đến hết ngày {} (ghi nhận gửi muộn).", -h.days_to_deadline, format_date(h.exception_until.map_or(h.window.locks, |e| e.max(h.window.locks)))),
+        EntryState::Locked => "Kỳ báo cáo đã khóa: chỉ xem, không sửa được.".into(),
+    };
+    let receipt = h.sent_at.map(|at| {
+        let timing = match late_days(&h) {
+            Some(d) if d > 0 => format!("quá hạn {d} ngày"),
+            _ => "đúng hạn".into(),
+        };
+        format!("Đã gửi lúc {} — {timing}.", format_datetime(at))
+    });
+    view! {
+        <header class="report-head card">
+            <div class="row-line">
+                <div>
+                    <p class="muted">{format!("{} · {} · phiên bản {}", form_number, h.regime_code, h.version)}</p>
+                    <h1>{doc_name}</h1>
+                    <p><strong>{h.unit_name.clone()}</strong>{format!(" · {} · gửi {}", h.period_label, h.receiving_unit)}</p>
+                </div>
+                <span class=format!("status status-{}", h.status.code())>{h.status.label()}</span>
+            </div>
+            <dl class="facts">
+                <dt>"Thời gian chốt số liệu"</dt><dd>{format!("Từ ngày {} đến ngày {}", format_date(h.window.cutoff_start), format_date(h.window.cutoff_end))}</dd>
+                <dt>"Hạn gửi"</dt><dd>{format_date(h.window.deadline)}" · "<span class:late=h.days_to_deadline < 0>{state_note}</span></dd>
+            </dl>
+            {receipt.map(|r| view! { <p class="receipt" role="status">{r}</p> })}
+            {h.return_reason.clone().filter(|_| h.status == ReportStatus::Returned).map(|r| view! { <div class="banner banner-warn">{format!("Lý do trả lại: {r}")}</div> })}
+        </header>
+    }
+}
+
+/// How a typed figure was read, when it differs from what was typed
+/// (`1234.5` → `1.234,5`), so the clerk sees the system understood.
+fn reading(spec: &IndicatorSpec, typed: &str) -> Option<String> {
+    let t = typed.trim();
+    let v = spec.parse_input(t).ok().flatten()?;
+    let shown = spec.format(&v);
+    (shown != t && spec.value_type.is_numeric()).then(|| format!("Đã hiểu là {shown}"))
+}
+
+fn show(spec: &IndicatorSpec, v: Option<domain::indicator::Value>) -> String {
+    v.map(|v| spec.format(&v)).unwrap_or_default()
+}
+
+#[derive(Clone)]
+struct Ctx {
+    doc: RegimeDoc,
+    specs: HashMap<String, IndicatorSpec>,
+    refs: References,
+}
+
+#[component]
+fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
+    let PageData { data, history, stash } = page;
+    let perms = data.permissions;
+    let header = data.header.clone();
+    let report_id = header.id;
+    let (mut values, mut comments, mut narrative, mut explanations) = (data.values.clone(), data.comments.clone(), data.narrative.clone(), data.explanations.clone());
+    let stash_messages = stash.as_ref().map(|s| s.messages.clone()).unwrap_or_default();
+    if let Some(s) = stash.filter(|_| perms.edit) {
+        values = s.submission.values;
+        comments = s.submission.comments;
+        if !s.submission.narrative.is_empty() {
+            narrative = s.submission.narrative;
+        }
+        explanations = s.submission.explanations;
+    }
+    narrative.resize(data.doc.outline.len(), String::new());
+    let ctx = StoredValue::new(Ctx { specs: data.spec_map(), doc: data.doc.clone(), refs: data.references.clone() });
+    let inputs = RwSignal::new(values);
+    let findings = Memo::new(move |_| ctx.with_value(|c| inputs.with(|v| check_entry(&c.doc, &c.specs, v, &c.refs, true))));
+    let row_version = RwSignal::new(header.row_version);
+    let save = ServerAction::<SaveReport>::new();
+    let saved_note = RwSignal::new(notice);
+    Effect::new(move |_| {
+        if let Some(Ok(reply)) = save.value().get() {
+            row_version.set(reply.row_version);
+            saved_note.set(Some(reply.message.clone()));
+            if let Some(go) = reply.go_to {
+                crate::util::hard_navigate(&go);
+            }
+        }
+    });
+    let save_error = Signal::derive(move || match save.value().get() {
+        Some(Ok(reply)) => reply.send_error,
+        other => action_error(other),
+    });
+    let doc = data.doc.clone();
+    let send_label = if doc.approval_required { "Trình lãnh đạo duyệt" } else { "Gửi báo cáo" };
+    let title = doc.name.clone();
+    let form_number = doc.form_number.clone();
+    let body = view! {
+        <FormTable ctx inputs findings comments=comments.clone() editable=perms.edit/>
+        <Narrative doc=doc.clone() texts=narrative.clone() editable=perms.edit/>
+        <FindingsPanel doc=doc.clone() findings explanations=explanations.clone() editable=perms.edit error=save_error/>
+    };
+    view! {
+        <Title text=title.clone()/>
+        <HeaderCard header=header.clone() doc_name=title form_number/>
+        {move || saved_note.get().map(|m| view! { <Notice message=m/> })}
+        {(!stash_messages.is_empty()).then(|| view! {
+            <div class="banner banner-error" role="alert">
+                <p>"Lần gửi vừa rồi chưa thành công; số liệu bạn đã nhập được giữ lại bên dưới:"</p>
+                <ul>{stash_messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        {if perms.edit {
+            view! {
+                <ActionForm action=save attr:class="report-form-wrap" attr:novalidate=true>
+                    <FormBanner error=save_error/>
+                    <CsrfField/>
+                    <input type="hidden" name="id" value=report_id.to_string()/>
+                    <input type="hidden" name="row_version" value=move || row_version.get().to_string()/>
+                    {body}
+                    <div class="actions sticky-actions">
+                        <button type="submit" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
+                        <button type="submit" name="intent" value="gui" class="button" disabled=move || save.pending().get()>{send_label}</button>
+                        <span class="muted">{move || {
+                            let n = findings.with(|c| c.errors().count());
+                            if n > 0 { format!("Còn {n} lỗi cần sửa trước khi gửi.") } else { String::new() }
+                        }}</span>
+                    </div>
+                </ActionForm>
+            }.into_any()
+        } else {
+            body.into_any()
+        }}
+        <Decisions header=header.clone() approve=perms.approve review=perms.review grant=perms.grant_exception/>
+        <details class="card history">
+            <summary>{format!("Lịch sử thay đổi ({})", history.len())}</summary>
+            <table class="table compact">
+                <thead><tr><th>"Thời gian"</th><th>"Người thực hiện"</th><th>"Nội dung"</th></tr></thead>
+                <tbody>
+                    {history.into_iter().map(|h| view! { <tr><td>{format_datetime(h.at)}</td><td>{h.who}</td><td>{h.what}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+#[component]
+fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>, comments: HashMap<String, String>, editable: bool) -> impl IntoView {
+    let (doc, specs) = ctx.with_value(|c| (c.doc.clone(), c.specs.clone()));
+    let columns = doc.columns.clone();
+    let ncols = columns.len() + 3;
+    let mut stt = 0usize;
+    let rows = doc.sections.iter().enumerate().map(|(si, section)| {
+        let lines = section.rows.iter().filter_map(|row| {
+            let spec = specs.get(&row.indicator)?.clone();
+            stt += 1;
+            let n = stt;
+            let mut cells: Vec<(String, String, bool)> = vec![(cell_key(&spec.code, None), spec.name.clone(), false)];
+            cells.extend(spec.parts.iter().map(|p| (cell_key(&spec.code, Some(&p.code)), format!("Trong đó: {}", p.name), true)));
+            let required = row.required;
+            Some(cells.into_iter().map(|(key, label, is_part)| {
+                let spec = spec.clone();
+                let comment = comments.get(&key).cloned().unwrap_or_default();
+                view! {
+                    <FormRowView ctx inputs findings spec key label is_part required stt=(!is_part).then_some(n) columns=columns.clone() comment editable/>
+                }
+            }).collect_view())
+        }).collect_view();
+        view! {
+            <tr class="section-row"><td colspan=ncols.to_string()>{format!("{}. {}", roman(si + 1), section.title)}</td></tr>
+            {lines}
+        }
+    }).collect_view();
+    view! {
+        <section class="card report-form">
+            <div class="table-wrap">
+                <table class="table form-table">
+                    <thead>
+                        <tr>
+                            <th>"STT"</th><th>"Chỉ tiêu"</th><th>"ĐVT"</th>
+                            {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn FormRowView(
+    ctx: StoredValue<Ctx>,
+    inputs: RwSignal<HashMap<String, String>>,
+    findings: Memo<Checked>,
+    spec: IndicatorSpec,
+    key: String,
+    label: String,
+    is_part: bool,
+    required: bool,
+    stt: Option<usize>,
+    columns: Vec<Column>,
+    comment: String,
+    editable: bool,
+) -> impl IntoView {
+    let initial = inputs.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
+    let current = {
+        let (key, spec) = (key.clone(), spec.clone());
+        move || inputs.with(|m| m.get(&key).and_then(|t| spec.parse_input(t).ok().flatten()))
+    };
+    let input_name = format!("values[{key}]");
+    let aria = format!("{label} — Thực hiện kỳ này");
+    let input = if !editable {
+        view! { <span class="figure">{initial.clone()}</span> }.into_any()
+    } else if spec.value_type == ValueType::YesNo {
+        let key2 = key.clone();
+        let opts = ["", "Có", "Không"];
+        view! {
+            <select name=input_name aria-label=aria on:change=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }>
+                {opts.into_iter().map(|o| view! { <option value=o selected=initial == o>{if o.is_empty() { "—" } else { o }}</option> }).collect_view()}
+            </select>
+        }.into_any()
+    } else {
+        let key2 = key.clone();
+        let mode = if spec.value_type.is_numeric() { "decimal" } else { "text" };
+        let placeholder = if spec.value_type == ValueType::Date { "dd/mm/yyyy" } else { "" };
+        view! {
+            <input type="text" name=input_name inputmode=mode placeholder=placeholder aria-label=aria value=initial.clone()
+                class:numeric=spec.value_type.is_numeric()
+                on:input=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }/>
+        }.into_any()
+    };
+    let hint = {
+        let (key, spec) = (key.clone(), spec.clone());
+        move || inputs.with(|m| m.get(&key).and_then(|t| reading(&spec, t))).map(|h| view! { <small class="reading">{h}</small> })
+    };
+    let messages = {
+        let key = key.clone();
+        move || {
+            findings.with(|c| c.for_cell(&key).map(|f| (f.severity, f.message.clone())).collect::<Vec<_>>()).into_iter().map(|(sev, m)| {
+                view! { <p class=if sev == Severity::Error { "field-error" } else { "field-warn" }>{m}</p> }
+            }).collect_view()
+        }
+    };
+    let mut input = Some(input);
+    let cols = columns.into_iter().map(|c| {
+        if c == Column::Current {
+            return view! { <td class="current">{input.take()}{hint.clone()}{messages.clone()}</td> }.into_any();
+        }
+        let (spec, key, current) = (spec.clone(), key.clone(), current.clone());
+        view! {
+            <td class="ref">{move || ctx.with_value(|cx| {
+                let cur = current();
+                if c == Column::Comparison {
+                    let same = cx.refs.same_period_last_year.get(&key);
+                    comparison_percent(&spec, cur.as_ref(), same).map(|d| format!("{}%", format_scaled_trimmed(d.to_scaled(1).unwrap_or(0), 1))).unwrap_or_default()
+                } else {
+                    show(&spec, reference(&spec, &cx.refs, &key, c, cur.as_ref()))
+                }
+            })}</td>
+        }.into_any()
+    }).collect_view();
+    let row_id = format!("row-{key}");
+    view! {
+        <tr id=row_id class:part-row=is_part>
+            <td>{stt.map(|n| n.to_string()).unwrap_or_default()}</td>
+            <td>
+                {label}
+                {(required && !is_part).then(|| view! { <span class="required" title="Bắt buộc">" *"</span> })}
+                {(!is_part).then(|| view! { <br/><small class="muted">{spec.code.clone()}</small> })}
+                {if editable {
+                    view! {
+                        <details class="comment" open=!comment.is_empty()>
+                            <summary>"Ghi chú"</summary>
+                            <input type="text" name=format!("comments[{key}]") value=comment.clone() aria-label=format!("Ghi chú cho {key}")/>
+                        </details>
+                    }.into_any()
+                } else {
+                    (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
+                }}
+            </td>
+            <td>{if is_part { String::new() } else { spec.unit.clone() }}</td>
+            {cols}
+        </tr>
+    }
+}
+
+#[component]
+fn Narrative(doc: RegimeDoc, texts: Vec<String>, editable: bool) -> impl IntoView {
+    (!doc.outline.is_empty()).then(|| view! {
+        <section class="card outline-preview">
+            <h2>"Phần thuyết minh"</h2>
+            {doc.outline.iter().enumerate().map(|(i, o)| {
+                let text = texts.get(i).cloned().unwrap_or_default();
+                let id = format!("narrative-{i}");
+                view! {
+                    <label for=id.clone()>{format!("{}. {}", i + 1, o.title)}</label>
+                    {(!o.guidance.is_empty()).then(|| view! { <p class="hint">{o.guidance.clone()}</p> })}
+                    {if editable {
+                        view! { <textarea id=id name=format!("narrative[{i}]") rows="4">{text}</textarea> }.into_any()
+                    } else {
+                        view! { <p id=id class="narrative">{if text.is_empty() { "(chưa có nội dung)".to_string() } else { text }}</p> }.into_any()
+                    }}
+                }
+            }).collect_view()}
+        </section>
+    })
+}
+
+#[component]
+fn FindingsPanel(doc: RegimeDoc, findings: Memo<Checked>, explanations: HashMap<usize, String>, editable: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+    let rules_with_warnings: Vec<(usize, String)> =
+        doc.rules.iter().enumerate().filter(|(_, r)| r.severity == Severity::Warning).map(|(i, r)| (i, r.message.clone())).collect();
+    view! {
+        <section class="card findings" aria-labelledby="findings-title">
+            <h2 id="findings-title">"Kiểm tra số liệu"</h2>
+            {move || {
+                let errors: Vec<(String, String)> = findings.with(|c| c.errors().map(|f| (f.key.clone(), f.message.clone())).collect());
+                if errors.is_empty() {
+                    view! { <p class="hint ok">"Không có lỗi chặn gửi."</p> }.into_any()
+                } else {
+                    view! {
+                        <p>"Cần sửa trước khi gửi:"</p>
+                        <ul class="problems">{errors.into_iter().map(|(k, m)| view! { <li><a href=format!("#row-{k}")>{m}</a></li> }).collect_view()}</ul>
+                    }.into_any()
+                }
+            }}
+            {rules_with_warnings.into_iter().map(|(i, message)| {
+                let active = move || findings.with(|c| c.warnings().any(|f| f.rule == Some(i)));
+                let text = explanations.get(&i).cloned().unwrap_or_default();
+                let field = format!("explain[{i}]");
+                let has_text = !text.is_empty();
+                view! {
+                    <div class="warning-box" class:hidden=move || !active() && !has_text>
+                        <p class="field-warn">{format!("Cảnh báo: {message}")}</p>
+                        {if editable {
+                            view! {
+                                <label for=format!("explain-{i}")>"Giải trình (bắt buộc để gửi khi có cảnh báo)"</label>
+                                <textarea id=format!("explain-{i}") name=field.clone() rows="2">{text}</textarea>
+                                <FieldMessage error name=field/>
+                            }.into_any()
+                        } else {
+                            view! { <p>{format!("Giải trình: {text}")}</p> }.into_any()
+                        }}
+                    </div>
+                }
+            }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> impl IntoView {
+    let act = ServerAction::<ActOnReport>::new();
+    let extend = ServerAction::<GrantException>::new();
+    let error = Signal::derive(move || action_error(act.value().get()).or_else(|| action_error(extend.value().get())));
+    follow_success(act.value());
+    follow_success(extend.value());
+    let (id, id2) = (header.id.to_string(), header.id.to_string());
+    let status = header.status;
+    let choices: Vec<(&'static str, &'static str, bool)> = [
+        (approve, "duyet", "Duyệt và gửi", false),
+        (approve, "tra_chuyen_vien", "Trả lại chuyên viên", true),
+        (review && status == ReportStatus::Sent, "tiep_nhan", "Tiếp nhận", false),
+        (review && status == ReportStatus::Sent, "tra_lai", "Trả lại đơn vị", true),
+        (review && status == ReportStatus::Accepted, "mo_lai", "Mở lại để đơn vị sửa", true),
+    ]
+    .into_iter()
+    .filter(|(ok, ..)| *ok)
+    .map(|(_, a, l, reason)| (a, l, reason))
+    .collect();
+    let any = !choices.is_empty() || grant;
+    any.then(|| view! {
+        <section class="card decisions">
+            <h2>"Xử lý báo cáo"</h2>
+            <FormBanner error/>
+            {(!choices.is_empty()).then(|| view! {
+                <ActionForm action=act attr:class="form">
+                    <CsrfField/>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label for="reason">"Lý do / ý kiến (bắt buộc khi trả lại)"</label>
+                    <textarea id="reason" name="reason" rows="2"></textarea>
+                    <FieldMessage error name="reason"/>
+                    <div class="actions">
+                        {choices.into_iter().map(|(a, l, needs)| view! {
+                            <button type="submit" name="action" value=a class=if needs { "button-secondary" } else { "button" }>{l}</button>
+                        }).collect_view()}
+                    </div>
+                </ActionForm>
+            })}
+            {grant.then(|| view! {
+                <ActionForm action=extend attr:class="form inline-form">
+                    <CsrfField/>
+                    <input type="hidden" name="id" value=id2.clone()/>
+                    <label for="until">"Cho phép đơn vị nhập, gửi báo cáo này đến hết ngày"</label>
+                    <input id="until" name="until" type="text" placeholder="dd/mm/yyyy"/>
+                    <button type="submit" class="button-secondary">"Gia hạn"</button>
+                    <FieldMessage error name="until"/>
+                </ActionForm>
+            })}
+        </section>
+    })
+}
