@@ -11,6 +11,9 @@ Cách dùng:
   server migrate                     chỉ áp dụng migration cơ sở dữ liệu
   server create-admin --username TÊN --full-name \"HỌ TÊN\" [--unit MÃ_ĐƠN_VỊ]
                                      tạo tài khoản quản trị đầu tiên; mật khẩu đọc từ đầu vào chuẩn
+  server generate --year NĂM [--large-regime SỐ_DÒNG] [--seed N]
+                                     sinh dữ liệu tổng hợp cả tỉnh cho một năm (mọi đơn vị, mọi chế độ
+                                     đã ban hành, mọi kỳ), dùng cho đo hiệu năng và kiểm thử tải
   server help                        in hướng dẫn này
 
 Cấu hình: biến môi trường BAOCAO_* (xem README.md) hoặc tệp BAOCAO_CONFIG.";
@@ -20,6 +23,7 @@ pub enum Command {
     Serve,
     Migrate,
     CreateAdmin { username: String, full_name: String, unit: String },
+    Generate { year: i32, large_regime_rows: usize, seed: u64 },
     Help,
 }
 
@@ -47,6 +51,20 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 unit,
             })
         }
+        "generate" => {
+            let (mut year, mut rows, mut seed) = (None, 0usize, 1u64);
+            while let Some(flag) = it.next() {
+                let value = it.next().ok_or_else(|| format!("thiếu giá trị sau {flag}"))?;
+                let bad = || format!("giá trị {value:?} của {flag} không hợp lệ");
+                match flag.as_str() {
+                    "--year" => year = Some(value.parse::<i32>().map_err(|_| bad())?),
+                    "--large-regime" => rows = value.parse().map_err(|_| bad())?,
+                    "--seed" => seed = value.parse().map_err(|_| bad())?,
+                    other => return Err(format!("không hiểu tham số {other}")),
+                }
+            }
+            Ok(Command::Generate { year: year.ok_or("thiếu --year")?, large_regime_rows: rows, seed })
+        }
         other => Err(format!("không có lệnh {other}")),
     }
 }
@@ -73,6 +91,16 @@ pub async fn create_admin(config: &Config, username: &str, full_name: &str, unit
     }
 }
 
+/// Fills the database with a synthetic province-year (see `server generate`).
+pub async fn generate(config: &Config, year: i32, large_regime_rows: usize, seed: u64) -> Result<(), String> {
+    let db = crate::prepare_database(config).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let opts = service::reports::generator::GenerateOptions { year, until: None, large_regime_rows, seed };
+    let s = service::reports::generator::generate(&db, &opts).await.map_err(|e| e.to_string())?;
+    println!("Đã sinh {} báo cáo, {} giá trị trong {:.1} giây.", s.reports, s.values, started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +122,11 @@ mod tests {
         assert!(parse(&args(&["create-admin", "--username"])).unwrap_err().contains("--username"));
         assert!(parse(&args(&["create-admin", "--full-name", "X"])).unwrap_err().contains("--username"));
         assert!(parse(&args(&["frobnicate"])).is_err());
+        assert!(matches!(
+            parse(&args(&["generate", "--year", "2025", "--large-regime", "300"])),
+            Ok(Command::Generate { year: 2025, large_regime_rows: 300, seed: 1 })
+        ));
+        assert!(parse(&args(&["generate"])).unwrap_err().contains("--year"));
+        assert!(parse(&args(&["generate", "--year", "x"])).is_err());
     }
 }

@@ -31,6 +31,9 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Load demonstration accounts and data at start.
     pub demo: bool,
+    /// With `demo`: also generate a history of accepted reports (last year and
+    /// this year's closed periods).
+    pub demo_history: bool,
     pub cookie_secure: CookieSecure,
     /// Take the client address and scheme from X-Forwarded-* headers.
     pub trust_proxy: bool,
@@ -51,6 +54,7 @@ impl Default for Config {
             database_url: "sqlite://data/baocao.db?mode=rwc".into(),
             database_max_connections: 8,
             demo: false,
+            demo_history: true,
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
             session_ttl_hours: 12,
@@ -120,6 +124,7 @@ impl Config {
                 "BAOCAO_DATABASE_URL" => self.database_url = raw.clone(),
                 "BAOCAO_DATABASE_MAX_CONNECTIONS" => self.database_max_connections = parse_env(name, raw, "cần số nguyên dương")?,
                 "BAOCAO_DEMO" => self.demo = parse_bool(name, raw)?,
+                "BAOCAO_DEMO_HISTORY" => self.demo_history = parse_bool(name, raw)?,
                 "BAOCAO_COOKIE_SECURE" => {
                     self.cookie_secure = match raw.trim().to_ascii_lowercase().as_str() {
                         "auto" => CookieSecure::Auto,

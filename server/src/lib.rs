@@ -52,6 +52,9 @@ pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError
     if config.demo {
         service::demo::seed_demo_accounts(&db).await.map_err(StartError::Seed)?;
         service::demo::seed_demo_catalogue(&db).await.map_err(StartError::Seed)?;
+        if config.demo_history {
+            service::demo::seed_demo_history(&db, chrono::Utc::now()).await.map_err(StartError::Seed)?;
+        }
     }
     Ok(db)
 }
@@ -80,16 +83,37 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves.
+/// How long requests in flight may take to finish after a shutdown signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish
+/// (for at most `SHUTDOWN_GRACE`: idle keep-alive connections must not hold
+/// a restart up).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = tx.send(());
+    };
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(signal);
+    let deadline = async move {
+        if rx.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        r = server => r.map_err(StartError::Serve),
+        _ = deadline => {
+            tracing::warn!("requests still open after the shutdown grace period; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 /// Everything `server serve` does: prepare the database, bind, serve.
@@ -104,16 +128,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     serve(listener, router(config, db), shutdown_signal()).await
 }
 
-/// Removes expired sessions once an hour.
+/// Removes expired sessions and old form stashes once an hour.
 fn spawn_housekeeping(db: service::Db) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match service::auth::purge_expired(&db, chrono::Utc::now()).await {
+            let now = chrono::Utc::now();
+            match service::auth::purge_expired(&db, now).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
+            }
+            if let Err(e) = service::reports::stash::purge(&db, now - chrono::Duration::days(1)).await {
+                tracing::warn!(error = %e, "form stash clean-up failed");
             }
         }
     });

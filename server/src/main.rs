@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
         Command::Serve => server::run(config).await.map_err(|e| e.to_string()),
         Command::Migrate => server::prepare_database(&config).await.map(|_| ()).map_err(|e| e.to_string()),
         Command::CreateAdmin { username, full_name, unit } => cli::create_admin(&config, &username, &full_name, &unit).await,
+        Command::Generate { year, large_regime_rows, seed } => cli::generate(&config, year, large_regime_rows, seed).await,
         Command::Help => Ok(()),
     };
     match result {

@@ -108,7 +108,7 @@ async fn first_administrator_only_once(b: Backend) {
     assert!(id > 0);
     let again = service::users::create_first_admin(&db, "admin2", "Quản trị 2", "BatDau2025", "VPUBND").await.unwrap_err();
     assert!(matches!(again, service::ServiceError::Conflict(_)));
-    db.close().await.ok();
+    close(db).await;
     let app = spawn_app_with(cfg, new_client()).await;
     app.sign_in_ok_with("admin", "BatDau2025").await;
     assert_eq!(app.get_html("/quan-tri/nguoi-dung").await.0, StatusCode::OK);

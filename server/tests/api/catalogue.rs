@@ -173,7 +173,7 @@ async fn empty_install(b: Backend) -> TestApp {
     cfg.demo = false;
     let db = server::prepare_database(&cfg).await.unwrap();
     service::users::create_first_admin(&db, "admin", "Quản trị", "BatDau2025", "VPUBND").await.unwrap();
-    db.close().await.ok();
+    close(db).await;
     let app = spawn_app_with(cfg, new_client()).await;
     app.sign_in_ok_with("admin", "BatDau2025").await;
     app

@@ -18,14 +18,25 @@ macro_rules! on_both_backends {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await
+                $crate::helpers::bounded(super::$name($crate::helpers::Backend::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::helpers::Backend::Postgres).await
+                $crate::helpers::bounded(super::$name($crate::helpers::Backend::Postgres)).await
             }
         }
     )*};
+}
+
+/// Closes a pool without waiting forever for connections a stopped server
+/// task may still hold.
+pub async fn close(db: service::Db) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), db.close()).await;
+}
+
+/// A test that hangs fails after a while instead of stalling the whole suite.
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(180), test).await.expect("the test did not finish within 3 minutes");
 }
 
 fn random_suffix() -> String {
@@ -51,7 +62,7 @@ pub async fn fresh_database(backend: Backend) -> String {
             let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PostgreSQL");
             use sea_orm::ConnectionTrait;
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-            admin.close().await.ok();
+            close(admin).await;
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
             format!("{base}/{name}")
         }
@@ -73,6 +84,7 @@ pub fn test_config(database_url: &str) -> Config {
         database_url: database_url.to_string(),
         database_max_connections: 5,
         demo: true,
+        demo_history: false,
         ..Config::default()
     }
 }
@@ -85,6 +97,24 @@ pub fn new_client() -> Client {
         .unwrap()
 }
 
+/// Logs of every test server go to a file (`TEST_LOG`), named by test thread,
+/// so a failure can be read after the fact.
+fn init_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(path) = std::env::var("TEST_LOG") {
+            if let Ok(file) = std::fs::File::create(path) {
+                let _ = tracing_subscriber::fmt()
+                    .with_env_filter(tracing_subscriber::EnvFilter::new("info,tower_http=debug,sqlx=warn"))
+                    .with_thread_names(true)
+                    .with_ansi(false)
+                    .with_writer(std::sync::Mutex::new(file))
+                    .try_init();
+            }
+        }
+    });
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let url = fresh_database(backend).await;
     spawn_app_with(test_config(&url), new_client()).await
@@ -92,6 +122,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts a server on an existing database (and an existing client, whose cookies carry over).
 pub async fn spawn_app_with(config: Config, client: Client) -> TestApp {
+    init_logs();
     let config = Arc::new(config);
     let db = server::prepare_database(&config).await.expect("prepare database");
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
@@ -202,8 +233,13 @@ impl TestApp {
     pub async fn stop(mut self) -> Client {
         if let (Some(tx), Some(h)) = (self.stop.take(), self.handle.take()) {
             let _ = tx.send(());
-            let _ = h.await;
-            self.db.clone().close().await.ok();
+            // The graceful shutdown waits for open connections; the test's
+            // client may keep some idle, so give it a moment, then move on.
+            let abort = h.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), h).await.is_err() {
+                abort.abort();
+            }
+            close(self.db.clone()).await;
         }
         self.client.clone()
     }

@@ -7,5 +7,6 @@ mod access;
 mod admin;
 mod auth;
 mod catalogue;
+mod reports;
 mod csrf;
 mod shell;
