@@ -91,10 +91,9 @@ ensure_postgres() {
   done
   su postgres -c "psql -p $port -qtAc \"select 1 from pg_roles where rolname='baocao'\"" | grep -q 1 ||
     su postgres -c "psql -p $port -qc \"create role baocao login createdb password 'baocao'\"" >/dev/null
-  # Databases left by earlier runs.
-  for db in $(su postgres -c "psql -p $port -qtAc \"select datname from pg_database where datname like 'baocao_test_%'\""); do
-    su postgres -c "psql -p $port -qc 'drop database if exists $db'" >/dev/null 2>&1 || true
-  done
+  # Databases left by earlier runs, dropped in one session.
+  su postgres -c "psql -p $port -qtAc \"select 'drop database if exists ' || datname || ';' from pg_database where datname like 'baocao_test_%'\"" \
+    | su postgres -c "psql -p $port -q" >/dev/null 2>&1 || true
   export PG_TEST_URL="postgres://baocao:baocao@127.0.0.1:$port/postgres"
 }
 

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 fn UnitHome(user: SessionView) -> impl IntoView {
     let duty = match user.role {
-        Role::Clerk => "Bạn lập và gửi báo cáo định kỳ của đơn vị, trên trình duyệt hoặc bằng biểu mẫu Excel.",
+        Role::Clerk => "Bạn lập và gửi báo cáo định kỳ của đơn vị ngay trên trình duyệt.",
         _ => "Bạn xem xét và phê duyệt báo cáo của đơn vị trước khi gửi Văn phòng UBND tỉnh.",
     };
     view! {

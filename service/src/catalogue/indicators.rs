@@ -73,6 +73,34 @@ pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
     }
 }
 
+/// Specs of the given indicators (active or not): the lean path a report's
+/// load takes on every save.
+pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<(i32, IndicatorSpec)>> {
+    let rows = indicator::Entity::find().filter(indicator::Column::Code.is_in(codes.to_vec())).all(db).await?;
+    let breakdowns: HashMap<i32, Vec<BreakdownPart>> = if rows.iter().any(|m| m.breakdown_id.is_some()) {
+        super::breakdowns::list(db).await?.into_iter().map(|b| (b.id, b.parts)).collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let spec = IndicatorSpec {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                unit: m.unit.clone(),
+                value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
+                scale: m.scale.clamp(0, 9) as u8,
+                min: m.min_value,
+                max: m.max_value,
+                aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
+                parts: m.breakdown_id.and_then(|id| breakdowns.get(&id).cloned()).unwrap_or_default(),
+            };
+            (m.id, spec)
+        })
+        .collect())
+}
+
 /// Specs of indicators by code: all of them, or only the active ones.
 pub async fn specs<C: ConnectionTrait>(db: &C, active_only: bool) -> Res<HashMap<String, IndicatorSpec>> {
     let l = lookups(db).await?;

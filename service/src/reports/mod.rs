@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::{EntryState, EntryWindow, Holidays};
 use domain::datefmt::{format_date, vn_today};
 use domain::entry::{check_entry, cell_key, Checked, References};
-use domain::indicator::{IndicatorSpec, Value};
+use domain::indicator::IndicatorSpec;
 use domain::period::Period;
 use domain::regime::RegimeDoc;
 use domain::report::{may, next_status, ReportStatus, Transition};
@@ -23,7 +23,7 @@ use sea_orm::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use std::collections::{HashMap, HashSet};
-use store::{decode, encode, indicator_ids, load_values, IndicatorIds};
+use store::{decode, encode, load_values, IndicatorIds};
 
 /// Where a change came from, for the audit trail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +79,12 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<Loaded> {
     let v = regime_version::Entity::find_by_id(report.regime_version_id).one(db).await?.ok_or_else(|| internal("report without version"))?;
     let doc = parse_doc(&v.definition)?;
     let codes = doc.indicator_codes();
-    let all = crate::catalogue::indicators::specs(db, false).await?;
-    let specs: HashMap<String, IndicatorSpec> = codes.iter().filter_map(|c| all.get(c).map(|s| (c.clone(), s.clone()))).collect();
-    let ids = indicator_ids(db, &codes).await?;
+    let found = crate::catalogue::indicators::specs_for(db, &codes).await?;
+    let ids = IndicatorIds {
+        by_code: found.iter().map(|(id, s)| (s.code.clone(), *id)).collect(),
+        by_id: found.iter().map(|(id, s)| (*id, s.code.clone())).collect(),
+    };
+    let specs: HashMap<String, IndicatorSpec> = found.into_iter().map(|(_, s)| (s.code.clone(), s)).collect();
     let period = Period::parse_key(&report.period_key).map_err(|e| internal(&e.to_string()))?;
     let holidays = crate::catalogue::holidays::all(db).await?;
     let window = doc.schedule.entry_window(&period, &holidays);
@@ -353,9 +356,8 @@ fn trimmed(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
 }
 
-/// Why a figure cannot be stored: every unreadable cell, by its form field.
-fn unreadable(doc: &RegimeDoc, specs: &HashMap<String, IndicatorSpec>, sub: &Submission) -> FieldErrors {
-    let checked = check_entry(doc, specs, &sub.values, &References::default(), false);
+/// Why figures cannot be stored: every unreadable cell, by its form field.
+fn unreadable(checked: &Checked, sub: &Submission) -> FieldErrors {
     let mut e = FieldErrors::new();
     for f in &checked.findings {
         let typed = sub.values.get(&f.key).is_some_and(|t| !t.trim().is_empty());
@@ -432,8 +434,9 @@ pub async fn save(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub:
         let who = user_name(db, l.report.updated_by).await?;
         return Err(ServiceError::Conflict(conflict_message(&l, &stored, &sub, who)));
     }
-    unreadable(&l.doc, &l.specs, &sub).into_result()?;
+    // Rules need not hold in a draft; only figures that cannot be read stop a save.
     let checked = check_entry(&l.doc, &l.specs, &sub.values, &References::default(), false);
+    unreadable(&checked, &sub).into_result()?;
 
     // What changes, cell by cell.
     let mut inserts = Vec::new();
@@ -658,9 +661,4 @@ pub async fn history(db: &crate::Db, actor: &Actor, id: i32) -> Result<Vec<Histo
     }
     out.sort_by(|a, b| b.at.cmp(&a.at));
     Ok(out)
-}
-
-/// A report's typed figures for one period (used by the generator and tests).
-pub fn parse_values(l: &Loaded, sub: &Submission) -> HashMap<String, Value> {
-    check_entry(&l.doc, &l.specs, &sub.values, &References::default(), false).values.into_iter().collect()
 }

@@ -6,7 +6,7 @@ use domain::entry::{cell_key, References};
 use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::period::Period;
 use domain::report::ReportStatus;
-use entity::{indicator, report, report_value};
+use entity::{report, report_value};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
@@ -33,14 +33,6 @@ pub fn decode(spec: &IndicatorSpec, num: Option<i64>, txt: Option<&str>) -> Opti
 pub struct IndicatorIds {
     pub by_code: HashMap<String, i32>,
     pub by_id: HashMap<i32, String>,
-}
-
-pub async fn indicator_ids<C: ConnectionTrait>(db: &C, codes: &[String]) -> Result<IndicatorIds> {
-    let rows = indicator::Entity::find().filter(indicator::Column::Code.is_in(codes.to_vec())).all(db).await?;
-    Ok(IndicatorIds {
-        by_code: rows.iter().map(|r| (r.code.clone(), r.id)).collect(),
-        by_id: rows.into_iter().map(|r| (r.id, r.code)).collect(),
-    })
 }
 
 /// A report's stored figures, by cell key, with their row and comment.
