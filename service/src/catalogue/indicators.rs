@@ -58,19 +58,23 @@ pub(crate) fn fields_of(m: &indicator::Model, l: &Lookups) -> IndicatorFields {
     }
 }
 
-pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
-    let f = fields_of(m, l);
+/// What forms and rules need of an indicator, given its breakdown's parts.
+fn spec_from(m: &indicator::Model, parts: Vec<BreakdownPart>) -> IndicatorSpec {
     IndicatorSpec {
-        code: f.code,
-        name: f.name,
-        unit: f.unit,
-        value_type: f.value_type,
-        scale: f.scale,
-        min: f.min,
-        max: f.max,
-        aggregation: f.aggregation,
-        parts: m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(_, p)| p.clone()).unwrap_or_default(),
+        code: m.code.clone(),
+        name: m.name.clone(),
+        unit: m.unit.clone(),
+        value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
+        scale: m.scale.clamp(0, 9) as u8,
+        min: m.min_value,
+        max: m.max_value,
+        aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
+        parts,
     }
+}
+
+pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
+    spec_from(m, m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(_, p)| p.clone()).unwrap_or_default())
 }
 
 /// Specs of the given indicators (active or not): the lean path a report's
@@ -85,18 +89,8 @@ pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<
     Ok(rows
         .into_iter()
         .map(|m| {
-            let spec = IndicatorSpec {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                unit: m.unit.clone(),
-                value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
-                scale: m.scale.clamp(0, 9) as u8,
-                min: m.min_value,
-                max: m.max_value,
-                aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
-                parts: m.breakdown_id.and_then(|id| breakdowns.get(&id).cloned()).unwrap_or_default(),
-            };
-            (m.id, spec)
+            let parts = m.breakdown_id.and_then(|id| breakdowns.get(&id).cloned()).unwrap_or_default();
+            (m.id, spec_from(&m, parts))
         })
         .collect())
 }
