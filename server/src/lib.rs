@@ -59,11 +59,20 @@ pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError
     Ok(db)
 }
 
+/// The app's routes, walked once per process. Walking them sets a
+/// process-wide flag that makes any resource first polled meanwhile wait
+/// forever (leptos#4773), so a second server in the same process (the
+/// integration tests start many) must not walk them while another renders.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(config: Arc<Config>, db: service::Db) -> Router {
     let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo };
     let leptos_options = leptos_options(&config);
     let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone() };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let provide = move || provide_context(ctx.clone());
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -2,7 +2,7 @@
 //! PostgreSQL when the URL says so. Migrations run at start.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::SqliteSynchronous;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use std::path::Path;
 use std::time::Duration;
@@ -44,15 +44,22 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
     if is_sqlite {
+        // No journal_mode here: set on every new pooled connection, changing
+        // it needs an exclusive lock that busy_timeout does not wait for, so
+        // a connection opened while another writes could stall. WAL is a
+        // property of the file; it is set once below.
         opts.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
     }
-    Database::connect(opts).await.map_err(DbOpenError::Connect)
+    let db = Database::connect(opts).await.map_err(DbOpenError::Connect)?;
+    if is_sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(DbOpenError::Connect)?;
+    }
+    Ok(db)
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbOpenError> {
