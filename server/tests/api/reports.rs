@@ -149,7 +149,16 @@ async fn every_error_and_warning_path(b: Backend) {
         .unwrap();
     app.sign_in_ok("cv.tohieu").await;
     let c = open_period(&app, "03646", "KTXH_XA").await;
+    // Periods that make no sense for the regime are refused with a reason.
+    for (period, needle) in [("2026-13", "không hợp lệ"), ("2026-Q4", "hằng tháng"), ("", "không hợp lệ")] {
+        let r = app.call("bao-cao/lap", &[("regime_id", &c.regime_id.to_string()), ("period", period)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{period}");
+        assert!(r.text().await.unwrap().contains(needle), "{period}");
+    }
     let id = start(&app, &c).await;
+    // An action the office does not know is refused, not guessed.
+    let r = app.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "xoa")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // An unreadable figure: nothing is written, the row is named.
     let mut bad = good_values();
