@@ -126,6 +126,10 @@ pub fn to_app_error(e: ServiceError) -> AppError {
         ServiceError::Validation(f) => AppError::Validation(f),
         ServiceError::Conflict(m) => AppError::Conflict(m),
         ServiceError::TooManyRequests(m) => AppError::TooManyRequests(m),
+        ServiceError::Duplicate(detail) => {
+            tracing::info!(%detail, "duplicate key not mapped to a field");
+            AppError::Conflict("Dữ liệu này vừa được tạo bởi một thao tác khác. Vui lòng tải lại trang rồi kiểm tra.".into())
+        }
         ServiceError::Internal(detail) => {
             tracing::error!(%detail, "internal error in a server function");
             AppError::Internal

@@ -28,6 +28,7 @@ fn failure(e: ServiceError) -> Response {
         ServiceError::NotFound(m) => page(StatusCode::NOT_FOUND, &m),
         ServiceError::Validation(f) => page(StatusCode::UNPROCESSABLE_ENTITY, &f.to_string()),
         ServiceError::Conflict(m) | ServiceError::TooManyRequests(m) => page(StatusCode::CONFLICT, &m),
+        ServiceError::Duplicate(_) => page(StatusCode::CONFLICT, "Dữ liệu này vừa được tạo bởi một thao tác khác. Vui lòng tải lại trang."),
         ServiceError::Internal(detail) => {
             tracing::error!(%detail, "file route failed");
             page(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố; dữ liệu chưa bị thay đổi. Vui lòng thử lại sau.")

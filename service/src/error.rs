@@ -17,6 +17,10 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// A unique key already taken (usually by a concurrent request); callers
+    /// that know which field it is turn it into a field error.
+    #[error("duplicate key: {0}")]
+    Duplicate(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -33,7 +37,10 @@ impl ServiceError {
 
 impl From<DbErr> for ServiceError {
     fn from(e: DbErr) -> Self {
-        ServiceError::Internal(format!("database: {e}"))
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(m)) => ServiceError::Duplicate(m),
+            _ => ServiceError::Internal(format!("database: {e}")),
+        }
     }
 }
 

@@ -161,7 +161,7 @@ pub async fn create_user(db: &crate::Db, actor: &Actor, input: NewUser) -> Resul
 /// Two admins creating the same name at once: the second gets a field error, not a crash.
 fn unique_to_field(e: ServiceError, username: &str) -> ServiceError {
     match e {
-        ServiceError::Internal(msg) if msg.to_lowercase().contains("unique") => {
+        ServiceError::Duplicate(_) => {
             ServiceError::field("username", format!("Tên đăng nhập \"{}\" đã có người dùng.", normalize_username(username)))
         }
         other => other,

@@ -1,4 +1,3 @@
-use super::Res;
 use crate::{audit, users::require_admin, ServiceError};
 use domain::catalogue::{parse_parts, BreakdownView};
 use domain::indicator::BreakdownPart;
@@ -6,7 +5,7 @@ use domain::{Actor, FieldErrors};
 use entity::{breakdown, breakdown_part, indicator};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
-pub async fn list<C: ConnectionTrait>(db: &C) -> Res<Vec<BreakdownView>> {
+pub async fn list<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<BreakdownView>> {
     let heads = breakdown::Entity::find().order_by_asc(breakdown::Column::Code).all(db).await?;
     let parts = breakdown_part::Entity::find().order_by_asc(breakdown_part::Column::SortOrder).all(db).await?;
     Ok(heads
@@ -24,7 +23,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Res<Vec<BreakdownView>> {
         .collect())
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(db: &C, code: &str, name: &str, parts: &[BreakdownPart]) -> Res<i32> {
+pub(crate) async fn insert<C: ConnectionTrait>(db: &C, code: &str, name: &str, parts: &[BreakdownPart]) -> crate::Result<i32> {
     let b = breakdown::ActiveModel { code: Set(code.to_string()), name: Set(name.to_string()), ..Default::default() }
         .insert(db)
         .await?;
@@ -32,7 +31,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(db: &C, code: &str, name: &str, p
     Ok(b.id)
 }
 
-pub(crate) async fn replace_parts<C: ConnectionTrait>(db: &C, id: i32, parts: &[BreakdownPart]) -> Res<()> {
+pub(crate) async fn replace_parts<C: ConnectionTrait>(db: &C, id: i32, parts: &[BreakdownPart]) -> crate::Result<()> {
     breakdown_part::Entity::delete_many().filter(breakdown_part::Column::BreakdownId.eq(id)).exec(db).await?;
     for (i, p) in parts.iter().enumerate() {
         breakdown_part::ActiveModel {
@@ -61,7 +60,7 @@ pub fn check(code: &str, name: &str, parts_text: &str) -> Result<Vec<BreakdownPa
     Ok(parts.unwrap_or_default())
 }
 
-pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str, parts_text: &str) -> Res<i32> {
+pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str, parts_text: &str) -> crate::Result<i32> {
     require_admin(actor)?;
     let code = code.trim().to_lowercase();
     let parts = check(&code, name, parts_text)?;
@@ -77,7 +76,7 @@ pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str, parts
 
 /// Renames a breakdown and changes its parts, unless indicators already use it
 /// (their stored figures are split by these parts).
-pub async fn update(db: &crate::Db, actor: &Actor, id: i32, name: &str, parts_text: &str) -> Res<()> {
+pub async fn update(db: &crate::Db, actor: &Actor, id: i32, name: &str, parts_text: &str) -> crate::Result<()> {
     require_admin(actor)?;
     let b = breakdown::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ServiceError::NotFound("Không tìm thấy phân tổ.".into()))?;
     let parts = check(&b.code, name, parts_text)?;

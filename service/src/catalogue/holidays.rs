@@ -1,4 +1,3 @@
-use super::Res;
 use crate::{audit, users::require_admin, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use domain::calendar::Holidays;
@@ -7,7 +6,7 @@ use domain::Actor;
 use entity::holiday;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> Res<Vec<HolidayRow>> {
+pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> crate::Result<Vec<HolidayRow>> {
     let mut q = holiday::Entity::find().order_by_asc(holiday::Column::Day);
     if let Some(y) = year {
         let (a, b) = (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y, 12, 31));
@@ -19,11 +18,11 @@ pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> Res<Vec<Holi
 }
 
 /// Every holiday, as the calendar needs them.
-pub async fn all<C: ConnectionTrait>(db: &C) -> Res<Holidays> {
+pub async fn all<C: ConnectionTrait>(db: &C) -> crate::Result<Holidays> {
     Ok(Holidays::new(holiday::Entity::find().all(db).await?.into_iter().map(|h| h.day)))
 }
 
-pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> Res<()> {
+pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> crate::Result<()> {
     require_admin(actor)?;
     let mut e = domain::FieldErrors::new();
     let parsed = domain::datefmt::parse_date(day);
@@ -40,7 +39,7 @@ pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> Res<()
     Ok(())
 }
 
-pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, day: NaiveDate, name: &str) -> Res<()> {
+pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, day: NaiveDate, name: &str) -> crate::Result<()> {
     let am = holiday::ActiveModel { day: Set(day), name: Set(name.to_string()) };
     if holiday::Entity::find_by_id(day).one(db).await?.is_some() {
         am.update(db).await?;
@@ -50,7 +49,7 @@ pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, day: NaiveDate, name: &st
     Ok(())
 }
 
-pub async fn remove(db: &crate::Db, actor: &Actor, day: NaiveDate) -> Res<()> {
+pub async fn remove(db: &crate::Db, actor: &Actor, day: NaiveDate) -> crate::Result<()> {
     require_admin(actor)?;
     let r = holiday::Entity::delete_by_id(day).exec(db).await?;
     if r.rows_affected == 0 {
@@ -61,7 +60,7 @@ pub async fn remove(db: &crate::Db, actor: &Actor, day: NaiveDate) -> Res<()> {
 }
 
 /// The years that have holidays, newest first, for the year picker.
-pub async fn years<C: ConnectionTrait>(db: &C) -> Res<Vec<i32>> {
+pub async fn years<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<i32>> {
     let mut ys: Vec<i32> = holiday::Entity::find().all(db).await?.iter().map(|h| h.day.year()).collect();
     ys.sort_unstable_by(|a, b| b.cmp(a));
     ys.dedup();

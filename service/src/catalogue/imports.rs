@@ -1,7 +1,6 @@
 //! The log of catalogue uploads: each upload is checked, applied or not, and
 //! its outcome kept so the result page can show every problem.
 
-use super::Res;
 use crate::{users::require_admin, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::Actor;
@@ -35,7 +34,7 @@ fn view(m: import_job::Model) -> ImportJobView {
     }
 }
 
-async fn record(db: &crate::Db, actor: &Actor, kind: &str, file_name: &str, outcome: Result<String, Vec<String>>) -> Res<i32> {
+async fn record(db: &crate::Db, actor: &Actor, kind: &str, file_name: &str, outcome: Result<String, Vec<String>>) -> crate::Result<i32> {
     let (applied, summary, problems) = match outcome {
         Ok(s) => (true, s, Vec::new()),
         Err(p) => (false, format!("Không nhập: tệp có {} lỗi, dữ liệu chưa thay đổi.", p.len()), p),
@@ -56,14 +55,14 @@ async fn record(db: &crate::Db, actor: &Actor, kind: &str, file_name: &str, outc
 }
 
 /// Imports a catalogue JSON file and records the outcome; returns the job id.
-pub async fn import_catalogue(db: &crate::Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Res<i32> {
+pub async fn import_catalogue(db: &crate::Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> crate::Result<i32> {
     require_admin(actor)?;
     let outcome = super::transfer::import(db, actor, bytes).await?.map(|s| format!("Đã nhập danh mục: {}", s.describe()));
     record(db, actor, KIND_CATALOGUE, file_name, outcome).await
 }
 
 /// Imports an indicator workbook and records the outcome; returns the job id.
-pub async fn import_indicators(db: &crate::Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Res<i32> {
+pub async fn import_indicators(db: &crate::Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> crate::Result<i32> {
     require_admin(actor)?;
     let outcome = super::xlsx::import(db, actor, bytes)
         .await?
@@ -71,7 +70,7 @@ pub async fn import_indicators(db: &crate::Db, actor: &Actor, file_name: &str, b
     record(db, actor, KIND_INDICATORS, file_name, outcome).await
 }
 
-pub async fn get(db: &crate::Db, actor: &Actor, id: i32) -> Res<ImportJobView> {
+pub async fn get(db: &crate::Db, actor: &Actor, id: i32) -> crate::Result<ImportJobView> {
     require_admin(actor)?;
     import_job::Entity::find_by_id(id)
         .one(db)
@@ -80,7 +79,7 @@ pub async fn get(db: &crate::Db, actor: &Actor, id: i32) -> Res<ImportJobView> {
         .ok_or_else(|| ServiceError::NotFound("Không tìm thấy lần nhập này.".into()))
 }
 
-pub async fn recent(db: &crate::Db, actor: &Actor) -> Res<Vec<ImportJobView>> {
+pub async fn recent(db: &crate::Db, actor: &Actor) -> crate::Result<Vec<ImportJobView>> {
     require_admin(actor)?;
     Ok(import_job::Entity::find()
         .filter(import_job::Column::Id.gt(0))

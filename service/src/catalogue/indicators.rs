@@ -1,4 +1,4 @@
-use super::{paginate, unique_violation, Res};
+use super::paginate;
 use crate::{audit, users::require_admin, ServiceError};
 use chrono::Utc;
 use domain::catalogue::{IndicatorFields, IndicatorForm, IndicatorRow};
@@ -28,7 +28,7 @@ pub(crate) struct Lookups {
     pub breakdown_id_by_code: HashMap<String, i32>,
 }
 
-pub(crate) async fn lookups<C: ConnectionTrait>(db: &C) -> Res<Lookups> {
+pub(crate) async fn lookups<C: ConnectionTrait>(db: &C) -> crate::Result<Lookups> {
     let units = org_unit::Entity::find().all(db).await?;
     let bds = super::breakdowns::list(db).await?;
     Ok(Lookups {
@@ -79,7 +79,7 @@ pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
 
 /// Specs of the given indicators (active or not): the lean path a report's
 /// load takes on every save.
-pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<(i32, IndicatorSpec)>> {
+pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> crate::Result<Vec<(i32, IndicatorSpec)>> {
     let rows = indicator::Entity::find().filter(indicator::Column::Code.is_in(codes.to_vec())).all(db).await?;
     let breakdowns: HashMap<i32, Vec<BreakdownPart>> = if rows.iter().any(|m| m.breakdown_id.is_some()) {
         super::breakdowns::list(db).await?.into_iter().map(|b| (b.id, b.parts)).collect()
@@ -96,7 +96,7 @@ pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<
 }
 
 /// Specs of indicators by code: all of them, or only the active ones.
-pub async fn specs<C: ConnectionTrait>(db: &C, active_only: bool) -> Res<HashMap<String, IndicatorSpec>> {
+pub async fn specs<C: ConnectionTrait>(db: &C, active_only: bool) -> crate::Result<HashMap<String, IndicatorSpec>> {
     let l = lookups(db).await?;
     let mut q = indicator::Entity::find();
     if active_only {
@@ -115,7 +115,7 @@ fn to_row(m: &indicator::Model, l: &Lookups, in_use: &HashSet<String>) -> Indica
     }
 }
 
-pub async fn list(db: &crate::Db, q: IndicatorQuery) -> Res<Page<IndicatorRow>> {
+pub async fn list(db: &crate::Db, q: IndicatorQuery) -> crate::Result<Page<IndicatorRow>> {
     let l = lookups(db).await?;
     let in_use = super::regimes::codes_in_use(db).await?;
     let all = indicator::Entity::find().order_by_asc(indicator::Column::Code).all(db).await?;
@@ -130,7 +130,7 @@ pub async fn list(db: &crate::Db, q: IndicatorQuery) -> Res<Page<IndicatorRow>> 
     Ok(paginate(rows, q.page, PER_PAGE))
 }
 
-pub async fn get(db: &crate::Db, id: i32) -> Res<IndicatorRow> {
+pub async fn get(db: &crate::Db, id: i32) -> crate::Result<IndicatorRow> {
     let l = lookups(db).await?;
     let in_use = super::regimes::codes_in_use(db).await?;
     let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
@@ -192,7 +192,7 @@ pub(crate) fn apply_fields(am: &mut indicator::ActiveModel, f: &IndicatorFields,
     am.updated_at = Set(Utc::now());
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(db: &C, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>, active: bool) -> Res<i32> {
+pub(crate) async fn insert<C: ConnectionTrait>(db: &C, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>, active: bool) -> crate::Result<i32> {
     let now = Utc::now();
     let mut am = indicator::ActiveModel { active: Set(active), created_at: Set(now), ..Default::default() };
     apply_fields(&mut am, f, owner, bd);
@@ -203,7 +203,7 @@ fn duplicate_code(code: &str) -> ServiceError {
     ServiceError::field("code", format!("Đã có chỉ tiêu mã {code}."))
 }
 
-pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> Res<i32> {
+pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> crate::Result<i32> {
     require_admin(actor)?;
     let f = form.check()?;
     let l = lookups(db).await?;
@@ -214,13 +214,13 @@ pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> Res<i
     }
     e.into_result()?;
     let txn = db.begin().await?;
-    let id = insert(&txn, &f, owner, bd, true).await.map_err(|e| if unique_violation(&e) { duplicate_code(&f.code) } else { e })?;
+    let id = insert(&txn, &f, owner, bd, true).await.map_err(|e| if matches!(e, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { e })?;
     audit::record(&txn, Some(actor.user_id), "tao_chi_tieu", &f.code, &f.name).await?;
     txn.commit().await?;
     Ok(id)
 }
 
-pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm) -> Res<()> {
+pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm) -> crate::Result<()> {
     require_admin(actor)?;
     let f = form.check()?;
     let l = lookups(db).await?;
@@ -240,7 +240,7 @@ pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm)
     apply_fields(&mut am, &f, owner, bd);
     am.update(&txn).await.map_err(|err| {
         let se = ServiceError::from(err);
-        if unique_violation(&se) { duplicate_code(&f.code) } else { se }
+        if matches!(se, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { se }
     })?;
     audit::record(&txn, Some(actor.user_id), "sua_chi_tieu", &f.code, &f.name).await?;
     txn.commit().await?;
@@ -249,7 +249,7 @@ pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm)
 
 /// Indicators are never deleted (figures and old regime versions refer to
 /// them); they stop being offered for new forms.
-pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> Res<()> {
+pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> crate::Result<()> {
     require_admin(actor)?;
     let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let code = m.code.clone();
@@ -262,7 +262,7 @@ pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) ->
 }
 
 /// Distinct sectors in use, for the filter.
-pub async fn sectors<C: ConnectionTrait>(db: &C) -> Res<Vec<String>> {
+pub async fn sectors<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<String>> {
     let mut s: Vec<String> = indicator::Entity::find().all(db).await?.into_iter().map(|m| m.sector).collect();
     s.sort();
     s.dedup();
@@ -270,7 +270,7 @@ pub async fn sectors<C: ConnectionTrait>(db: &C) -> Res<Vec<String>> {
 }
 
 /// Lists of indicators and breakdowns for the forms' drop-downs.
-pub async fn choices<C: ConnectionTrait>(db: &C) -> Res<(Vec<(String, String)>, Vec<(String, String)>)> {
+pub async fn choices<C: ConnectionTrait>(db: &C) -> crate::Result<(Vec<(String, String)>, Vec<(String, String)>)> {
     let inds = indicator::Entity::find()
         .filter(indicator::Column::Active.eq(true))
         .order_by_asc(indicator::Column::Code)

@@ -9,7 +9,7 @@ pub mod regimes;
 pub mod transfer;
 pub mod xlsx;
 
-use crate::{Result, ServiceError};
+use crate::ServiceError;
 use domain::views::Page;
 
 /// One page of an in-memory list (catalogue lists are hundreds of rows, and
@@ -25,8 +25,3 @@ pub(crate) fn json_err(what: &str, e: serde_json::Error) -> ServiceError {
     ServiceError::Internal(format!("{what}: {e}"))
 }
 
-pub(crate) fn unique_violation(e: &ServiceError) -> bool {
-    matches!(e, ServiceError::Internal(m) if m.to_lowercase().contains("unique"))
-}
-
-pub(crate) type Res<T> = Result<T>;

@@ -1,4 +1,4 @@
-use super::{json_err, paginate, unique_violation, Res};
+use super::{json_err, paginate};
 use crate::{audit, users::require_admin, ServiceError};
 use chrono::Utc;
 use domain::catalogue::{RegimeDetail, RegimeFieldsForm, RegimeRow, TryResult, VersionRow};
@@ -14,11 +14,11 @@ use std::collections::HashSet;
 
 pub const PER_PAGE: u64 = 20;
 
-pub(crate) fn parse_doc(json: &str) -> Res<RegimeDoc> {
+pub(crate) fn parse_doc(json: &str) -> crate::Result<RegimeDoc> {
     serde_json::from_str(json).map_err(|e| json_err("regime document", e))
 }
 
-pub(crate) fn to_json(doc: &RegimeDoc) -> Res<String> {
+pub(crate) fn to_json(doc: &RegimeDoc) -> crate::Result<String> {
     serde_json::to_string(doc).map_err(|e| json_err("regime document", e))
 }
 
@@ -27,7 +27,7 @@ fn not_found() -> ServiceError {
 }
 
 /// Codes of every indicator on any published version: those keep their type.
-pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> Res<HashSet<String>> {
+pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
     let mut out = HashSet::new();
     for v in regime_version::Entity::find().all(db).await? {
         out.extend(parse_doc(&v.definition)?.indicator_codes());
@@ -35,7 +35,7 @@ pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> Res<HashSet<String>> {
     Ok(out)
 }
 
-async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> Res<Option<regime_version::Model>> {
+async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> crate::Result<Option<regime_version::Model>> {
     Ok(regime_version::Entity::find()
         .filter(regime_version::Column::RegimeId.eq(regime_id))
         .order_by_desc(regime_version::Column::Version)
@@ -43,7 +43,7 @@ async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> Res<Optio
         .await?)
 }
 
-pub async fn list(db: &crate::Db, search: &str, page: u64) -> Res<Page<RegimeRow>> {
+pub async fn list(db: &crate::Db, search: &str, page: u64) -> crate::Result<Page<RegimeRow>> {
     let regimes = regime_e::Entity::find().order_by_asc(regime_e::Column::Code).all(db).await?;
     let mut rows = Vec::new();
     for r in regimes {
@@ -71,7 +71,7 @@ pub async fn list(db: &crate::Db, search: &str, page: u64) -> Res<Page<RegimeRow
     Ok(paginate(rows, page, PER_PAGE))
 }
 
-pub async fn detail(db: &crate::Db, id: i32) -> Res<RegimeDetail> {
+pub async fn detail(db: &crate::Db, id: i32) -> crate::Result<RegimeDetail> {
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let draft = parse_doc(&r.draft)?;
     let versions = regime_version::Entity::find()
@@ -98,7 +98,7 @@ pub async fn detail(db: &crate::Db, id: i32) -> Res<RegimeDetail> {
 }
 
 /// The document of a published version.
-pub async fn version_doc<C: ConnectionTrait>(db: &C, regime_id: i32, version: i32) -> Res<RegimeDoc> {
+pub async fn version_doc<C: ConnectionTrait>(db: &C, regime_id: i32, version: i32) -> crate::Result<RegimeDoc> {
     let v = regime_version::Entity::find()
         .filter(regime_version::Column::RegimeId.eq(regime_id))
         .filter(regime_version::Column::Version.eq(version))
@@ -109,19 +109,19 @@ pub async fn version_doc<C: ConnectionTrait>(db: &C, regime_id: i32, version: i3
 }
 
 /// Codes of every unit and group, for reference checks.
-pub(crate) async fn unit_codes<C: ConnectionTrait>(db: &C) -> Res<HashSet<String>> {
+pub(crate) async fn unit_codes<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
     Ok(org_unit::Entity::find().all(db).await?.into_iter().map(|u| u.code).collect())
 }
 
 /// Checks a document against the catalogue. A draft may refer to
 /// indicators stopped since; a publication may not.
-pub(crate) async fn validate_doc<C: ConnectionTrait>(db: &C, doc: &RegimeDoc, for_publication: bool) -> Res<FieldErrors> {
+pub(crate) async fn validate_doc<C: ConnectionTrait>(db: &C, doc: &RegimeDoc, for_publication: bool) -> crate::Result<FieldErrors> {
     let specs = super::indicators::specs(db, for_publication).await?;
     let units = unit_codes(db).await?;
     Ok(regime::validate(doc, &|c| specs.get(c).cloned(), &|u| units.contains(u), for_publication))
 }
 
-pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str) -> Res<i32> {
+pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str) -> crate::Result<i32> {
     require_admin(actor)?;
     let code = code.trim().to_uppercase();
     let mut e = FieldErrors::new();
@@ -152,7 +152,7 @@ pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str) -> Re
     .await
     .map_err(|err| {
         let se = ServiceError::from(err);
-        if unique_violation(&se) { ServiceError::field("code", format!("Đã có chế độ báo cáo mã {code}.")) } else { se }
+        if matches!(se, ServiceError::Duplicate(_)) { ServiceError::field("code", format!("Đã có chế độ báo cáo mã {code}.")) } else { se }
     })?;
     audit::record(&txn, Some(actor.user_id), "tao_che_do", &code, &doc.name).await?;
     txn.commit().await?;
@@ -162,7 +162,7 @@ pub async fn create(db: &crate::Db, actor: &Actor, code: &str, name: &str) -> Re
 /// Saves a changed draft. A change is refused only for the problems it
 /// brings in: a draft that an outside change (a catalogue edit) made invalid
 /// can still be repaired step by step. Publication checks everything.
-async fn save_draft(db: &crate::Db, actor: &Actor, r: regime_e::Model, doc: RegimeDoc, action: &str) -> Res<()> {
+async fn save_draft(db: &crate::Db, actor: &Actor, r: regime_e::Model, doc: RegimeDoc, action: &str) -> crate::Result<()> {
     let before = validate_doc(db, &parse_doc(&r.draft)?, false).await?;
     let after = validate_doc(db, &doc, false).await?;
     let mut new = FieldErrors::new();
@@ -184,7 +184,7 @@ async fn save_draft(db: &crate::Db, actor: &Actor, r: regime_e::Model, doc: Regi
     Ok(())
 }
 
-pub async fn update_fields(db: &crate::Db, actor: &Actor, id: i32, form: RegimeFieldsForm) -> Res<()> {
+pub async fn update_fields(db: &crate::Db, actor: &Actor, id: i32, form: RegimeFieldsForm) -> crate::Result<()> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let mut doc = parse_doc(&r.draft)?;
@@ -193,7 +193,7 @@ pub async fn update_fields(db: &crate::Db, actor: &Actor, id: i32, form: RegimeF
 }
 
 /// One change from the form designer or the rule editor.
-pub async fn edit(db: &crate::Db, actor: &Actor, id: i32, change: DraftEdit) -> Res<()> {
+pub async fn edit(db: &crate::Db, actor: &Actor, id: i32, change: DraftEdit) -> crate::Result<()> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let mut doc = parse_doc(&r.draft)?;
@@ -202,7 +202,7 @@ pub async fn edit(db: &crate::Db, actor: &Actor, id: i32, change: DraftEdit) -> 
 }
 
 /// Groups expand to their reporting units as they are at publication.
-pub(crate) async fn expand_units<C: ConnectionTrait>(db: &C, codes: &[String]) -> Res<Vec<i32>> {
+pub(crate) async fn expand_units<C: ConnectionTrait>(db: &C, codes: &[String]) -> crate::Result<Vec<i32>> {
     let units = org_unit::Entity::find().filter(org_unit::Column::Active.eq(true)).all(db).await?;
     let mut ids = Vec::new();
     for code in codes {
@@ -225,7 +225,7 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
     doc: &RegimeDoc,
     published_at: chrono::DateTime<Utc>,
     published_by: Option<i32>,
-) -> Res<()> {
+) -> crate::Result<()> {
     let v = regime_version::ActiveModel {
         regime_id: Set(regime_id),
         version: Set(version),
@@ -244,7 +244,7 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
 
 /// Publishes the draft as the next version. Reports started on earlier
 /// versions keep theirs.
-pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> Res<i32> {
+pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> crate::Result<i32> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let doc = parse_doc(&r.draft)?;
@@ -258,7 +258,7 @@ pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> Res<i32> {
     let code = r.code.clone();
     let txn = db.begin().await?;
     insert_version(&txn, id, next, &doc, Utc::now(), Some(actor.user_id)).await.map_err(|e| {
-        if unique_violation(&e) {
+        if matches!(e, ServiceError::Duplicate(_)) {
             ServiceError::Conflict("Một người khác vừa ban hành phiên bản mới; hãy tải lại trang.".into())
         } else {
             e
@@ -273,7 +273,7 @@ pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> Res<i32> {
     Ok(next)
 }
 
-pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> Res<()> {
+pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) -> crate::Result<()> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let code = r.code.clone();
@@ -287,13 +287,13 @@ pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) ->
 
 /// The specs of a document's rows, in form order (inactive indicators
 /// included: an old version still shows them).
-pub async fn form_specs<C: ConnectionTrait>(db: &C, doc: &RegimeDoc) -> Res<Vec<IndicatorSpec>> {
+pub async fn form_specs<C: ConnectionTrait>(db: &C, doc: &RegimeDoc) -> crate::Result<Vec<IndicatorSpec>> {
     let specs = super::indicators::specs(db, false).await?;
     Ok(doc.indicator_codes().iter().filter_map(|c| specs.get(c).cloned()).collect())
 }
 
 /// "Try this rule": parse, check against the catalogue, evaluate with sample values.
-pub async fn try_rule<C: ConnectionTrait>(db: &C, expression: &str, samples: &str) -> Res<TryResult> {
+pub async fn try_rule<C: ConnectionTrait>(db: &C, expression: &str, samples: &str) -> crate::Result<TryResult> {
     let expr = match rules::parse(expression) {
         Ok(e) => e,
         Err(p) => return Ok(TryResult { parse_error: Some(p), problems: vec![], outcomes: vec![] }),
@@ -319,7 +319,7 @@ pub async fn try_rule<C: ConnectionTrait>(db: &C, expression: &str, samples: &st
 }
 
 /// Active regimes with a published version, for pickers.
-pub async fn published<C: ConnectionTrait>(db: &C) -> Res<Vec<(i32, String, String)>> {
+pub async fn published<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<(i32, String, String)>> {
     Ok(regime_e::Entity::find()
         .filter(regime_e::Column::Active.eq(true))
         .filter(regime_e::Column::CurrentVersion.gt(0))

@@ -5,7 +5,6 @@
 
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
 use super::regimes::{codes_in_use, insert_version, parse_doc, to_json};
-use super::Res;
 use crate::{audit, users::require_admin, ServiceError};
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::catalogue::{HolidayRow, IndicatorFields};
@@ -85,7 +84,7 @@ impl ImportSummary {
     }
 }
 
-pub async fn export<C: ConnectionTrait>(db: &C) -> Res<CatalogueFile> {
+pub async fn export<C: ConnectionTrait>(db: &C) -> crate::Result<CatalogueFile> {
     let l = lookups(db).await?;
     let breakdowns = super::breakdowns::list(db)
         .await?
@@ -108,7 +107,7 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> Res<CatalogueFile> {
             .await?
             .into_iter()
             .map(|v| Ok(VersionFile { version: v.version, published_at: v.published_at, definition: parse_doc(&v.definition)? }))
-            .collect::<Res<Vec<_>>>()?;
+            .collect::<crate::Result<Vec<_>>>()?;
         regimes.push(RegimeFile { code: r.code, active: r.active, draft: parse_doc(&r.draft)?, versions });
     }
     Ok(CatalogueFile {
@@ -121,7 +120,7 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> Res<CatalogueFile> {
     })
 }
 
-pub async fn export_json(db: &crate::Db, actor: &Actor) -> Res<String> {
+pub async fn export_json(db: &crate::Db, actor: &Actor) -> crate::Result<String> {
     require_admin(actor)?;
     let file = export(db).await?;
     serde_json::to_string_pretty(&file).map_err(|e| ServiceError::Internal(format!("export: {e}")))
@@ -142,7 +141,7 @@ pub fn parse_file(bytes: &[u8]) -> Result<CatalogueFile, Vec<String>> {
 }
 
 /// Every problem of a file against this database; empty means it can be applied.
-pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> Res<Vec<String>> {
+pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::Result<Vec<String>> {
     let mut p = Vec::new();
     let l = lookups(db).await?;
     let in_use = codes_in_use(db).await?;
@@ -280,7 +279,7 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> Res<Vec<
 }
 
 /// Applies a checked file in one transaction.
-async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Option<i32>) -> Res<ImportSummary> {
+async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Option<i32>) -> crate::Result<ImportSummary> {
     let mut s = ImportSummary::default();
     let existing_bd = super::breakdowns::list(db).await?;
     for b in &file.breakdowns {
@@ -367,7 +366,7 @@ async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Optio
 }
 
 /// Checks and, if nothing is wrong, applies. `Err` carries every problem.
-pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> Res<Result<ImportSummary, Vec<String>>> {
+pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Result<Result<ImportSummary, Vec<String>>> {
     require_admin(actor)?;
     let file = match parse_file(bytes) {
         Ok(f) => f,
@@ -385,7 +384,7 @@ pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> Res<Result<I
 }
 
 /// Loads a catalogue without an actor (demo seeding and tests).
-pub(crate) async fn load(db: &crate::Db, file: &CatalogueFile) -> Res<ImportSummary> {
+pub(crate) async fn load(db: &crate::Db, file: &CatalogueFile) -> crate::Result<ImportSummary> {
     let txn = db.begin().await?;
     let problems = check(&txn, file).await?;
     if !problems.is_empty() {

@@ -2,7 +2,6 @@
 //! name the row and the cell so the administrator can fix the sheet.
 
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
-use super::Res;
 use crate::excel::{cell_name, cell_scaled, cell_text};
 use crate::{audit, users::require_admin, ServiceError};
 use calamine::{Data, Reader, Xlsx};
@@ -41,7 +40,7 @@ fn yes_no(b: bool) -> &'static str {
     if b { "Có" } else { "Không" }
 }
 
-pub async fn export(db: &crate::Db, actor: &Actor) -> Res<Vec<u8>> {
+pub async fn export(db: &crate::Db, actor: &Actor) -> crate::Result<Vec<u8>> {
     require_admin(actor)?;
     let l = lookups(db).await?;
     let rows = indicator::Entity::find().order_by_asc(indicator::Column::Code).all(db).await?;
@@ -211,7 +210,7 @@ fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<String>> {
 
 /// Imports the indicator sheet: new codes are added, known codes updated,
 /// all in one transaction; nothing is written if any row is wrong.
-pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> Res<Result<(usize, usize), Vec<String>>> {
+pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Result<Result<(usize, usize), Vec<String>>> {
     require_admin(actor)?;
     let bytes = bytes.to_vec();
     let rows = match tokio::task::spawn_blocking(move || read_sheet(&bytes)).await? {

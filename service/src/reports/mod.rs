@@ -251,7 +251,7 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
             Ok(m.id)
         }
         // Two clicks at once: the second finds the first's report.
-        Err(e) if e.to_string().to_lowercase().contains("unique") => {
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await.ok();
             find_report(db, regime_id, actor.unit_id, &period.key()).await?.map(|m| m.id).ok_or_else(|| internal("report vanished"))
         }
