@@ -84,8 +84,9 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cfg = &state.config;
     let headers = req.headers();
-    let session_token = cookie_value(headers, SESSION_COOKIE).filter(|t| is_token(t));
-    let had_session_cookie = cookie_value(headers, SESSION_COOKIE).is_some();
+    let session_cookie = cookie_value(headers, SESSION_COOKIE);
+    let had_session_cookie = session_cookie.is_some();
+    let session_token = session_cookie.filter(|t| is_token(t));
     let csrf_cookie = cookie_value(headers, CSRF_COOKIE).filter(|t| is_token(t));
     let secure = is_secure(&req, cfg.cookie_secure, cfg.trust_proxy);
     let wants_html = headers

@@ -33,16 +33,17 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     let ctx = server_context()?;
     let user = auth.session.as_ref().map(|s| s.view.clone());
     let demo = if ctx.demo && user.is_none() {
-        let mut accounts = Vec::new();
-        for a in service::demo::DEMO_ACCOUNTS {
-            let unit = service::org::find_unit_by_code(&ctx.db, a.unit_code).await.map_err(service_err)?;
-            accounts.push(DemoAccountView {
+        // One query for the whole list: this runs on every anonymous page.
+        let units = service::org::list_units(&ctx.db).await.map_err(service_err)?;
+        let accounts = service::demo::DEMO_ACCOUNTS
+            .iter()
+            .map(|a| DemoAccountView {
                 username: a.username.into(),
                 full_name: a.full_name.into(),
                 role_label: a.role.label().into(),
-                unit_name: unit.name,
-            });
-        }
+                unit_name: units.iter().find(|u| u.code == a.unit_code).map(|u| u.name.clone()).unwrap_or_default(),
+            })
+            .collect();
         Some(DemoInfo { password: service::demo::DEMO_PASSWORD.into(), accounts })
     } else {
         None

@@ -42,8 +42,7 @@ pub struct ReportPage {
 pub async fn get_report(id: i32, stash: Option<String>) -> Result<ReportPage, AppError> {
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let data = service::reports::view(&ctx.db, &actor, id, chrono::Utc::now()).await.map_err(service_err)?;
-    let history = service::reports::history(&ctx.db, &actor, id).await.map_err(service_err)?;
+    let (data, history) = service::reports::page(&ctx.db, &actor, id, chrono::Utc::now()).await.map_err(service_err)?;
     let stash = match stash {
         Some(t) => service::reports::stash::get(&ctx.db, id, &t).await.map_err(service_err)?,
         None => None,

@@ -304,10 +304,17 @@ fn display_values(l: &Loaded, stored: &HashMap<String, report_value::Model>) -> 
     (values, comments)
 }
 
-/// A report as its page shows it. Readable by its unit and by province-wide roles.
-pub async fn view(db: &crate::Db, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<ReportData> {
+/// A report as its page shows it, with its history, from one load.
+/// Readable by its unit and by province-wide roles.
+pub async fn page(db: &crate::Db, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<(ReportData, Vec<HistoryEntry>)> {
     let l = load(db, id).await?;
     require_read(actor, l.report.unit_id)?;
+    let history = history_of(db, &l).await?;
+    Ok((data_of(db, actor, l, now).await?, history))
+}
+
+async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -> Result<ReportData> {
+    let id = l.report.id;
     let stored = load_values(db, id, &l.ids).await?;
     let (values, comments) = display_values(&l, &stored);
     let references = store::references(db, l.report.unit_id, l.report.regime_id, &l.period, &l.specs, &l.ids).await?;
@@ -626,9 +633,8 @@ pub async fn grant_exception(db: &crate::Db, actor: &Actor, id: i32, until: Naiv
 }
 
 /// Every status change and value change, newest first.
-pub async fn history(db: &crate::Db, actor: &Actor, id: i32) -> Result<Vec<HistoryEntry>> {
-    let l = load(db, id).await?;
-    require_read(actor, l.report.unit_id)?;
+async fn history_of(db: &crate::Db, l: &Loaded) -> Result<Vec<HistoryEntry>> {
+    let id = l.report.id;
     let users: HashMap<i32, String> = app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.full_name)).collect();
     let who = |id: Option<i32>| id.and_then(|i| users.get(&i).cloned()).unwrap_or_else(|| "Hệ thống".into());
     let mut out = Vec::new();
