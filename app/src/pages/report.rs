@@ -110,6 +110,17 @@ fn show(spec: &IndicatorSpec, v: Option<domain::indicator::Value>) -> String {
     v.map(|v| spec.format(&v)).unwrap_or_default()
 }
 
+/// How the form table shows the current period's cells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Inputs the clerk types in.
+    Edit,
+    /// The stored figures as text.
+    Read,
+    /// Empty, disabled inputs: the catalogue's preview of a form.
+    Blank,
+}
+
 #[derive(Clone)]
 struct Ctx {
     doc: RegimeDoc,
@@ -158,7 +169,9 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     let title = doc.name.clone();
     let form_number = doc.form_number.clone();
     let body = view! {
-        <FormTable ctx inputs findings comments=comments.clone() editable=perms.edit/>
+        <section class="card report-form">
+            <FormTable ctx inputs findings comments=comments.clone() mode=if perms.edit { Mode::Edit } else { Mode::Read }/>
+        </section>
         <Narrative doc=doc.clone() texts=narrative.clone() editable=perms.edit/>
         <FindingsPanel doc=doc.clone() findings explanations=explanations.clone() editable=perms.edit error=save_error/>
     };
@@ -207,7 +220,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>, comments: HashMap<String, String>, editable: bool) -> impl IntoView {
+fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>, comments: HashMap<String, String>, mode: Mode) -> impl IntoView {
     let (doc, specs) = ctx.with_value(|c| (c.doc.clone(), c.specs.clone()));
     let columns = doc.columns.clone();
     let ncols = columns.len() + 3;
@@ -224,7 +237,7 @@ fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, f
                 let spec = spec.clone();
                 let comment = comments.get(&key).cloned().unwrap_or_default();
                 view! {
-                    <FormRowView ctx inputs findings spec key label is_part required stt=(!is_part).then_some(n) columns=columns.clone() comment editable/>
+                    <FormRowView ctx inputs findings spec key label is_part required stt=(!is_part).then_some(n) columns=columns.clone() comment mode/>
                 }
             }).collect_view())
         }).collect_view();
@@ -234,20 +247,29 @@ fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, f
         }
     }).collect_view();
     view! {
-        <section class="card report-form">
-            <div class="table-wrap">
-                <table class="table form-table">
-                    <thead>
-                        <tr>
-                            <th>"STT"</th><th>"Chỉ tiêu"</th><th>"ĐVT"</th>
-                            {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
+        <div class="table-wrap">
+            <table class="table form-table">
+                <thead>
+                    <tr>
+                        <th>"STT"</th><th>"Chỉ tiêu"</th><th>"ĐVT"</th>
+                        {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
+}
+
+/// A regime version's form with nothing typed in: the catalogue preview
+/// shows the very table the clerk will fill.
+#[component]
+pub fn BlankForm(doc: RegimeDoc, specs: Vec<IndicatorSpec>) -> impl IntoView {
+    let specs = specs.into_iter().map(|s| (s.code.clone(), s)).collect();
+    let ctx = StoredValue::new(Ctx { doc, specs, refs: References::default() });
+    let inputs = RwSignal::new(HashMap::new());
+    let findings = Memo::new(|_| Checked::default());
+    view! { <FormTable ctx inputs findings comments=HashMap::new() mode=Mode::Blank/> }
 }
 
 #[component]
@@ -264,7 +286,7 @@ fn FormRowView(
     stt: Option<usize>,
     columns: Vec<Column>,
     comment: String,
-    editable: bool,
+    mode: Mode,
 ) -> impl IntoView {
     let initial = inputs.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
     let current = {
@@ -273,7 +295,9 @@ fn FormRowView(
     };
     let input_name = format!("values[{key}]");
     let aria = format!("{label} — Thực hiện kỳ này");
-    let input = if !editable {
+    let input = if mode == Mode::Blank {
+        view! { <input type="text" disabled aria-label=aria/> }.into_any()
+    } else if mode == Mode::Read {
         view! { <span class="figure">{initial.clone()}</span> }.into_any()
     } else if spec.value_type == ValueType::YesNo {
         let key2 = key.clone();
@@ -331,7 +355,7 @@ fn FormRowView(
                 {label}
                 {(required && !is_part).then(|| view! { <span class="required" title="Bắt buộc">" *"</span> })}
                 {(!is_part).then(|| view! { <br/><small class="muted">{spec.code.clone()}</small> })}
-                {if editable {
+                {if mode == Mode::Edit {
                     view! {
                         <details class="comment" open=!comment.is_empty()>
                             <summary>"Ghi chú"</summary>

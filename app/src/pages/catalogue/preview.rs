@@ -5,8 +5,7 @@ use crate::api::catalogue::{regime_preview, PreviewData};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::RegimeTabs;
-use domain::column::Column;
-use domain::regime::roman;
+use crate::pages::report::BlankForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -46,8 +45,6 @@ pub fn PreviewPage() -> impl IntoView {
 pub fn FormPreview(data: PreviewData) -> impl IntoView {
     let doc = data.doc;
     let specs = data.specs;
-    let columns: Vec<Column> = doc.columns.clone();
-    let mut n = 0usize;
     view! {
         <article class="card report-form preview" aria-label="Biểu mẫu xem trước">
             <header class="form-header">
@@ -57,59 +54,7 @@ pub fn FormPreview(data: PreviewData) -> impl IntoView {
             <h2 class="form-title">{doc.name.to_uppercase()}</h2>
             <p class="form-period">{format!("{} · ({})", data.sample_period, data.window)}</p>
             <p class="form-deadline">{format!("Hạn gửi: {}", data.deadline)}</p>
-            {(!doc.sections.is_empty()).then(|| view! {
-                <div class="table-wrap">
-                    <table class="table form-table">
-                        <thead>
-                            <tr>
-                                <th>"STT"</th><th>"Chỉ tiêu"</th><th>"ĐVT"</th>
-                                {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {doc.sections.iter().enumerate().map(|(si, s)| {
-                                let rows = s.rows.iter().map(|r| {
-                                    n += 1;
-                                    let spec = specs.iter().find(|x| x.code == r.indicator);
-                                    let name = spec.map(|x| x.name.clone()).unwrap_or_else(|| r.indicator.clone());
-                                    let unit = spec.map(|x| x.unit.clone()).unwrap_or_default();
-                                    let parts = spec.map(|x| x.parts.clone()).unwrap_or_default();
-                                    let cols = columns.clone();
-                                    let stt = n;
-                                    view! {
-                                        <tr>
-                                            <td>{stt}</td>
-                                            <td>{name}{r.required.then(|| view! { <span class="required" title="Bắt buộc">" *"</span> })}<br/><small class="muted">{r.indicator.clone()}</small></td>
-                                            <td>{unit}</td>
-                                            {cols.iter().map(|c| view! {
-                                                <td>{(*c == Column::Current).then(|| view! { <input type="text" disabled aria-label="Thực hiện kỳ này"/> })}</td>
-                                            }).collect_view()}
-                                        </tr>
-                                        {parts.into_iter().map(|p| {
-                                            let cols = columns.clone();
-                                            view! {
-                                                <tr class="part-row">
-                                                    <td></td>
-                                                    <td>{format!("— Trong đó: {}", p.name)}</td>
-                                                    <td></td>
-                                                    {cols.iter().map(|c| view! {
-                                                        <td>{(*c == Column::Current).then(|| view! { <input type="text" disabled aria-label=format!("{} — kỳ này", p.name)/> })}</td>
-                                                    }).collect_view()}
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    }
-                                }).collect_view();
-                                let span = (columns.len() + 3).to_string();
-                                view! {
-                                    <tr class="section-row"><td colspan=span>{format!("{}. {}", roman(si + 1), s.title)}</td></tr>
-                                    {rows}
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            })}
+            {(!doc.sections.is_empty()).then(|| view! { <BlankForm doc=doc.clone() specs=specs.clone()/> })}
             {(!doc.outline.is_empty()).then(|| view! {
                 <section class="outline-preview">
                     <h3>"Phần thuyết minh"</h3>
