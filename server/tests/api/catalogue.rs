@@ -110,6 +110,15 @@ async fn rules_are_checked_when_saved(b: Backend) {
     assert!(r.text().await.unwrap().contains("YT01 không có trên biểu mẫu"));
     let r = add("DS01[nam] + DS01[nu] == DS01").await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // A breakdown in use keeps its parts (figures are split by them); its name may change.
+    let bd = service::catalogue::breakdowns::list(&app.db).await.unwrap().into_iter().find(|b| b.code == "gioi_tinh").unwrap();
+    let r = app.call("danh-muc/phan-to/luu", &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính"), ("parts", "nam: Nam; nu: Nữ; khac: Khác")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("đang được chỉ tiêu sử dụng"));
+    let r = app.call("danh-muc/phan-to/luu", &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính (nam, nữ)"), ("parts", "nam: Nam; nu: Nữ")]).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // Removing a holiday that is not there is a clear 404.
+    assert_eq!(app.call("danh-muc/ngay-nghi/xoa", &[("day", "03/03/2031")]).await.status(), StatusCode::NOT_FOUND);
     // Trying a rule with sample values.
     let r = app
         .client

@@ -215,6 +215,13 @@ async fn authorisation_matrix_by_report_id(b: Backend) {
     // A report that does not exist: 404, not a crash.
     assert_eq!(other.query("bao-cao/xem", &[("id", "999999")]).await.status(), StatusCode::NOT_FOUND);
 
+    // Only the unit's clerk starts a report; its leader and the office do not.
+    for user in ["ld.tohieu", "vp.tonghop"] {
+        let x = app.another_browser();
+        x.sign_in_ok(user).await;
+        let r = x.call("bao-cao/lap", &[("regime_id", &c.regime_id.to_string()), ("period", &c.period)]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} starts");
+    }
     // The unit's leader reads but does not type; other roles neither.
     for (user, can_read) in [("ld.tohieu", true), ("vp.tonghop", true), ("ld.tinh", true), ("quantri", true), ("ld.syt", false)] {
         let x = app.another_browser();
@@ -290,6 +297,11 @@ async fn locked_periods_are_read_only_until_an_exception(b: Backend) {
     office.sign_in_ok("vp.tonghop").await;
     let until = domain::datefmt::format_date(domain::datefmt::vn_today(Utc::now()) + chrono::Duration::days(3));
     assert_eq!(app.call("bao-cao/gia-han", &[("id", &id.to_string()), ("until", &until)]).await.status(), StatusCode::FORBIDDEN, "not the clerk");
+    let r = office.call("bao-cao/gia-han", &[("id", &id.to_string()), ("until", "01/01/2024")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an exception cannot end in the past");
+    assert!(r.text().await.unwrap().contains("từ hôm nay trở đi"));
+    let r = office.call("bao-cao/gia-han", &[("id", &id.to_string()), ("until", "ngày mai")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = office.call("bao-cao/gia-han", &[("id", &id.to_string()), ("until", &until)]).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let r = save(&app, id, 0, "luu", &good_values(), &[]).await;
