@@ -2,7 +2,7 @@
 //! checks that turn a form into typed fields (or a list of problems).
 
 use crate::indicator::{check_code, check_part_code, normalize_code, Aggregation, BreakdownPart, ValueType};
-use crate::numfmt::{format_scaled, parse_scaled};
+use crate::numfmt::{format_scaled, parse_percent, parse_scaled};
 use crate::validation::FieldErrors;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -97,10 +97,10 @@ impl IndicatorForm {
         } else {
             0
         };
-        if let (Some(ValueType::Text | ValueType::YesNo | ValueType::Date), Some(a)) = (value_type, aggregation) {
-            if !matches!(a, Aggregation::None | Aggregation::Last) {
-                e.add("aggregation", "Chỉ tiêu không phải số chỉ có thể tổng hợp \"Số cuối kỳ\" hoặc \"Không tổng hợp\".");
-            }
+        if let (Some(ValueType::Text | ValueType::YesNo | ValueType::Date), Some(a)) = (value_type, aggregation)
+            && !matches!(a, Aggregation::None | Aggregation::Last)
+        {
+            e.add("aggregation", "Chỉ tiêu không phải số chỉ có thể tổng hợp \"Số cuối kỳ\" hoặc \"Không tổng hợp\".");
         }
         let numeric = value_type.is_some_and(|v| v.is_numeric());
         let bound = |field: &str, raw: &str, e: &mut FieldErrors| -> Option<i64> {
@@ -111,7 +111,8 @@ impl IndicatorForm {
                 e.add(field, "Chỉ chỉ tiêu kiểu số mới có giới hạn giá trị.");
                 return None;
             }
-            match parse_scaled(raw, scale) {
+            let read = if value_type == Some(ValueType::Percent) { parse_percent(raw, scale) } else { parse_scaled(raw, scale) };
+            match read {
                 Ok(v) => Some(v),
                 Err(err) => {
                     e.add(field, err.to_string());
@@ -121,10 +122,10 @@ impl IndicatorForm {
         };
         let min = bound("min", &self.min, &mut e);
         let max = bound("max", &self.max, &mut e);
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                e.add("max", "Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất.");
-            }
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            e.add("max", "Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất.");
         }
         let sector = self.sector.trim().to_string();
         if sector.is_empty() {

@@ -12,13 +12,25 @@ pub enum Column {
     PreviousPeriod,
     /// Lũy kế từ đầu năm: this period plus the earlier ones of the year.
     YearToDate,
-    /// So sánh (%): this period against the same period last year.
+    /// So sánh (%): this period against the same period last year (for a
+    /// rate, the difference in percentage points).
     Comparison,
+    /// Kế hoạch năm: the year's target, from stored data.
+    Plan,
+    /// % so với kế hoạch: the year-to-date figure against the year's target.
+    PlanPercent,
 }
 
 impl Column {
-    pub const ALL: [Column; 5] =
-        [Column::Current, Column::SamePeriodLastYear, Column::PreviousPeriod, Column::YearToDate, Column::Comparison];
+    pub const ALL: [Column; 7] = [
+        Column::Current,
+        Column::SamePeriodLastYear,
+        Column::PreviousPeriod,
+        Column::YearToDate,
+        Column::Comparison,
+        Column::Plan,
+        Column::PlanPercent,
+    ];
 
     /// The code used in forms, files and rule expressions (`T0101.cung_ky`).
     pub fn code(self) -> &'static str {
@@ -28,6 +40,8 @@ impl Column {
             Column::PreviousPeriod => "ky_truoc",
             Column::YearToDate => "luy_ke",
             Column::Comparison => "so_sanh",
+            Column::Plan => "ke_hoach",
+            Column::PlanPercent => "so_ke_hoach",
         }
     }
 
@@ -42,12 +56,15 @@ impl Column {
             Column::PreviousPeriod => "Kỳ trước",
             Column::YearToDate => "Lũy kế từ đầu năm",
             Column::Comparison => "So sánh (%)",
+            Column::Plan => "Kế hoạch năm",
+            Column::PlanPercent => "% so với kế hoạch",
         }
     }
 
-    /// Columns holding figures a rule may refer to (comparison is derived).
+    /// Columns holding figures a rule may refer to. The two percentages are
+    /// derived; a rule writes them out (`T0101.luy_ke / T0101.ke_hoach * 100`).
     pub fn is_data(self) -> bool {
-        self != Column::Comparison
+        !matches!(self, Column::Comparison | Column::PlanPercent)
     }
 }
 
@@ -61,5 +78,9 @@ mod tests {
             assert_eq!(Column::from_code(c.code()), Some(c));
         }
         assert!(!Column::Comparison.is_data());
+        assert!(!Column::PlanPercent.is_data());
+        assert!(Column::Plan.is_data());
+        assert_eq!(Column::from_code("ke_hoach"), Some(Column::Plan));
+        assert_eq!(Column::PlanPercent.label(), "% so với kế hoạch");
     }
 }

@@ -31,9 +31,13 @@ pub fn vn_today(now: DateTime<Utc>) -> NaiveDate {
     to_vn_local(now).date()
 }
 
-/// "ngày 27 tháng 11 năm 2026", as in the place-and-date line of official documents.
+/// "ngày 05 tháng 7 năm 2025", as in the place-and-date line of official
+/// documents. Decree 30/2020/NĐ-CP (Phụ lục I) writes days below 10 and the
+/// months 1 and 2 with a leading zero, and no other month: "tháng 01",
+/// "tháng 02", but "tháng 3" … "tháng 12".
 pub fn long_date(d: NaiveDate) -> String {
-    format!("ngày {:02} tháng {:02} năm {}", d.day(), d.month(), d.year())
+    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
 }
 
 #[cfg(test)]
@@ -50,7 +54,24 @@ mod tests {
         assert_eq!(parse_date("2025-07-01"), Some(d));
         assert_eq!(parse_date("31/02/2025"), None);
         assert_eq!(parse_date("hôm nay"), None);
-        assert_eq!(long_date(d), "ngày 01 tháng 07 năm 2025");
+    }
+
+    #[test]
+    fn decree_30_dates() {
+        let cases = [
+            ((2025, 7, 5), "ngày 05 tháng 7 năm 2025"),
+            ((2025, 7, 1), "ngày 01 tháng 7 năm 2025"),
+            ((2025, 1, 5), "ngày 05 tháng 01 năm 2025"),
+            ((2026, 2, 15), "ngày 15 tháng 02 năm 2026"),
+            ((2024, 2, 29), "ngày 29 tháng 02 năm 2024"),
+            ((2025, 3, 9), "ngày 09 tháng 3 năm 2025"),
+            ((2025, 10, 10), "ngày 10 tháng 10 năm 2025"),
+            ((2025, 11, 27), "ngày 27 tháng 11 năm 2025"),
+            ((2025, 12, 30), "ngày 30 tháng 12 năm 2025"),
+        ];
+        for ((y, m, day), want) in cases {
+            assert_eq!(long_date(NaiveDate::from_ymd_opt(y, m, day).unwrap()), want);
+        }
     }
 
     #[test]

@@ -58,12 +58,12 @@ impl Dec {
     }
 
     fn normalized(mut self) -> Dec {
+        if self.mantissa == 0 {
+            return Dec::ZERO;
+        }
         while self.scale > 0 && self.mantissa % 10 == 0 {
             self.mantissa /= 10;
             self.scale -= 1;
-        }
-        if self.mantissa == 0 {
-            self.scale = 0;
         }
         self
     }
@@ -79,12 +79,13 @@ impl Dec {
     }
 
     pub fn checked_sub(self, o: Dec) -> Result<Dec, DecError> {
-        self.checked_add(o.neg())
+        let (a, b, s) = Dec::aligned(self, o).ok_or(DecError::Overflow)?;
+        Ok(Dec::new(a.checked_sub(b).ok_or(DecError::Overflow)?, s))
     }
 
     pub fn checked_mul(self, o: Dec) -> Result<Dec, DecError> {
         let m = self.mantissa.checked_mul(o.mantissa).ok_or(DecError::Overflow)?;
-        let d = Dec::new(m, self.scale + o.scale);
+        let d = Dec::new(m, self.scale.saturating_add(o.scale));
         Ok(if d.scale > MAX_SCALE { d.round(MAX_SCALE) } else { d })
     }
 
@@ -94,7 +95,7 @@ impl Dec {
         }
         // self/o = (a / 10^sa) / (b / 10^sb); scale the numerator so the
         // quotient has DIV_SCALE + 1 places, then round once.
-        let extra = DIV_SCALE + 1 + o.scale;
+        let extra = (DIV_SCALE + 1).checked_add(o.scale).ok_or(DecError::Overflow)?;
         let (num, shift) = if extra >= self.scale {
             (self.mantissa.checked_mul(p10(extra - self.scale).ok_or(DecError::Overflow)?).ok_or(DecError::Overflow)?, 0)
         } else {
@@ -105,12 +106,8 @@ impl Dec {
         Ok(d.round(DIV_SCALE))
     }
 
-    pub fn neg(self) -> Dec {
-        Dec { mantissa: -self.mantissa, scale: self.scale }
-    }
-
     pub fn abs(self) -> Dec {
-        Dec { mantissa: self.mantissa.abs(), scale: self.scale }
+        Dec { mantissa: self.mantissa.saturating_abs(), scale: self.scale }
     }
 
     /// Rounds half away from zero to at most `places` decimals.
@@ -146,6 +143,15 @@ impl Dec {
         let digits = format!("{i}{f}");
         let m: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
         Some(Dec::new(if neg { -m } else { m }, f.len() as u32))
+    }
+}
+
+/// Saturates at the one mantissa (`i128::MIN`) whose negation does not fit.
+impl std::ops::Neg for Dec {
+    type Output = Dec;
+
+    fn neg(self) -> Dec {
+        Dec { mantissa: self.mantissa.saturating_neg(), scale: self.scale }
     }
 }
 

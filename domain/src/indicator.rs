@@ -1,12 +1,13 @@
 //! Indicators (chỉ tiêu): what a figure is, how it is typed, bounded and
 //! aggregated, and how a typed-in value is read and shown.
 
-use crate::numfmt::{format_scaled, parse_scaled, NumberError, MAX_SCALE};
+use crate::numfmt::{format_scaled, parse_percent, parse_scaled, NumberError, MAX_SCALE};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValueType {
+    #[default]
     Integer,
     /// A decimal with the indicator's fixed number of places.
     Decimal,
@@ -52,8 +53,9 @@ impl ValueType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Aggregation {
+    #[default]
     Sum,
     Average,
     Min,
@@ -104,7 +106,7 @@ pub enum Value {
 }
 
 /// What the form and the rule engine need to know of an indicator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorSpec {
     pub code: String,
     pub name: String,
@@ -118,6 +120,18 @@ pub struct IndicatorSpec {
     pub aggregation: Aggregation,
     /// Codes of the breakdown parts (phân tổ) whose values add up to the total.
     pub parts: Vec<BreakdownPart>,
+    /// For a rate: the two indicators it is the ratio of. Only then has the
+    /// rate a year-to-date figure (Σ numerator / Σ denominator × 100): an
+    /// average of monthly rates is not the rate of the year.
+    #[serde(default)]
+    pub rate_of: Option<RateOf>,
+}
+
+/// A rate = numerator / denominator × 100, both indicator codes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateOf {
+    pub numerator: String,
+    pub denominator: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,8 +184,9 @@ impl IndicatorSpec {
         }
         let v = match self.value_type {
             ValueType::Integer | ValueType::Decimal | ValueType::Percent => {
-                let s = s.strip_suffix('%').unwrap_or(s);
-                Value::Num(parse_scaled(s, self.effective_scale()).map_err(|e| match e {
+                // Only a rate may carry a `%`: `50%` in a head count is a mistake, not 50.
+                let read = if self.value_type == ValueType::Percent { parse_percent } else { parse_scaled };
+                Value::Num(read(s, self.effective_scale()).map_err(|e| match e {
                     NumberError::Empty => "Chưa nhập giá trị.".to_string(),
                     other => other.to_string(),
                 })?)
@@ -248,6 +263,7 @@ mod tests {
             max,
             aggregation: Aggregation::Sum,
             parts: vec![],
+            rate_of: None,
         }
     }
 
@@ -283,6 +299,27 @@ mod tests {
         assert!(date.parse_input("2025/07/01").unwrap_err().contains("ngày/tháng/năm"));
         let text = spec(ValueType::Text, 0, None, None);
         assert_eq!(text.parse_input(" Tốt "), Ok(Some(Value::Text("Tốt".into()))));
+    }
+
+    #[test]
+    fn figures_are_read_with_certainty_or_refused() {
+        let int = spec(ValueType::Integer, 0, None, None);
+        assert_eq!(int.parse_input("1,000").unwrap_err(), "«1,000»: 1 hay 1.000? Dùng dấu chấm để tách hàng nghìn: 1.000; nếu là số thập phân, viết 1.");
+        assert!(int.parse_input("12,000").unwrap_err().contains("12 hay 12.000?"));
+        assert!(int.parse_input("50%").unwrap_err().contains("chỉ dùng cho chỉ tiêu tỷ lệ"));
+        assert_eq!(int.parse_input("1,5E+03"), Ok(Some(Value::Num(1500))));
+        assert_eq!(int.parse_input("(1.234)"), Ok(Some(Value::Num(-1234))));
+        let dec = spec(ValueType::Decimal, 2, None, None);
+        assert!(dec.parse_input("50 %").unwrap_err().contains("tỷ lệ"));
+        assert_eq!(dec.parse_input("0.125").unwrap_err(), "Chỉ được nhập tối đa 2 chữ số thập phân.");
+        let pct = spec(ValueType::Percent, 1, Some(0), Some(1000));
+        assert_eq!(pct.parse_input("50 %"), Ok(Some(Value::Num(500))));
+        assert_eq!(pct.parse_input("45.5%"), Ok(Some(Value::Num(455))));
+        // A misconfigured scale is clamped, never a panic.
+        let wide = spec(ValueType::Decimal, 255, None, None);
+        assert_eq!(wide.effective_scale(), MAX_SCALE);
+        assert_eq!(wide.parse_input("1,5"), Ok(Some(Value::Num(1_500_000_000))));
+        assert_eq!(wide.format(&Value::Num(1_500_000_000)), "1,500000000");
     }
 
     #[test]

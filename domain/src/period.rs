@@ -85,8 +85,14 @@ impl WindowStyle {
 pub enum Period {
     Month { year: i32, month: u32 },
     Quarter { year: i32, quarter: u32 },
-    /// The first six months of the year (6 tháng đầu năm).
-    HalfYear { year: i32 },
+    /// Six months: the first half (6 tháng đầu năm, `half` 1) or the second
+    /// (6 tháng cuối năm, `half` 2). Periods stored before the second half
+    /// existed have no `half` and are first halves.
+    HalfYear {
+        year: i32,
+        #[serde(default = "first_half")]
+        half: u32,
+    },
     NineMonths { year: i32 },
     Year { year: i32 },
     /// A one-off report over dates of its own.
@@ -98,8 +104,12 @@ pub struct PeriodKeyError(pub String);
 
 impl fmt::Display for PeriodKeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Mã kỳ báo cáo \"{}\" không hợp lệ (ví dụ hợp lệ: 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025).", self.0)
+        write!(f, "Mã kỳ báo cáo \"{}\" không hợp lệ (ví dụ hợp lệ: 2025-07, 2025-Q3, 2025-S1, 2025-S2, 2025-N9, 2025).", self.0)
     }
+}
+
+fn first_half() -> u32 {
+    1
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -142,7 +152,7 @@ impl Period {
         match *self {
             Period::Month { year, .. }
             | Period::Quarter { year, .. }
-            | Period::HalfYear { year }
+            | Period::HalfYear { year, .. }
             | Period::NineMonths { year }
             | Period::Year { year } => year,
             Period::OneOff { end, .. } => end.year(),
@@ -154,7 +164,7 @@ impl Period {
         match *self {
             Period::Month { year, month } => format!("{year}-{month:02}"),
             Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
-            Period::HalfYear { year } => format!("{year}-S1"),
+            Period::HalfYear { year, half } => format!("{year}-S{half}"),
             Period::NineMonths { year } => format!("{year}-N9"),
             Period::Year { year } => format!("{year}"),
             Period::OneOff { start, end } => format!("{}..{}", start.format("%Y-%m-%d"), end.format("%Y-%m-%d")),
@@ -182,7 +192,8 @@ impl Period {
         }
         match rest {
             None => Ok(Period::Year { year }),
-            Some("S1") => Ok(Period::HalfYear { year }),
+            Some("S1") => Ok(Period::HalfYear { year, half: 1 }),
+            Some("S2") => Ok(Period::HalfYear { year, half: 2 }),
             Some("N9") => Ok(Period::NineMonths { year }),
             Some(q) if q.len() == 2 && q.starts_with('Q') => match q[1..].parse::<u32>() {
                 Ok(quarter @ 1..=4) => Ok(Period::Quarter { year, quarter }),
@@ -196,12 +207,14 @@ impl Period {
         }
     }
 
-    /// "Tháng 7/2025", "Quý III/2025", "6 tháng đầu năm 2025", "9 tháng năm 2025", "Năm 2025".
+    /// "Tháng 7/2025", "Quý III/2025", "6 tháng đầu năm 2025", "6 tháng cuối năm 2025",
+    /// "9 tháng năm 2025", "Năm 2025".
     pub fn label(&self) -> String {
         match *self {
             Period::Month { year, month } => format!("Tháng {month}/{year}"),
             Period::Quarter { year, quarter } => format!("Quý {}/{year}", roman(quarter)),
-            Period::HalfYear { year } => format!("6 tháng đầu năm {year}"),
+            Period::HalfYear { year, half: 2 } => format!("6 tháng cuối năm {year}"),
+            Period::HalfYear { year, .. } => format!("6 tháng đầu năm {year}"),
             Period::NineMonths { year } => format!("9 tháng năm {year}"),
             Period::Year { year } => format!("Năm {year}"),
             Period::OneOff { start, end } => format!(
@@ -217,7 +230,8 @@ impl Period {
         match *self {
             Period::Month { year, month } => ((year, month), (year, month)),
             Period::Quarter { year, quarter } => ((year, quarter * 3 - 2), (year, quarter * 3)),
-            Period::HalfYear { year } => ((year, 1), (year, 6)),
+            Period::HalfYear { year, half: 2 } => ((year, 7), (year, 12)),
+            Period::HalfYear { year, .. } => ((year, 1), (year, 6)),
             Period::NineMonths { year } => ((year, 1), (year, 9)),
             Period::Year { year } => ((year, 1), (year, 12)),
             Period::OneOff { start, end } => ((start.year(), start.month()), (end.year(), end.month())),
@@ -250,7 +264,9 @@ impl Period {
             }
             Period::Quarter { year, quarter: 1 } => Period::Quarter { year: year - 1, quarter: 4 },
             Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
-            Period::HalfYear { year } => Period::HalfYear { year: year - 1 },
+            // The half just before, not the same half a year earlier.
+            Period::HalfYear { year, half: 2 } => Period::HalfYear { year, half: 1 },
+            Period::HalfYear { year, .. } => Period::HalfYear { year: year - 1, half: 2 },
             Period::NineMonths { year } => Period::NineMonths { year: year - 1 },
             Period::Year { year } => Period::Year { year: year - 1 },
             Period::OneOff { start, end } => {
@@ -266,7 +282,7 @@ impl Period {
         match *self {
             Period::Month { year, month } => Period::Month { year: year - 1, month },
             Period::Quarter { year, quarter } => Period::Quarter { year: year - 1, quarter },
-            Period::HalfYear { year } => Period::HalfYear { year: year - 1 },
+            Period::HalfYear { year, half } => Period::HalfYear { year: year - 1, half },
             Period::NineMonths { year } => Period::NineMonths { year: year - 1 },
             Period::Year { year } => Period::Year { year: year - 1 },
             Period::OneOff { start, end } => Period::OneOff { start: year_earlier(start), end: year_earlier(end) },
@@ -274,12 +290,14 @@ impl Period {
     }
 
     /// The periods of the same kind from the start of the year up to this one
-    /// (for "cumulative since the start of the year"). For periods that already
-    /// start in January it is the period alone.
+    /// (for "cumulative since the start of the year"): months, quarters, or
+    /// both halves for the second half. Nine-month and annual periods already
+    /// start in January, so it is the period alone.
     pub fn year_to_date(&self) -> Vec<Period> {
         match *self {
             Period::Month { year, month } => (1..=month).map(|m| Period::Month { year, month: m }).collect(),
             Period::Quarter { year, quarter } => (1..=quarter).map(|q| Period::Quarter { year, quarter: q }).collect(),
+            Period::HalfYear { year, half } => (1..=half.clamp(1, 2)).map(|h| Period::HalfYear { year, half: h }).collect(),
             other => vec![other],
         }
     }
@@ -289,7 +307,7 @@ impl Period {
         match freq {
             Frequency::Monthly => (1..=12).map(|month| Period::Month { year, month }).collect(),
             Frequency::Quarterly => (1..=4).map(|quarter| Period::Quarter { year, quarter }).collect(),
-            Frequency::HalfYear => vec![Period::HalfYear { year }],
+            Frequency::HalfYear => vec![Period::HalfYear { year, half: 1 }, Period::HalfYear { year, half: 2 }],
             Frequency::NineMonths => vec![Period::NineMonths { year }],
             Frequency::Annual => vec![Period::Year { year }],
             Frequency::OneOff => vec![],
@@ -317,7 +335,8 @@ mod tests {
         let cases = [
             (Period::Month { year: 2025, month: 7 }, "2025-07", "Tháng 7/2025"),
             (Period::Quarter { year: 2025, quarter: 3 }, "2025-Q3", "Quý III/2025"),
-            (Period::HalfYear { year: 2025 }, "2025-S1", "6 tháng đầu năm 2025"),
+            (Period::HalfYear { year: 2025, half: 1 }, "2025-S1", "6 tháng đầu năm 2025"),
+            (Period::HalfYear { year: 2025, half: 2 }, "2025-S2", "6 tháng cuối năm 2025"),
             (Period::NineMonths { year: 2025 }, "2025-N9", "9 tháng năm 2025"),
             (Period::Year { year: 2025 }, "2025", "Năm 2025"),
             (
@@ -331,7 +350,7 @@ mod tests {
             assert_eq!(p.label(), label);
             assert_eq!(Period::parse_key(key), Ok(p), "{key}");
         }
-        for bad in ["2025-13", "2025-Q5", "2025-Q0", "25-07", "2025-S2", "x", "2025-07-20..2025-07-01", "2025-7"] {
+        for bad in ["2025-13", "2025-Q5", "2025-Q0", "25-07", "2025-S3", "2025-S0", "2025-S", "x", "2025-07-20..2025-07-01", "2025-7"] {
             assert!(Period::parse_key(bad).is_err(), "{bad}");
         }
         assert!(PeriodKeyError("x".into()).to_string().contains("2025-Q3"));
@@ -345,14 +364,19 @@ mod tests {
             (Period::Month { year: 2025, month: 1 }, Decree09, (2024, 12, 15), (2025, 1, 14)),
             (Period::Quarter { year: 2025, quarter: 1 }, Decree09, (2024, 12, 15), (2025, 3, 14)),
             (Period::Quarter { year: 2025, quarter: 3 }, Decree09, (2025, 6, 15), (2025, 9, 14)),
-            (Period::HalfYear { year: 2025 }, Decree09, (2024, 12, 15), (2025, 6, 14)),
+            (Period::HalfYear { year: 2025, half: 1 }, Decree09, (2024, 12, 15), (2025, 6, 14)),
+            (Period::HalfYear { year: 2025, half: 2 }, Decree09, (2025, 6, 15), (2025, 12, 14)),
+            (Period::HalfYear { year: 2024, half: 2 }, Decree09, (2024, 6, 15), (2024, 12, 14)),
+            (Period::HalfYear { year: 2024, half: 1 }, Decree09, (2023, 12, 15), (2024, 6, 14)),
             (Period::NineMonths { year: 2025 }, Decree09, (2024, 12, 15), (2025, 9, 14)),
             (Period::Year { year: 2025 }, Decree09, (2024, 12, 15), (2025, 12, 14)),
             (Period::Month { year: 2024, month: 2 }, Calendar, (2024, 2, 1), (2024, 2, 29)),
             (Period::Month { year: 2025, month: 2 }, Calendar, (2025, 2, 1), (2025, 2, 28)),
             (Period::Month { year: 2025, month: 12 }, Calendar, (2025, 12, 1), (2025, 12, 31)),
             (Period::Quarter { year: 2025, quarter: 4 }, Calendar, (2025, 10, 1), (2025, 12, 31)),
-            (Period::HalfYear { year: 2025 }, Calendar, (2025, 1, 1), (2025, 6, 30)),
+            (Period::HalfYear { year: 2025, half: 1 }, Calendar, (2025, 1, 1), (2025, 6, 30)),
+            (Period::HalfYear { year: 2025, half: 2 }, Calendar, (2025, 7, 1), (2025, 12, 31)),
+            (Period::HalfYear { year: 2024, half: 1 }, Calendar, (2024, 1, 1), (2024, 6, 30)),
             (Period::NineMonths { year: 2025 }, Calendar, (2025, 1, 1), (2025, 9, 30)),
             (Period::Year { year: 2024 }, Calendar, (2024, 1, 1), (2024, 12, 31)),
         ];
@@ -373,6 +397,40 @@ mod tests {
         assert!(Period::all_in_year(Frequency::OneOff, 2025).is_empty());
         let leap = Period::OneOff { start: date(2024, 2, 29), end: date(2024, 3, 10) };
         assert_eq!(leap.same_period_last_year().key(), "2023-02-28..2023-03-10");
+    }
+
+    #[test]
+    fn half_years_table() {
+        let h = |year, half| Period::HalfYear { year, half };
+        // (period, previous, same period last year, year to date, months)
+        let cases = [
+            (h(2025, 1), h(2024, 2), h(2024, 1), vec![h(2025, 1)], ((2025, 1), (2025, 6))),
+            (h(2025, 2), h(2025, 1), h(2024, 2), vec![h(2025, 1), h(2025, 2)], ((2025, 7), (2025, 12))),
+            (h(2024, 2), h(2024, 1), h(2023, 2), vec![h(2024, 1), h(2024, 2)], ((2024, 7), (2024, 12))),
+            (h(2000, 1), h(1999, 2), h(1999, 1), vec![h(2000, 1)], ((2000, 1), (2000, 6))),
+        ];
+        for (p, prev, last_year, ytd, months) in cases {
+            assert_eq!(p.previous(), prev, "{p}");
+            assert_eq!(p.same_period_last_year(), last_year, "{p}");
+            assert_eq!(p.year_to_date(), ytd, "{p}");
+            assert_eq!(p.months(), months, "{p}");
+            assert_eq!(p.frequency(), Frequency::HalfYear);
+            assert_eq!(Period::parse_key(&p.key()), Ok(p));
+        }
+        assert_eq!(Period::all_in_year(Frequency::HalfYear, 2025), vec![h(2025, 1), h(2025, 2)]);
+        assert_eq!(h(2025, 2).last_month(), (2025, 12));
+        assert!(h(2025, 1) < h(2025, 2) && h(2025, 2) < h(2026, 1));
+    }
+
+    #[test]
+    fn stored_half_years_without_a_half_are_first_halves() {
+        use serde::de::value::{Error, MapAccessDeserializer, MapDeserializer};
+        let inner: std::collections::HashMap<&str, i32> = [("year", 2025)].into_iter().collect();
+        let old = MapAccessDeserializer::new(MapDeserializer::<_, Error>::new(vec![("HalfYear", inner)].into_iter()));
+        assert_eq!(Period::deserialize(old).unwrap(), Period::HalfYear { year: 2025, half: 1 });
+        let inner: std::collections::HashMap<&str, i32> = [("year", 2025), ("half", 2)].into_iter().collect();
+        let new = MapAccessDeserializer::new(MapDeserializer::<_, Error>::new(vec![("HalfYear", inner)].into_iter()));
+        assert_eq!(Period::deserialize(new).unwrap(), Period::HalfYear { year: 2025, half: 2 });
     }
 
     #[test]

@@ -294,15 +294,53 @@ pub fn validate(
         }
     }
     if for_publication {
-        if doc.reporting_units.is_empty() {
-            e.add("reporting_units", "Chọn ít nhất một đơn vị hoặc nhóm đơn vị thực hiện báo cáo.");
-        }
-        if doc.sections.iter().all(|s| s.rows.is_empty()) && doc.outline.is_empty() {
-            e.add("sections", "Chế độ báo cáo cần ít nhất một chỉ tiêu trên biểu mẫu hoặc một mục đề cương.");
-        }
+        let missing = decree09_missing_items(doc);
+        // A name or receiving agency already refused above is not listed twice.
+        e.0.extend(missing.0.into_iter().filter(|m| !matches!(m.field.as_str(), "name" | "receiving_unit")));
         if doc.legal_basis.trim().is_empty() {
             e.add("legal_basis", "Nghị định 09/2019/NĐ-CP yêu cầu nêu căn cứ pháp lý của chế độ báo cáo.");
         }
+    }
+    e
+}
+
+/// The items Decree 09/2019/NĐ-CP art. 7 requires a regime to state that
+/// this one leaves out, one entry per item, keyed by the field of the regime
+/// form (or the designer's `outline` and `sections`) where it is entered.
+/// Publication refuses a regime with any ([`validate`]).
+///
+/// Frequency (`frequency`) and the data cut-off (`window`) are always stated:
+/// the form only offers choices. The deadline is missing when its day is 0.
+pub fn decree09_missing_items(doc: &RegimeDoc) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    let blank = |s: &str| s.trim().is_empty();
+    let mut missing = |field: &str, what: &str| e.add(field, format!("Chưa có {what} (Nghị định 09/2019/NĐ-CP, Điều 7)."));
+    if blank(&doc.name) {
+        missing("name", "tên báo cáo");
+    }
+    if blank(&doc.content) {
+        missing("content", "nội dung yêu cầu báo cáo");
+    }
+    if doc.reporting_units.iter().all(|u| blank(u)) {
+        missing("reporting_units", "đối tượng thực hiện báo cáo: chọn ít nhất một đơn vị hoặc nhóm đơn vị");
+    }
+    if blank(&doc.receiving_unit) {
+        missing("receiving_unit", "cơ quan nhận báo cáo");
+    }
+    if blank(&doc.sending_method) {
+        missing("sending_method", "phương thức gửi, nhận báo cáo");
+    }
+    if doc.schedule.deadline == crate::calendar::DeadlineRule::DayOfLastMonth(0) {
+        missing("deadline_value", "thời hạn gửi báo cáo");
+    }
+    if doc.outline.iter().all(|o| blank(&o.title)) {
+        missing("outline", "mẫu đề cương báo cáo: thêm ít nhất một mục đề cương");
+    }
+    if doc.sections.iter().all(|s| s.rows.is_empty()) {
+        missing("sections", "biểu mẫu số liệu báo cáo: thêm ít nhất một chỉ tiêu vào biểu mẫu");
+    }
+    if blank(&doc.guidance) {
+        missing("guidance", "hướng dẫn quy trình thực hiện báo cáo");
     }
     e
 }
@@ -328,6 +366,7 @@ mod tests {
             max: None,
             aggregation: Aggregation::Sum,
             parts: vec![],
+            rate_of: None,
         })
     }
 
@@ -338,6 +377,9 @@ mod tests {
     fn doc() -> RegimeDoc {
         let mut d = RegimeDoc::new("KTXH_XA", "Báo cáo kinh tế - xã hội hằng tháng");
         d.legal_basis = "Quyết định 1836/QĐ-UBND".into();
+        d.content = "Tình hình dân số trên địa bàn xã.".into();
+        d.guidance = "Số liệu chốt theo Nghị định 09; nhập trên Hệ thống.".into();
+        d.outline = vec![OutlineSection { title: "Kết quả".into(), guidance: String::new() }];
         d.reporting_units = vec!["NHOM_XP".into()];
         d.sections = vec![FormSection {
             title: "Dân số".into(),
@@ -403,8 +445,47 @@ mod tests {
     }
 
     #[test]
+    fn decree09_items_are_each_named_next_to_their_field() {
+        assert!(decree09_missing_items(&doc()).is_empty());
+        let mut d = RegimeDoc::new("X", " ");
+        d.receiving_unit = String::new();
+        d.sending_method = " ".into();
+        d.schedule.deadline = crate::calendar::DeadlineRule::DayOfLastMonth(0);
+        d.sections = vec![FormSection { title: "A".into(), rows: vec![] }];
+        let e = decree09_missing_items(&d);
+        let want = [
+            ("name", "tên báo cáo"),
+            ("content", "nội dung yêu cầu báo cáo"),
+            ("reporting_units", "đối tượng thực hiện báo cáo"),
+            ("receiving_unit", "cơ quan nhận báo cáo"),
+            ("sending_method", "phương thức gửi, nhận báo cáo"),
+            ("deadline_value", "thời hạn gửi báo cáo"),
+            ("outline", "mẫu đề cương báo cáo"),
+            ("sections", "biểu mẫu số liệu báo cáo"),
+            ("guidance", "hướng dẫn quy trình thực hiện báo cáo"),
+        ];
+        assert_eq!(e.0.len(), want.len(), "{e}");
+        for (field, item) in want {
+            let m = e.for_field(field).unwrap_or_else(|| panic!("{field}: {e}"));
+            assert!(m.starts_with(&format!("Chưa có {item}")) && m.ends_with("(Nghị định 09/2019/NĐ-CP, Điều 7)."), "{m}");
+        }
+        // Publication lists them too, each once.
+        let p = validate(&d, &spec, &unit, true);
+        for field in ["name", "content", "reporting_units", "receiving_unit", "sending_method", "outline", "sections", "guidance", "legal_basis"] {
+            assert_eq!(p.0.iter().filter(|f| f.field == field).count(), 1, "{field}: {p}");
+        }
+        // A draft may be incomplete.
+        let mut draft = doc();
+        draft.guidance.clear();
+        draft.outline.clear();
+        assert!(validate(&draft, &spec, &unit, false).is_empty());
+        assert!(validate(&draft, &spec, &unit, true).for_field("guidance").is_some());
+    }
+
+    #[test]
     fn designer_edits() {
         let mut d = doc();
+        d.outline.clear();
         d.apply(DraftEdit::AddSection { title: "Y tế".into() }).unwrap();
         d.apply(DraftEdit::AddRow { section: 1, indicator: "t0104".into(), required: true }).unwrap();
         assert_eq!(d.sections[1].rows[0].indicator, "T0104");

@@ -2,7 +2,7 @@
 //! every code exists, every part belongs to its indicator, types fit, and
 //! the whole expression is a condition.
 
-use super::parser::{BinOp, Expr, ExprKind, Func};
+use super::parser::{spine, BinOp, Expr, ExprKind, Func, Level};
 use crate::indicator::ValueType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -52,10 +52,54 @@ impl Checker<'_> {
 
     fn want(&mut self, e: &Expr, want: Ty) {
         let got = self.ty(e);
+        self.fits(e.pos, got, want);
+    }
+
+    fn fits(&mut self, pos: usize, got: Ty, want: Ty) {
         // Yes/no values count as 1/0 in arithmetic, as in spreadsheets.
         let ok = got == want || (want == Ty::Num && got == Ty::Bool);
         if !ok {
-            self.err(e.pos, format!("Cần giá trị {} nhưng đây là giá trị {}.", ty_name(want), ty_name(got)));
+            self.err(pos, format!("Cần giá trị {} nhưng đây là giá trị {}.", ty_name(want), ty_name(got)));
+        }
+    }
+
+    /// A chain of operators of one level (`A + B - C`), walked without
+    /// recursing once per term.
+    fn chain(&mut self, e: &Expr) -> Ty {
+        let Some((first, rest)) = spine(e) else { return Ty::Num };
+        let Some((op, _)) = rest.first() else { return self.ty(first) };
+        match op.level() {
+            Level::Or | Level::And => {
+                self.want(first, Ty::Bool);
+                for (_, r) in &rest {
+                    self.want(r, Ty::Bool);
+                }
+                Ty::Bool
+            }
+            Level::Sum | Level::Product => {
+                self.want(first, Ty::Num);
+                for (_, r) in &rest {
+                    self.want(r, Ty::Num);
+                }
+                Ty::Num
+            }
+            Level::Compare => {
+                // Comparisons chain only through parentheses: `(A < B) == C`.
+                let mut left = self.ty(first);
+                for (op, r) in &rest {
+                    if matches!(op, BinOp::Eq | BinOp::Ne) {
+                        let right = self.ty(r);
+                        if (left == Ty::Text) != (right == Ty::Text) {
+                            self.err(e.pos, "Không so sánh được văn bản với số hoặc đúng/sai.".into());
+                        }
+                    } else {
+                        self.fits(first.pos, left, Ty::Num);
+                        self.want(r, Ty::Num);
+                    }
+                    left = Ty::Bool;
+                }
+                Ty::Bool
+            }
         }
     }
 
@@ -70,11 +114,11 @@ impl Checker<'_> {
                     Ty::Num
                 }
                 Some(entry) => {
-                    if let Some(p) = &r.part {
-                        if !entry.parts.contains(p) {
-                            let known = if entry.parts.is_empty() { "không có phân tổ".to_string() } else { format!("có các phần: {}", entry.parts.join(", ")) };
-                            self.err(e.pos, format!("Chỉ tiêu {} không có phần phân tổ \"{p}\" ({known}).", r.code));
-                        }
+                    if let Some(p) = &r.part
+                        && !entry.parts.contains(p)
+                    {
+                        let known = if entry.parts.is_empty() { "không có phân tổ".to_string() } else { format!("có các phần: {}", entry.parts.join(", ")) };
+                        self.err(e.pos, format!("Chỉ tiêu {} không có phần phân tổ \"{p}\" ({known}).", r.code));
                     }
                     match entry.value_type {
                         ValueType::Text => Ty::Text,
@@ -91,30 +135,7 @@ impl Checker<'_> {
                 self.want(a, Ty::Bool);
                 Ty::Bool
             }
-            ExprKind::Bin(op, a, b) => match op {
-                BinOp::And | BinOp::Or => {
-                    self.want(a, Ty::Bool);
-                    self.want(b, Ty::Bool);
-                    Ty::Bool
-                }
-                BinOp::Eq | BinOp::Ne => {
-                    let (x, y) = (self.ty(a), self.ty(b));
-                    if (x == Ty::Text) != (y == Ty::Text) {
-                        self.err(e.pos, "Không so sánh được văn bản với số hoặc đúng/sai.".into());
-                    }
-                    Ty::Bool
-                }
-                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                    self.want(a, Ty::Num);
-                    self.want(b, Ty::Num);
-                    Ty::Bool
-                }
-                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                    self.want(a, Ty::Num);
-                    self.want(b, Ty::Num);
-                    Ty::Num
-                }
-            },
+            ExprKind::Bin(..) => self.chain(e),
             ExprKind::Call(f, args) => match f {
                 Func::If => {
                     self.want(&args[0], Ty::Bool);

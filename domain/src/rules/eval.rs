@@ -1,4 +1,4 @@
-use super::parser::{BinOp, Expr, ExprKind, Func, Ref};
+use super::parser::{spine, BinOp, Expr, ExprKind, Func, Level, Ref};
 use super::MissingStrategy;
 use crate::dec::{Dec, DecError};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ impl V {
             V::Num(d) => Ok(d),
             V::Missing => Ok(Dec::ZERO),
             V::Bool(b) => Ok(Dec::from_int(b as i64)),
-            V::Text(_) => Err("không thể tính toán với giá trị văn bản".into()),
+            V::Text(_) => Err("không tính toán được với giá trị văn bản".into()),
         }
     }
 
@@ -51,18 +51,37 @@ impl V {
     }
 }
 
-fn dec_err(e: DecError) -> String {
-    match e {
-        DecError::DivisionByZero => "phép chia cho 0".into(),
-        DecError::Overflow => "số quá lớn".into(),
-    }
-}
-
 struct Env<'a> {
     values: HashMap<&'a Ref, Option<RVal>>,
 }
 
 impl Env<'_> {
+    /// Why a division had a zero divisor, naming the figure when there is one.
+    fn zero_divisor(&self, divisor: &Expr) -> String {
+        match &divisor.kind {
+            ExprKind::Ref(r) => match self.values.get(r) {
+                Some(Some(_)) => format!("chia cho 0 ({r} bằng 0)"),
+                _ => format!("chia cho 0 ({r} chưa có số liệu, được tính là 0)"),
+            },
+            _ => "chia cho 0 (số chia bằng 0)".into(),
+        }
+    }
+
+    fn dec_err(&self, e: DecError, divisor: &Expr) -> String {
+        match e {
+            DecError::DivisionByZero => self.zero_divisor(divisor),
+            DecError::Overflow => "kết quả tính toán quá lớn".into(),
+        }
+    }
+
+    /// A number, or why the operand is not one (naming a text indicator).
+    fn num_of(&self, v: V, e: &Expr) -> Result<Dec, String> {
+        v.num().map_err(|m| match &e.kind {
+            ExprKind::Ref(r) => format!("{m} ({r} là văn bản)"),
+            _ => m,
+        })
+    }
+
     fn eval(&self, e: &Expr) -> Result<V, String> {
         Ok(match &e.kind {
             ExprKind::Num(d) => V::Num(*d),
@@ -74,40 +93,65 @@ impl Env<'_> {
                 Some(RVal::Text(t)) => V::Text(t),
                 None => V::Missing,
             },
-            ExprKind::Neg(a) => V::Num(self.eval(a)?.num()?.neg()),
+            ExprKind::Neg(a) => V::Num(Dec::ZERO.checked_sub(self.num_of(self.eval(a)?, a)?).map_err(|e| self.dec_err(e, a))?),
             ExprKind::Not(a) => V::Bool(!self.eval(a)?.truth()?),
-            ExprKind::Bin(op, a, b) => self.binary(*op, a, b)?,
+            ExprKind::Bin(..) => self.chain(e)?,
             ExprKind::Call(f, args) => self.call(*f, args)?,
         })
     }
 
-    fn binary(&self, op: BinOp, a: &Expr, b: &Expr) -> Result<V, String> {
-        match op {
-            BinOp::And => return Ok(V::Bool(self.eval(a)?.truth()? && self.eval(b)?.truth()?)),
-            BinOp::Or => return Ok(V::Bool(self.eval(a)?.truth()? || self.eval(b)?.truth()?)),
-            _ => {}
+    /// A chain of one level's operators, folded left to right in a loop:
+    /// `A + B + … + Z` does not recurse once per term.
+    fn chain(&self, e: &Expr) -> Result<V, String> {
+        let Some((first, rest)) = spine(e) else { return Err("biểu thức không hợp lệ".into()) };
+        let Some((op, _)) = rest.first() else { return self.eval(first) };
+        match op.level() {
+            Level::And | Level::Or => {
+                // Lazy, as `if` is: `B > 0 and A / B > 1` never divides by zero.
+                let stop_at = op.level() == Level::Or;
+                let mut acc = self.eval(first)?.truth()?;
+                for (_, r) in &rest {
+                    if acc == stop_at {
+                        break;
+                    }
+                    acc = self.eval(r)?.truth()?;
+                }
+                Ok(V::Bool(acc))
+            }
+            _ => {
+                let mut acc = self.eval(first)?;
+                let mut acc_expr = first;
+                for (op, r) in &rest {
+                    acc = self.binary(*op, acc, acc_expr, r)?;
+                    acc_expr = e;
+                }
+                Ok(acc)
+            }
         }
-        let (x, y) = (self.eval(a)?, self.eval(b)?);
+    }
+
+    fn binary(&self, op: BinOp, x: V, a: &Expr, b: &Expr) -> Result<V, String> {
+        let y = self.eval(b)?;
         if matches!(op, BinOp::Eq | BinOp::Ne) {
             let eq = match (&x, &y) {
                 (V::Text(s), V::Text(t)) => s == t,
                 (V::Text(s), V::Missing) | (V::Missing, V::Text(s)) => s.is_empty(),
                 (V::Bool(p), V::Bool(q)) => p == q,
-                _ => x.num()? == y.num()?,
+                _ => self.num_of(x, a)? == self.num_of(y, b)?,
             };
             return Ok(V::Bool(if op == BinOp::Eq { eq } else { !eq }));
         }
-        let (x, y) = (x.num()?, y.num()?);
+        let (x, y) = (self.num_of(x, a)?, self.num_of(y, b)?);
         Ok(match op {
-            BinOp::Add => V::Num(x.checked_add(y).map_err(dec_err)?),
-            BinOp::Sub => V::Num(x.checked_sub(y).map_err(dec_err)?),
-            BinOp::Mul => V::Num(x.checked_mul(y).map_err(dec_err)?),
-            BinOp::Div => V::Num(x.checked_div(y).map_err(dec_err)?),
+            BinOp::Add => V::Num(x.checked_add(y).map_err(|e| self.dec_err(e, b))?),
+            BinOp::Sub => V::Num(x.checked_sub(y).map_err(|e| self.dec_err(e, b))?),
+            BinOp::Mul => V::Num(x.checked_mul(y).map_err(|e| self.dec_err(e, b))?),
+            BinOp::Div => V::Num(x.checked_div(y).map_err(|e| self.dec_err(e, b))?),
             BinOp::Lt => V::Bool(x < y),
             BinOp::Le => V::Bool(x <= y),
             BinOp::Gt => V::Bool(x > y),
             BinOp::Ge => V::Bool(x >= y),
-            BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => unreachable!("handled above"),
+            BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => return Err("phép toán không hợp lệ ở đây".into()),
         })
     }
 
@@ -120,11 +164,11 @@ impl Env<'_> {
                     self.eval(&args[2])
                 }
             }
-            Func::Abs => Ok(V::Num(self.eval(&args[0])?.num()?.abs())),
+            Func::Abs => Ok(V::Num(self.num_of(self.eval(&args[0])?, &args[0])?.abs())),
             Func::Min | Func::Max => {
                 let mut best: Option<Dec> = None;
                 for a in args {
-                    let v = self.eval(a)?.num()?;
+                    let v = self.num_of(self.eval(a)?, a)?;
                     best = Some(match best {
                         None => v,
                         Some(b) if (f == Func::Min) == (v < b) => v,
@@ -134,8 +178,8 @@ impl Env<'_> {
                 Ok(V::Num(best.unwrap_or(Dec::ZERO)))
             }
             Func::Round => {
-                let v = self.eval(&args[0])?.num()?;
-                let places = self.eval(&args[1])?.num()?;
+                let v = self.num_of(self.eval(&args[0])?, &args[0])?;
+                let places = self.num_of(self.eval(&args[1])?, &args[1])?;
                 let p = places.to_scaled(0).filter(|p| (0..=12).contains(p)).ok_or("số chữ số của round phải từ 0 đến 12")?;
                 Ok(V::Num(v.round(p as u32)))
             }

@@ -1,9 +1,18 @@
 use super::parser::ParseError;
 use crate::dec::Dec;
 
+/// A number as written, and what the form-cell reader makes of it. Reading
+/// errors wait for the parser, which knows whether a comma inside the number
+/// may have been an old-style argument separator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumLit {
+    pub text: String,
+    pub value: Result<Dec, String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
-    Num(Dec),
+    Num(NumLit),
     Str(String),
     Ident(String),
     True,
@@ -12,6 +21,9 @@ pub enum Tok {
     RParen,
     LBracket,
     RBracket,
+    /// `;`, between function arguments.
+    Semi,
+    /// A `,` that is not inside a number: the argument separator of old rules.
     Comma,
     Dot,
     Plus,
@@ -32,7 +44,7 @@ pub enum Tok {
 impl Tok {
     pub fn show(&self) -> String {
         match self {
-            Tok::Num(d) => d.to_string(),
+            Tok::Num(n) => n.text.clone(),
             Tok::Str(s) => format!("\"{s}\""),
             Tok::Ident(s) => s.clone(),
             Tok::True => "true".into(),
@@ -41,6 +53,7 @@ impl Tok {
             Tok::RParen => ")".into(),
             Tok::LBracket => "[".into(),
             Tok::RBracket => "]".into(),
+            Tok::Semi => ";".into(),
             Tok::Comma => ",".into(),
             Tok::Dot => ".".into(),
             Tok::Plus => "+".into(),
@@ -67,7 +80,50 @@ pub struct Spanned {
     pub pos: usize,
 }
 
-pub fn lex(src: &str) -> Result<Vec<Spanned>, ParseError> {
+/// Which notation the text is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// Numbers as in a form cell (`1.234,5`), arguments separated by `;`.
+    Current,
+    /// Rules written before: numbers with a decimal dot (`0.5`), and `,` or
+    /// `;` between arguments. Read only to rewrite them.
+    Legacy,
+}
+
+fn is_digit(c: Option<&char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Where the number starting at `start` ends, in the current notation:
+/// digits, with `.` `,` or a space only between digits, then an optional
+/// exponent (`1,5E+03`, as Excel writes).
+fn number_end(chars: &[char], start: usize) -> usize {
+    let mut i = start;
+    loop {
+        while is_digit(chars.get(i)) {
+            i += 1;
+        }
+        let joins = chars.get(i).is_some_and(|c| *c == '.' || *c == ',' || crate::numfmt::is_space(*c));
+        if joins && is_digit(chars.get(i + 1)) {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if chars.get(i).is_some_and(|c| *c == 'e' || *c == 'E') {
+        let signed = chars.get(i + 1).is_some_and(|c| matches!(c, '+' | '-' | '−'));
+        let digits_at = if signed { i + 2 } else { i + 1 };
+        if is_digit(chars.get(digits_at)) {
+            i = digits_at;
+            while is_digit(chars.get(i)) {
+                i += 1;
+            }
+        }
+    }
+    i
+}
+
+pub fn lex(src: &str, syntax: Syntax) -> Result<Vec<Spanned>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -93,14 +149,38 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, ParseError> {
             i += 2;
             continue;
         }
+        let starts_number = c.is_ascii_digit() || (c == '.' && is_digit(chars.get(i + 1)));
+        if starts_number {
+            let start = i;
+            let value = match syntax {
+                Syntax::Current => {
+                    i = number_end(&chars, i);
+                    let text: String = chars[start..i].iter().collect();
+                    crate::numfmt::read_decimal(&text).map_err(|e| e.to_string())
+                }
+                Syntax::Legacy => {
+                    while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                        i += 1;
+                    }
+                    let text: String = chars[start..i].iter().collect();
+                    Dec::parse_literal(&text).ok_or_else(|| format!("Số \"{text}\" không hợp lệ."))
+                }
+            };
+            let text: String = chars[start..i].iter().collect();
+            out.push(Spanned { tok: Tok::Num(NumLit { text, value }), pos });
+            continue;
+        }
         let tok1 = match c {
             '(' => Some(Tok::LParen),
             ')' => Some(Tok::RParen),
             '[' => Some(Tok::LBracket),
             ']' => Some(Tok::RBracket),
-            ',' | ';' => Some(Tok::Comma),
+            ';' => Some(Tok::Semi),
+            ',' if syntax == Syntax::Legacy => Some(Tok::Semi),
+            ',' => Some(Tok::Comma),
+            '.' => Some(Tok::Dot),
             '+' => Some(Tok::Plus),
-            '-' => Some(Tok::Minus),
+            '-' | '−' => Some(Tok::Minus),
             '*' => Some(Tok::Star),
             '/' => Some(Tok::Slash),
             '=' => Some(Tok::Eq),
@@ -112,22 +192,6 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, ParseError> {
         if let Some(t) = tok1 {
             out.push(Spanned { tok: t, pos });
             i += 1;
-            continue;
-        }
-        if c == '.' && !chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) {
-            out.push(Spanned { tok: Tok::Dot, pos });
-            i += 1;
-            continue;
-        }
-        if c.is_ascii_digit() || c == '.' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().collect();
-            let d = Dec::parse_literal(&text)
-                .ok_or_else(|| ParseError::new(pos, format!("Số \"{text}\" không hợp lệ (dùng dấu chấm cho phần thập phân, ví dụ 12.5).")))?;
-            out.push(Spanned { tok: Tok::Num(d), pos });
             continue;
         }
         if c == '"' || c == '\'' {

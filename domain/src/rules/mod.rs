@@ -1,12 +1,22 @@
 //! Validation rules: expressions over indicator codes and columns, such as
 //! `T0102 + T0103 == T0101`, `H0301 >= H0302`, `T0501 <= 100` or
-//! `if(T0601 > 0, T0602 > 0, true)`. One engine, in pure Rust: the server
+//! `if(T0601 > 0; T0602 > 0; true)`. One engine, in pure Rust: the server
 //! checks with it at every save and send, the browser as the user types.
 //!
-//! Syntax: numbers with a dot (`12.5`); `CODE`, `CODE[part]` (a breakdown
-//! part), `CODE.column` (`ky_nay`, `cung_ky`, `ky_truoc`, `luy_ke`);
-//! `+ - * /`; `== != < <= > >=` (also `=` and `<>`); `and or not` (also
-//! `&& || !`, `và hoặc`); functions `if(c, a, b)`, `abs`, `min`, `max`, `round(x, n)`.
+//! Syntax, as a Vietnamese-locale spreadsheet writes it:
+//! - numbers exactly as in a form cell ([`crate::numfmt`]): `1.000` is one
+//!   thousand, `0,5` a half, `1,5E+03` fifteen hundred; `1,000` is refused
+//!   as ambiguous;
+//! - `CODE`, `CODE[part]` (a breakdown part), `CODE.column` (`ky_nay`,
+//!   `cung_ky`, `ky_truoc`, `luy_ke`, `ke_hoach`);
+//! - `+ - * /`; `== != < <= > >=` (also `=` and `<>`); `and or not` (also
+//!   `&& || !`, `và hoặc`);
+//! - functions with arguments separated by `;`: `if(c; a; b)`, `abs(x)`,
+//!   `min(a; b; …)`, `max(a; b; …)`, `round(x; n)`. The old `,` separator is
+//!   refused with the rule rewritten; [`rewrite_legacy`] migrates stored rules.
+//!
+//! Expressions are at most [`MAX_EXPR_CHARS`] characters and
+//! [`MAX_DEPTH`] levels deep, so checking and evaluating them is bounded.
 
 mod check;
 mod eval;
@@ -16,7 +26,7 @@ mod samples;
 
 pub use check::{check, CatalogueEntry, CheckError};
 pub use eval::{evaluate, Outcome, RVal};
-pub use parser::{parse, BinOp, Expr, ExprKind, Func, ParseError, Ref};
+pub use parser::{parse, rewrite_legacy, BinOp, Expr, ExprKind, Func, ParseError, Ref, MAX_DEPTH, MAX_EXPR_CHARS};
 pub use samples::{parse_samples, ref_key};
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-use super::lexer::{lex, Spanned, Tok};
+use super::lexer::{lex, Spanned, Syntax, Tok};
 use crate::column::Column;
 use crate::dec::Dec;
 use serde::{Deserialize, Serialize};
@@ -113,40 +113,134 @@ pub enum ExprKind {
 impl Expr {
     /// Every value the expression refers to, in order of appearance, without repeats.
     pub fn refs(&self) -> Vec<Ref> {
-        fn walk(e: &Expr, out: &mut Vec<Ref>) {
+        // An explicit stack: a long chain `A + B + C + …` is a deep left spine.
+        let mut out: Vec<Ref> = Vec::new();
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
             match &e.kind {
-                ExprKind::Ref(r) => {
-                    if !out.contains(r) {
-                        out.push(r.clone())
-                    }
-                }
-                ExprKind::Neg(a) | ExprKind::Not(a) => walk(a, out),
+                ExprKind::Ref(r) if !out.contains(r) => out.push(r.clone()),
+                ExprKind::Neg(a) | ExprKind::Not(a) => stack.push(a),
                 ExprKind::Bin(_, a, b) => {
-                    walk(a, out);
-                    walk(b, out);
+                    stack.push(b);
+                    stack.push(a);
                 }
-                ExprKind::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+                ExprKind::Call(_, args) => stack.extend(args.iter().rev()),
                 _ => {}
             }
         }
-        let mut out = Vec::new();
-        walk(self, &mut out);
         out
+    }
+
+    /// The same expression, positions aside.
+    pub fn same_as(&self, other: &Expr) -> bool {
+        let mut stack = vec![(self, other)];
+        while let Some((a, b)) = stack.pop() {
+            match (&a.kind, &b.kind) {
+                (ExprKind::Num(x), ExprKind::Num(y)) if x == y => {}
+                (ExprKind::Bool(x), ExprKind::Bool(y)) if x == y => {}
+                (ExprKind::Str(x), ExprKind::Str(y)) if x == y => {}
+                (ExprKind::Ref(x), ExprKind::Ref(y)) if x == y => {}
+                (ExprKind::Neg(x), ExprKind::Neg(y)) | (ExprKind::Not(x), ExprKind::Not(y)) => stack.push((x, y)),
+                (ExprKind::Bin(o, x1, x2), ExprKind::Bin(p, y1, y2)) if o == p => {
+                    stack.push((x1, y1));
+                    stack.push((x2, y2));
+                }
+                (ExprKind::Call(f, xs), ExprKind::Call(g, ys)) if f == g && xs.len() == ys.len() => {
+                    stack.extend(xs.iter().zip(ys));
+                }
+                _ => return false,
+            }
+        }
+        true
     }
 }
 
-struct Parser {
+/// Operators of one precedence level: a chain of them is a left spine.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Level {
+    Or,
+    And,
+    Compare,
+    Sum,
+    Product,
+}
+
+impl BinOp {
+    pub(crate) fn level(self) -> Level {
+        match self {
+            BinOp::Or => Level::Or,
+            BinOp::And => Level::And,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => Level::Compare,
+            BinOp::Add | BinOp::Sub => Level::Sum,
+            BinOp::Mul | BinOp::Div => Level::Product,
+        }
+    }
+}
+
+/// `a + b - c` as `a` and `[(+, b), (-, c)]`: the leftmost operand and the
+/// operations applied to it in order. Walking a chain this way keeps the
+/// checker and the evaluator from recursing once per term.
+pub(crate) fn spine(e: &Expr) -> Option<(&Expr, Vec<(BinOp, &Expr)>)> {
+    let ExprKind::Bin(op, _, _) = &e.kind else { return None };
+    let level = op.level();
+    let mut rest = Vec::new();
+    let mut cur = e;
+    while let ExprKind::Bin(o, l, r) = &cur.kind {
+        if o.level() != level {
+            break;
+        }
+        rest.push((*o, r.as_ref()));
+        cur = l;
+    }
+    rest.reverse();
+    Some((cur, rest))
+}
+
+/// The column codes a rule may name, for messages.
+fn data_columns() -> String {
+    Column::ALL.into_iter().filter(|c| c.is_data()).map(Column::code).collect::<Vec<_>>().join(", ")
+}
+
+/// Longest expression accepted, in characters. Rules are short; a limit
+/// keeps a pasted document (or an attack) from tying up the server.
+pub const MAX_EXPR_CHARS: usize = 2000;
+/// Deepest nesting of parentheses, function calls, `-` and `not`: the parser,
+/// checker and evaluator recurse once per level, and the stack is finite.
+pub const MAX_DEPTH: usize = 50;
+
+struct Parser<'a> {
     toks: Vec<Spanned>,
     at: usize,
     end_pos: usize,
+    depth: usize,
+    syntax: Syntax,
+    /// Whether errors may propose a rewritten expression (parsing the proposals does not).
+    suggest: bool,
+    src: &'a [char],
 }
 
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parse_in(src, Syntax::Current, true)
+}
+
+fn parse_in(src: &str, syntax: Syntax, suggest: bool) -> Result<Expr, ParseError> {
     if src.trim().is_empty() {
         return Err(ParseError::new(1, "Biểu thức đang để trống.".into()));
     }
-    let toks = lex(src)?;
-    let mut p = Parser { toks, at: 0, end_pos: src.chars().count() + 1 };
+    let n = src.chars().count();
+    if n > MAX_EXPR_CHARS {
+        return Err(ParseError::new(
+            MAX_EXPR_CHARS + 1,
+            format!(
+                "Biểu thức dài quá {} ký tự (đang có {} ký tự); hãy tách thành nhiều quy tắc ngắn hơn.",
+                crate::numfmt::format_int(MAX_EXPR_CHARS as i64),
+                crate::numfmt::format_int(n as i64)
+            ),
+        ));
+    }
+    let chars: Vec<char> = src.chars().collect();
+    let toks = lex(src, syntax)?;
+    let mut p = Parser { toks, at: 0, end_pos: n + 1, depth: 0, syntax, suggest, src: &chars };
     let e = p.or()?;
     if let Some(t) = p.peek() {
         let t = t.clone();
@@ -155,7 +249,93 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     Ok(e)
 }
 
-impl Parser {
+/// Rewrites a rule written in the old notation (decimal dot `0.5`; `,` or
+/// `;` between function arguments) into the current one (`0,5`; `;`), for
+/// migrating stored rules once. The result is checked to mean exactly what
+/// the old text meant; an old text that does not parse, or whose meaning
+/// cannot be carried over, is an error. Run it once per stored rule: on a
+/// rule already in the current notation it would read `0,5` as two numbers.
+pub fn rewrite_legacy(src: &str) -> Result<String, ParseError> {
+    let old = parse_in(src, Syntax::Legacy, false)?;
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = String::with_capacity(src.len() + 8);
+    let mut i = 0;
+    for t in lex(src, Syntax::Legacy)? {
+        let at = t.pos - 1;
+        out.extend(&chars[i..at]);
+        i = at;
+        match &t.tok {
+            Tok::Semi => {
+                out.push(';');
+                i += 1;
+                if chars.get(i).is_some_and(|c| !c.is_whitespace()) {
+                    out.push(' ');
+                }
+            }
+            Tok::Num(n) => {
+                // Whole numbers read the same in both notations; keep them as typed.
+                match &n.value {
+                    Ok(d) if n.text.contains('.') => out.push_str(&crate::numfmt::format_dec(*d)),
+                    _ => out.push_str(&n.text),
+                }
+                i += n.text.chars().count();
+            }
+            _ => {}
+        }
+    }
+    out.extend(&chars[i..]);
+    match parse_in(&out, Syntax::Current, false) {
+        Ok(new) if new.same_as(&old) => Ok(out),
+        Ok(_) => Err(ParseError::new(1, format!("Không chuyển tự động được: «{out}» sẽ mang nghĩa khác. Hãy viết lại quy tắc."))),
+        Err(e) => Err(ParseError::new(e.pos, format!("Không chuyển tự động được: «{out}»: {}", e.message))),
+    }
+}
+
+/// `src` with a `;` in place of the commas at the given character indices.
+fn with_semicolons(src: &[char], commas: &[usize]) -> String {
+    let mut out = String::with_capacity(src.len() + commas.len());
+    for (i, c) in src.iter().enumerate() {
+        if commas.contains(&i) {
+            out.push(';');
+            if src.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+                out.push(' ');
+            }
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+fn parses(src: &str) -> bool {
+    parse_in(src, Syntax::Current, false).is_ok()
+}
+
+fn quoted_choices(choices: &[String]) -> String {
+    choices.iter().map(|c| format!("«{c}»")).collect::<Vec<_>>().join(" hay ")
+}
+
+/// What the arguments of one call look like, before parsing them.
+struct ArgScan {
+    /// Token indices of stray commas at the call's own level.
+    commas: Vec<usize>,
+    semicolons: bool,
+    /// Token indices of numbers holding a comma at the call's own level.
+    comma_numbers: Vec<usize>,
+}
+
+impl Func {
+    fn arity_ok(self, n: usize) -> bool {
+        match self {
+            Func::If => n == 3,
+            Func::Abs => n == 1,
+            Func::Round => n == 2,
+            Func::Min | Func::Max => n >= 1,
+        }
+    }
+}
+
+impl Parser<'_> {
     fn peek(&self) -> Option<&Spanned> {
         self.toks.get(self.at)
     }
@@ -181,6 +361,22 @@ impl Parser {
             Some(t) => Err(ParseError::new(t.pos, format!("Cần {what} nhưng gặp \"{}\".", t.tok.show()))),
             None => Err(ParseError::new(self.end_pos, format!("Biểu thức kết thúc khi còn thiếu {what}."))),
         }
+    }
+
+    /// One level deeper; refused past [`MAX_DEPTH`].
+    fn enter(&mut self, pos: usize) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError::new(
+                pos,
+                format!("Biểu thức lồng nhau quá {MAX_DEPTH} tầng (ngoặc, hàm, dấu trừ hoặc \"not\" lồng trong nhau); hãy viết gọn lại."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
     }
 
     fn bin(op: BinOp, l: Expr, r: Expr) -> Expr {
@@ -210,7 +406,9 @@ impl Parser {
         if let Some(t) = self.peek().filter(|t| t.tok == Tok::Not) {
             let pos = t.pos;
             self.at += 1;
+            self.enter(pos)?;
             let inner = self.not()?;
+            self.leave();
             return Ok(Expr { kind: ExprKind::Not(Box::new(inner)), pos });
         }
         self.cmp()
@@ -270,7 +468,9 @@ impl Parser {
         if let Some(t) = self.peek().filter(|t| t.tok == Tok::Minus) {
             let pos = t.pos;
             self.at += 1;
+            self.enter(pos)?;
             let inner = self.unary()?;
+            self.leave();
             return Ok(Expr { kind: ExprKind::Neg(Box::new(inner)), pos });
         }
         self.primary()
@@ -282,13 +482,20 @@ impl Parser {
         };
         let pos = t.pos;
         let kind = match t.tok {
-            Tok::Num(d) => ExprKind::Num(d),
+            Tok::Num(n) => match n.value {
+                Ok(d) => ExprKind::Num(d),
+                // The reader's messages about two readings already quote the number.
+                Err(m) if m.starts_with('«') => return Err(ParseError::new(pos, m)),
+                Err(m) => return Err(ParseError::new(pos, format!("«{}»: {m}", n.text))),
+            },
             Tok::Str(s) => ExprKind::Str(s),
             Tok::True => ExprKind::Bool(true),
             Tok::False => ExprKind::Bool(false),
             Tok::LParen => {
+                self.enter(pos)?;
                 let e = self.or()?;
                 self.expect(Tok::RParen, "dấu \")\"")?;
+                self.leave();
                 return Ok(Expr { kind: e.kind, pos });
             }
             Tok::Ident(name) => {
@@ -302,33 +509,145 @@ impl Parser {
         Ok(Expr { kind, pos })
     }
 
+    /// Looks at a call's arguments, from just after its `(`, without parsing them.
+    fn scan_args(&self) -> ArgScan {
+        let mut scan = ArgScan { commas: vec![], semicolons: false, comma_numbers: vec![] };
+        let mut depth = 0usize;
+        for (k, t) in self.toks.iter().enumerate().skip(self.at) {
+            match &t.tok {
+                Tok::LParen | Tok::LBracket => depth += 1,
+                Tok::RParen | Tok::RBracket if depth == 0 => break,
+                Tok::RParen | Tok::RBracket => depth -= 1,
+                Tok::Comma if depth == 0 => scan.commas.push(k),
+                Tok::Semi if depth == 0 => scan.semicolons = true,
+                Tok::Num(n) if depth == 0 && n.text.contains(',') => scan.comma_numbers.push(k),
+                _ => {}
+            }
+        }
+        scan
+    }
+
+    /// Character indices of the commas inside the numbers at these token indices.
+    fn commas_in_numbers(&self, tokens: &[usize]) -> Vec<usize> {
+        tokens
+            .iter()
+            .filter_map(|k| match &self.toks[*k] {
+                Spanned { tok: Tok::Num(n), pos } => Some((n, pos - 1)),
+                _ => None,
+            })
+            .flat_map(|(n, at)| n.text.chars().enumerate().filter(|(_, c)| *c == ',').map(move |(j, _)| at + j))
+            .collect()
+    }
+
+    /// Refuses arguments separated by `,` (the old notation) or a comma that
+    /// may be either a separator or a decimal comma, showing the rewrites.
+    fn check_separators(&self, func: Func) -> Result<(), ParseError> {
+        if self.syntax != Syntax::Current {
+            return Ok(());
+        }
+        let scan = self.scan_args();
+        let advice = "Các đối số của hàm nay ngăn cách bằng dấu chấm phẩy «;» như trong Excel tiếng Việt; dấu phẩy là dấu thập phân.";
+        if let Some(first) = scan.commas.first() {
+            let pos = self.toks[*first].pos;
+            if !self.suggest {
+                return Err(ParseError::new(pos, advice.into()));
+            }
+            let stray: Vec<usize> = self.toks.iter().filter(|t| t.tok == Tok::Comma).map(|t| t.pos - 1).collect();
+            let all_numbers: Vec<usize> = (0..self.toks.len()).filter(|k| matches!(&self.toks[*k].tok, Tok::Num(n) if n.text.contains(','))).collect();
+            let mut every = stray.clone();
+            every.extend(self.commas_in_numbers(&all_numbers));
+            let mut choices: Vec<String> = Vec::new();
+            for commas in [every, stray] {
+                let s = with_semicolons(self.src, &commas);
+                if !choices.contains(&s) && parses(&s) {
+                    choices.push(s);
+                }
+            }
+            let msg = if choices.is_empty() {
+                format!("{advice} Hãy thay dấu phẩy giữa các đối số bằng dấu «;».")
+            } else {
+                format!("{advice} Viết lại: {}{}", quoted_choices(&choices), if choices.len() > 1 { "?" } else { "." })
+            };
+            return Err(ParseError::new(pos, msg));
+        }
+        if scan.semicolons || scan.comma_numbers.is_empty() {
+            return Ok(());
+        }
+        // One argument whose numbers hold commas: `max(0,5)` is 0,5 in the
+        // current notation, but two arguments in the old one.
+        let extra: usize = scan.comma_numbers.iter().map(|k| self.toks[*k].tok.show().matches(',').count()).sum();
+        let readable = scan.comma_numbers.iter().all(|k| matches!(&self.toks[*k].tok, Tok::Num(n) if n.value.is_ok()));
+        let as_decimal = func.arity_ok(1) && readable;
+        let as_separator = func.arity_ok(1 + extra);
+        if !as_separator {
+            return Ok(());
+        }
+        let pos = self.toks[scan.comma_numbers[0]].pos;
+        if !self.suggest {
+            return Err(ParseError::new(pos, advice.into()));
+        }
+        let separated = with_semicolons(self.src, &self.commas_in_numbers(&scan.comma_numbers));
+        let separated = Some(separated).filter(|s| parses(s));
+        if !as_decimal {
+            let msg = match separated {
+                Some(s) => format!("{advice} Viết lại: «{s}»."),
+                None => format!("{advice} Hãy thay dấu phẩy giữa các đối số bằng dấu «;»."),
+            };
+            return Err(ParseError::new(pos, msg));
+        }
+        let numbers: Vec<String> = scan.comma_numbers.iter().map(|k| self.toks[*k].tok.show()).collect();
+        let whole: String = self.src.iter().collect();
+        let mut wrapped = String::with_capacity(whole.len() + 4);
+        let mut i = 0;
+        for k in &scan.comma_numbers {
+            let t = &self.toks[*k];
+            let (at, len) = (t.pos - 1, t.tok.show().chars().count());
+            wrapped.extend(&self.src[i..at]);
+            wrapped.push('(');
+            wrapped.extend(&self.src[at..at + len]);
+            wrapped.push(')');
+            i = at + len;
+        }
+        wrapped.extend(&self.src[i..]);
+        let name = func.name();
+        let mut msg = format!(
+            "Không rõ dấu phẩy trong «{}» là dấu thập phân hay dấu ngăn cách đối số của hàm {name}: «{whole}» có thể là một đối số {} hoặc nhiều đối số.",
+            numbers.join("», «"),
+            numbers.join(", ")
+        );
+        if let Some(s) = separated {
+            msg.push_str(&format!(" Nếu là nhiều đối số, viết «{s}» (ngăn cách bằng dấu «;»)"));
+            msg.push_str(&format!("; nếu là số thập phân, đặt số trong ngoặc: «{wrapped}»."));
+        } else {
+            msg.push_str(&format!(" Nếu là số thập phân, đặt số trong ngoặc: «{wrapped}»."));
+        }
+        Err(ParseError::new(pos, msg))
+    }
+
     fn call(&mut self, name: &str, pos: usize) -> Result<Expr, ParseError> {
         let func = Func::from_name(name).ok_or_else(|| {
             ParseError::new(pos, format!("Không có hàm \"{name}\" (các hàm dùng được: if, abs, min, max, round)."))
         })?;
         self.expect(Tok::LParen, "dấu \"(\"")?;
+        self.enter(pos)?;
+        self.check_separators(func)?;
         let mut args = Vec::new();
         if !self.eat(&Tok::RParen) {
             loop {
                 args.push(self.or()?);
-                if self.eat(&Tok::Comma) {
+                if self.eat(&Tok::Semi) {
                     continue;
                 }
-                self.expect(Tok::RParen, "dấu \")\" hoặc \",\"")?;
+                self.expect(Tok::RParen, "dấu \")\" hoặc \";\"")?;
                 break;
             }
         }
-        let arity_ok = match func {
-            Func::If => args.len() == 3,
-            Func::Abs => args.len() == 1,
-            Func::Round => args.len() == 2,
-            Func::Min | Func::Max => !args.is_empty(),
-        };
-        if !arity_ok {
+        self.leave();
+        if !func.arity_ok(args.len()) {
             let want = match func {
-                Func::If => "đúng 3 đối số: if(điều kiện, khi đúng, khi sai)",
+                Func::If => "đúng 3 đối số: if(điều kiện; khi đúng; khi sai)",
                 Func::Abs => "đúng 1 đối số",
-                Func::Round => "đúng 2 đối số: round(giá trị, số chữ số thập phân)",
+                Func::Round => "đúng 2 đối số: round(giá trị; số chữ số thập phân)",
                 Func::Min | Func::Max => "ít nhất 1 đối số",
             };
             return Err(ParseError::new(pos, format!("Hàm {} cần {want}.", func.name())));
@@ -353,10 +672,10 @@ impl Parser {
             match self.next() {
                 Some(Spanned { tok: Tok::Ident(c), pos: cpos }) => {
                     column = Column::from_code(&c.to_lowercase()).filter(|c| c.is_data()).ok_or_else(|| {
-                        ParseError::new(cpos, format!("Không có cột \"{c}\" (các cột: ky_nay, cung_ky, ky_truoc, luy_ke)."))
+                        ParseError::new(cpos, format!("Không có cột \"{c}\" (các cột: {}).", data_columns()))
                     })?;
                 }
-                _ => return Err(ParseError::new(dot, "Sau dấu chấm cần tên cột: ky_nay, cung_ky, ky_truoc hoặc luy_ke.".into())),
+                _ => return Err(ParseError::new(dot, format!("Sau dấu chấm cần tên cột: {}.", data_columns()))),
             }
         }
         Ok(Ref { code, part, column })
