@@ -22,15 +22,19 @@ ensure_rust_tools() {
     rustup target add wasm32-unknown-unknown
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes on 2 cores)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
+    # Its own release profile asks for fat LTO and one codegen unit, which
+    # alone took 21 minutes on a fresh 2-core machine; a tool runs fine without.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   local wbg
   wbg="$(wasm_bindgen_version)"
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
     log "installing wasm-bindgen-cli $wbg"
     # --locked fails for this version (a locked dependency left the registry).
-    cargo install wasm-bindgen-cli --version "$wbg"
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install wasm-bindgen-cli --version "$wbg"
   fi
 }
 

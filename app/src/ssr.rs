@@ -93,7 +93,18 @@ pub fn is_plain_form_post() -> bool {
 /// the path back as their result and navigate themselves.
 pub fn redirect_form_post(path: &str) {
     if is_plain_form_post() {
+        redirect(path);
+    }
+}
+
+/// `leptos_axum::redirect`, which panics on a path that is not a valid
+/// header value; such a path (it can only come from a request) goes home.
+pub fn redirect(path: &str) {
+    if axum::http::HeaderValue::from_str(path).is_ok() {
         leptos_axum::redirect(path);
+    } else {
+        tracing::warn!("refused to redirect to a path that is not a valid header value");
+        leptos_axum::redirect("/");
     }
 }
 
@@ -140,5 +151,19 @@ pub fn to_app_error(e: ServiceError) -> AppError {
 pub fn set_cookie(value: String) {
     if let (Some(opts), Ok(v)) = (use_context::<ResponseOptions>(), axum::http::HeaderValue::from_str(&value)) {
         opts.append_header(axum::http::header::SET_COOKIE, v);
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or
+/// carrying this response's nonce (the hydration script does), wasm
+/// allowed to compile, nothing framed, nothing posted elsewhere.
+pub fn content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    );
+    if let (Some(opts), Ok(v)) = (use_context::<ResponseOptions>(), axum::http::HeaderValue::from_str(&policy)) {
+        opts.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }

@@ -12,12 +12,35 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Only same-site paths may be a post-sign-in destination (no open redirect).
+/// Only a path of this site may be a post-sign-in destination (no open
+/// redirect): `/` then no second `/` or `\\`, no control or space characters
+/// (browsers drop tabs and newlines, so `/\t/host` would become `//host`),
+/// and not a server-function endpoint. Anything else goes home. Characters
+/// beyond ASCII are percent-encoded so the result is always a valid
+/// `Location` header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.starts_with("/api/") => p.to_string(),
-        _ => "/".to_string(),
+    let Some(p) = next else { return "/".to_string() };
+    let ok = p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.starts_with("/\\")
+        && p.len() <= 2048
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !p.starts_with("/api/");
+    if !ok {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Sends the browser to `path` with a full page load, so every piece of
@@ -64,5 +87,11 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(Some("/api/dang-xuat")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\u{0}b")), "/");
+        assert_eq!(safe_next(Some("/ /evil")), "/");
+        assert_eq!(safe_next(Some("/bao-cao/1?x=Tô")), "/bao-cao/1?x=T%C3%B4");
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(3000)))), "/");
     }
 }

@@ -43,6 +43,24 @@ impl ThrottlePolicy {
     }
 }
 
+impl ThrottlePolicy {
+    /// Attempts are counted before the password is checked (so parallel
+    /// attempts cannot slip past the count); a right password takes its own
+    /// count back, and with it a lock that count alone set.
+    pub fn undo_attempt(&self, state: &ThrottleState) -> ThrottleState {
+        let failures = (state.failures - 1).max(0);
+        let locked_until = if failures < self.max_failures { None } else { state.locked_until };
+        ThrottleState { failures, window_start: state.window_start, locked_until }
+    }
+
+    /// Whether an attempt that brought the count to `state` may still have
+    /// its password checked: the one that reaches the limit may, later ones
+    /// may not.
+    pub fn may_check(&self, state: &ThrottleState) -> bool {
+        state.failures <= self.max_failures
+    }
+}
+
 /// "15 phút", rounding up so the user never comes back a minute too early.
 pub fn minutes_label(d: Duration) -> String {
     let secs = d.num_seconds().max(1);
@@ -90,6 +108,19 @@ mod tests {
         let after = p.after_failure(Some(&locked), t(30));
         assert_eq!(after.failures, 1);
         assert_eq!(after.locked_until, None);
+    }
+
+    #[test]
+    fn a_right_password_takes_its_counted_attempt_back() {
+        let p = policy();
+        let s2 = p.after_failure(Some(&p.after_failure(None, t(0))), t(1));
+        let counted = p.after_failure(Some(&s2), t(2));
+        assert!(counted.locked_until.is_some() && p.may_check(&counted));
+        let back = p.undo_attempt(&counted);
+        assert_eq!((back.failures, back.locked_until), (2, None));
+        let over = p.after_failure(Some(&counted), t(2));
+        assert!(!p.may_check(&over));
+        assert!(p.undo_attempt(&over).locked_until.is_some(), "a lock earned by earlier failures stays");
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub report_id: i32,
+    /// The clerk who submitted it: only they get it back.
+    pub user_id: Option<i32>,
     pub created_at: DateTimeUtc,
     #[sea_orm(column_type = "Text")]
     pub payload: String,

@@ -13,6 +13,7 @@ pub mod org_unit;
 pub mod regime;
 pub mod report;
 pub mod report_event;
+pub mod report_text_audit;
 pub mod report_value;
 pub mod regime_unit;
 pub mod regime_version;

@@ -122,6 +122,12 @@ fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) 
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    // SQLite runs DDL in transactions too: a kill during an upgrade leaves
+    // the old schema, never half of the new one.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
             Table::create()

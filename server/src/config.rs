@@ -38,6 +38,8 @@ pub struct Config {
     /// Take the client address and scheme from X-Forwarded-* headers.
     pub trust_proxy: bool,
     pub session_ttl_hours: i64,
+    /// Absolute lifetime of a session from sign-in, however active.
+    pub session_max_hours: i64,
     pub login_max_failures: i32,
     pub login_lockout_minutes: i64,
     pub address_max_failures: i32,
@@ -58,6 +60,7 @@ impl Default for Config {
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
             session_ttl_hours: 12,
+            session_max_hours: 24,
             login_max_failures: 5,
             login_lockout_minutes: 15,
             address_max_failures: 30,
@@ -135,6 +138,7 @@ impl Config {
                 }
                 "BAOCAO_TRUST_PROXY" => self.trust_proxy = parse_bool(name, raw)?,
                 "BAOCAO_SESSION_TTL_HOURS" => self.session_ttl_hours = parse_env(name, raw, "cần số giờ")?,
+                "BAOCAO_SESSION_MAX_HOURS" => self.session_max_hours = parse_env(name, raw, "cần số giờ")?,
                 "BAOCAO_LOGIN_MAX_FAILURES" => self.login_max_failures = parse_env(name, raw, "cần số nguyên dương")?,
                 "BAOCAO_LOGIN_LOCKOUT_MINUTES" => self.login_lockout_minutes = parse_env(name, raw, "cần số phút")?,
                 "BAOCAO_ADDRESS_MAX_FAILURES" => self.address_max_failures = parse_env(name, raw, "cần số nguyên dương")?,
@@ -164,6 +168,7 @@ impl Config {
         let positive = [
             ("database_max_connections", self.database_max_connections as i64),
             ("session_ttl_hours", self.session_ttl_hours),
+            ("session_max_hours", self.session_max_hours),
             ("login_max_failures", self.login_max_failures as i64),
             ("login_lockout_minutes", self.login_lockout_minutes),
             ("address_max_failures", self.address_max_failures as i64),
@@ -183,6 +188,7 @@ impl Config {
         let lockout = Duration::minutes(self.login_lockout_minutes);
         service::auth::AuthSettings {
             session_ttl: Duration::hours(self.session_ttl_hours),
+            session_max_age: Duration::hours(self.session_max_hours),
             account_policy: ThrottlePolicy { max_failures: self.login_max_failures, window: lockout, lockout },
             address_policy: ThrottlePolicy { max_failures: self.address_max_failures, window: lockout, lockout },
         }

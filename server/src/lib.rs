@@ -29,6 +29,8 @@ pub enum StartError {
     Db(#[from] service::db::DbOpenError),
     #[error("không nạp được dữ liệu tham chiếu: {0}")]
     Seed(service::ServiceError),
+    #[error("{0}")]
+    Demo(service::ServiceError),
     #[error("không mở được cổng {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("máy chủ dừng do lỗi: {0}")]
@@ -50,6 +52,7 @@ pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError
     let db = service::db::open(&config.database_url, config.database_max_connections).await?;
     service::org::seed_reference_units(&db).await.map_err(StartError::Seed)?;
     if config.demo {
+        service::demo::refuse_over_real_accounts(&db).await.map_err(StartError::Demo)?;
         service::demo::seed_demo_accounts(&db).await.map_err(StartError::Seed)?;
         service::demo::seed_demo_catalogue(&db).await.map_err(StartError::Seed)?;
         if config.demo_history {
@@ -71,7 +74,8 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn router(config: Arc<Config>, db: service::Db) -> Router {
     let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo };
     let leptos_options = leptos_options(&config);
-    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone() };
+    let static_files = Arc::new(site_files(&config.site_root));
+    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files };
     let routes = route_list();
     let provide = move || provide_context(ctx.clone());
     Router::new()
@@ -88,8 +92,35 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(DefaultBodyLimit::max(config.upload_max_bytes()))
+        // The last line of defence: a handler that panics answers 500 and the
+        // server goes on (no request may take the province offline).
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    let body = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Lỗi hệ thống</title></head>\
+                <body><h1>500 — Hệ thống gặp sự cố</h1><p>Yêu cầu chưa được xử lý và dữ liệu chưa bị thay đổi. Vui lòng thử lại sau ít phút.</p>\
+                <p><a href=\"/\">Về trang chủ</a></p></body></html>";
+    axum::response::IntoResponse::into_response((
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    ))
+}
+
+/// `/name` for each file at the top of the site root.
+fn site_files(root: &str) -> std::collections::HashSet<String> {
+    std::fs::read_dir(root)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().to_str().map(|n| format!("/{n}")))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// How long requests in flight may take to finish after a shutdown signal.
@@ -129,7 +160,7 @@ pub async fn serve(
 pub async fn run(config: Config) -> Result<(), StartError> {
     let config = Arc::new(config);
     let db = prepare_database(&config).await?;
-    spawn_housekeeping(db.clone());
+    spawn_housekeeping(db.clone(), config.auth_settings());
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind { addr: config.listen, source })?;
@@ -137,19 +168,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     serve(listener, router(config, db), shutdown_signal()).await
 }
 
-/// Removes expired sessions and old form stashes once an hour.
-fn spawn_housekeeping(db: service::Db) {
+/// Removes ended sessions, spent sign-in counters and old form stashes once an hour.
+fn spawn_housekeeping(db: service::Db, auth: service::auth::AuthSettings) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let now = chrono::Utc::now();
-            match service::auth::purge_expired(&db, now).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            match service::auth::purge_expired(&db, &auth, now).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "ended sessions and spent sign-in counters removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
             }
-            if let Err(e) = service::reports::stash::purge(&db, now - chrono::Duration::days(1)).await {
+            if let Err(e) = service::reports::stash::purge(&db, now).await {
                 tracing::warn!(error = %e, "form stash clean-up failed");
             }
         }

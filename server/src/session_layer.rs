@@ -1,5 +1,6 @@
 //! Per-request middleware: resolves the session cookie, issues the CSRF
-//! token, and refuses state-changing requests that do not carry it.
+//! token, refuses state-changing requests that do not carry it, and puts
+//! the security and caching headers on every answer.
 
 use crate::config::CookieSecure;
 use crate::state::AppState;
@@ -31,17 +32,23 @@ fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The client's address. Behind a trusted proxy it is the hop the proxy
+/// appended (the last one): everything to its left was sent by the client
+/// and proves nothing. It must read as an address, or the peer's is used.
 fn client_addr(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(first) = req
+        let last_hop = req
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
-            return first.to_string();
+            .next_back()
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = last_hop {
+            return ip.to_string();
         }
     }
     req.extensions()
@@ -81,8 +88,50 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
+/// The `csrf` field of a multipart body (forms put it before the file).
+async fn multipart_field(body: axum::body::Bytes, content_type: &str, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Files of the site (the wasm bundle, styles, icons): served without a
+/// session, so they never carry a cookie and can be cached.
+pub fn is_static_path(path: &str, static_files: &std::collections::HashSet<String>) -> bool {
+    path.starts_with("/pkg/") || static_files.contains(path)
+}
+
+/// Headers every answer carries: no framing, no sniffing, no leaking the
+/// address of a page. Pages rendered by the app also carry a
+/// Content-Security-Policy with the script nonce (set by the app's shell);
+/// anything else gets one without inline scripts.
+fn security_headers(res: &mut Response) {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+        );
+    }
+}
+
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cfg = &state.config;
+    if is_static_path(req.uri().path(), &state.static_files) && matches!(*req.method(), Method::GET | Method::HEAD) {
+        let mut res = next.run(req).await;
+        security_headers(&mut res);
+        return res;
+    }
+    let is_api = req.uri().path().starts_with("/api/");
     let headers = req.headers();
     let session_cookie = cookie_value(headers, SESSION_COOKIE);
     let had_session_cookie = session_cookie.is_some();
@@ -123,25 +172,24 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             (None, None) => None,
         };
         let from_header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let is_form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        // Multipart uploads carry the token in the query string: their bodies
-        // are streamed to the handler, not read here.
-        let from_query = req.uri().query().and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
-        let provided = match from_header.or(from_query) {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        let is_multipart = content_type.starts_with("multipart/form-data");
+        // The token travels in a header or in the body, never in the URL
+        // (URLs end up in logs, history and Referer headers).
+        let provided = match from_header {
             Some(h) => Some(h),
-            None if is_form => {
+            None if is_form || is_multipart => {
                 let (parts, body) = req.into_parts();
                 let bytes = match to_bytes(body, cfg.upload_max_bytes()).await {
                     Ok(b) => b,
                     Err(_) => {
-                        return (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu gửi lên vượt quá giới hạn cho phép.").into_response()
+                        let mut res = (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu gửi lên vượt quá giới hạn cho phép.").into_response();
+                        security_headers(&mut res);
+                        return res;
                     }
                 };
-                let field = form_field(&bytes, CSRF_FIELD);
+                let field = if is_form { form_field(&bytes, CSRF_FIELD) } else { multipart_field(bytes.clone(), &content_type, CSRF_FIELD).await };
                 req = Request::from_parts(parts, Body::from(bytes));
                 field
             }
@@ -150,7 +198,9 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         let ok = matches!((&expected, &provided), (Some(e), Some(p)) if same_token(e, p));
         if !ok {
             tracing::warn!(path = %req.uri().path(), "refused a state-changing request without a valid CSRF token");
-            return csrf_refused(wants_html);
+            let mut res = csrf_refused(wants_html);
+            security_headers(&mut res);
+            return res;
         }
     }
 
@@ -173,6 +223,13 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     req.extensions_mut().insert(auth);
     let mut res = next.run(req).await;
 
+    security_headers(&mut res);
+    // What a signed-in user saw must not come back from the browser's cache
+    // after they sign out (a shared commune computer); nor may any answer of
+    // a server function.
+    if (signed_in || is_api) && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // A handler that signed in or out has set its own cookies; leave those alone.
     let handler_set_cookies = res.headers().contains_key(header::SET_COOKIE);
     if !handler_set_cookies {
@@ -203,6 +260,32 @@ mod tests {
         assert_eq!(cookie_value(&h, "missing"), None);
         assert_eq!(form_field(b"username=x&csrf=tok%20en", "csrf").as_deref(), Some("tok en"));
         assert_eq!(form_field(b"username=x", "csrf"), None);
+    }
+
+    #[test]
+    fn the_client_is_the_hop_the_proxy_appended() {
+        let req = |xff: &[&str]| {
+            let mut b = Request::builder().uri("/");
+            for v in xff {
+                b = b.header("x-forwarded-for", *v);
+            }
+            let mut r = b.body(Body::empty()).unwrap();
+            r.extensions_mut().insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 9))));
+            r
+        };
+        assert_eq!(client_addr(&req(&["1.2.3.4, 203.0.113.7"]), true), "203.0.113.7");
+        assert_eq!(client_addr(&req(&["1.2.3.4", "203.0.113.8"]), true), "203.0.113.8");
+        assert_eq!(client_addr(&req(&["203.0.113.7, not-an-ip"]), true), "10.0.0.1");
+        assert_eq!(client_addr(&req(&["1.2.3.4"]), false), "10.0.0.1");
+        assert_eq!(client_addr(&req(&[]), true), "10.0.0.1");
+    }
+
+    #[tokio::test]
+    async fn finds_the_token_in_a_multipart_body() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\nPK\r\n--XyZ--\r\n";
+        let got = multipart_field(axum::body::Bytes::from(body), "multipart/form-data; boundary=XyZ", "csrf").await;
+        assert_eq!(got.as_deref(), Some("abc"));
+        assert_eq!(multipart_field(axum::body::Bytes::from("junk"), "multipart/form-data; boundary=XyZ", "csrf").await, None);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: ServerContext,
     pub config: Arc<Config>,
+    /// Paths of the files at the top of the site root (`/favicon.svg`…).
+    pub static_files: Arc<std::collections::HashSet<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,15 +10,19 @@ use domain::views::SessionView;
 use domain::{Actor, FieldErrors, Role};
 use entity::{app_user, login_throttle, org_unit, session};
 use rand::RngCore;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
     TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
+    /// Idle lifetime: a session unused this long ends.
     pub session_ttl: Duration,
+    /// Absolute lifetime: a session ends this long after sign-in, however busy.
+    pub session_max_age: Duration,
     pub account_policy: ThrottlePolicy,
     pub address_policy: ThrottlePolicy,
 }
@@ -27,6 +31,7 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             session_ttl: Duration::hours(12),
+            session_max_age: Duration::hours(24),
             account_policy: ThrottlePolicy {
                 max_failures: 5,
                 window: Duration::minutes(15),
@@ -82,12 +87,16 @@ fn session_key(token: &str) -> String {
 
 const WRONG_CREDENTIALS: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
 
+/// Throttle keys are bounded: a user name or address typed by anyone must
+/// not become an arbitrarily long primary key.
+const MAX_KEY_CHARS: usize = 100;
+
 fn account_key(username: &str) -> String {
-    format!("user:{username}")
+    format!("user:{}", username.chars().take(MAX_KEY_CHARS).collect::<String>())
 }
 
 fn address_key(addr: &str) -> String {
-    format!("addr:{addr}")
+    format!("addr:{}", addr.chars().take(MAX_KEY_CHARS).collect::<String>())
 }
 
 async fn load_throttle<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<ThrottleState>> {
@@ -98,19 +107,49 @@ async fn load_throttle<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<T
     }))
 }
 
-async fn save_throttle<C: ConnectionTrait>(db: &C, key: &str, s: &ThrottleState, existed: bool) -> Result<()> {
-    let am = login_throttle::ActiveModel {
+async fn save_throttle<C: ConnectionTrait>(db: &C, key: &str, s: &ThrottleState) -> Result<()> {
+    login_throttle::ActiveModel {
         key: Set(key.to_string()),
         failures: Set(s.failures),
         window_start: Set(s.window_start),
         locked_until: Set(s.locked_until),
-    };
-    if existed {
-        am.update(db).await?;
-    } else {
-        am.insert(db).await?;
     }
+    .update(db)
+    .await?;
     Ok(())
+}
+
+/// Changes one throttle row under a lock: the row is created if missing,
+/// then the transaction's first statement writes it (the write lock on
+/// SQLite, the row lock on PostgreSQL), so attempts in parallel are counted
+/// one after the other and none is lost.
+async fn change_throttle(
+    db: &crate::Db,
+    key: &str,
+    now: DateTime<Utc>,
+    change: impl FnOnce(Option<&ThrottleState>) -> ThrottleState,
+) -> Result<ThrottleState> {
+    let fresh = login_throttle::ActiveModel {
+        key: Set(key.to_string()),
+        failures: Set(0),
+        window_start: Set(now),
+        locked_until: Set(None),
+    };
+    login_throttle::Entity::insert(fresh)
+        .on_conflict(OnConflict::column(login_throttle::Column::Key).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    let txn = db.begin().await?;
+    login_throttle::Entity::update_many()
+        .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures))
+        .filter(login_throttle::Column::Key.eq(key))
+        .exec(&txn)
+        .await?;
+    let before = load_throttle(&txn, key).await?;
+    let after = change(before.as_ref().filter(|s| s.failures > 0 || s.locked_until.is_some()));
+    save_throttle(&txn, key, &after).await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 fn locked_message(for_account: bool, d: Duration) -> ServiceError {
@@ -127,25 +166,6 @@ fn locked_message(for_account: bool, d: Duration) -> ServiceError {
     })
 }
 
-/// Counts one failure against both keys; returns the lock error if this failure locked one.
-async fn register_failure(db: &crate::Db, settings: &AuthSettings, keys: [(&str, bool); 2], now: DateTime<Utc>) -> Result<Option<ServiceError>> {
-    let txn = db.begin().await?;
-    let mut lock = None;
-    for (key, is_account) in keys {
-        let policy = if is_account { settings.account_policy } else { settings.address_policy };
-        let before = load_throttle(&txn, key).await?;
-        let after = policy.after_failure(before.as_ref(), now);
-        save_throttle(&txn, key, &after, before.is_some()).await?;
-        if lock.is_none() {
-            if let Some(d) = policy.locked_for(Some(&after), now) {
-                lock = Some(locked_message(is_account, d));
-            }
-        }
-    }
-    txn.commit().await?;
-    Ok(lock)
-}
-
 pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest, now: DateTime<Utc>) -> Result<NewSession> {
     let username = normalize_username(&req.username);
     let mut errors = FieldErrors::new();
@@ -159,11 +179,32 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
 
     let akey = account_key(&username);
     let ipkey = address_key(&req.client_addr);
-    if let Some(d) = settings.account_policy.locked_for(load_throttle(db, &akey).await?.as_ref(), now) {
+    let (ap, ip) = (settings.account_policy, settings.address_policy);
+    if let Some(d) = ap.locked_for(load_throttle(db, &akey).await?.as_ref(), now) {
         return Err(locked_message(true, d));
     }
-    if let Some(d) = settings.address_policy.locked_for(load_throttle(db, &ipkey).await?.as_ref(), now) {
+    if let Some(d) = ip.locked_for(load_throttle(db, &ipkey).await?.as_ref(), now) {
         return Err(locked_message(false, d));
+    }
+    // Every attempt is counted before its password is checked; if it cannot
+    // be counted (the database is busy) it is refused, never checked uncounted.
+    let counted = async {
+        let a = change_throttle(db, &akey, now, |s| ap.after_failure(s, now)).await?;
+        let i = change_throttle(db, &ipkey, now, |s| ip.after_failure(s, now)).await?;
+        Ok::<_, ServiceError>((a, i))
+    };
+    let (astate, istate) = match counted.await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "a sign-in attempt could not be counted; refused");
+            return Err(ServiceError::TooManyRequests("Hệ thống đang bận, chưa kiểm tra được đăng nhập. Vui lòng thử lại sau ít giây.".into()));
+        }
+    };
+    if !ap.may_check(&astate) {
+        return Err(locked_message(true, ap.locked_for(Some(&astate), now).unwrap_or(ap.lockout)));
+    }
+    if !ip.may_check(&istate) {
+        return Err(locked_message(false, ip.locked_for(Some(&istate), now).unwrap_or(ip.lockout)));
     }
 
     let user = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(db).await?;
@@ -171,11 +212,15 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
     let ok = password::verify(hash, req.password).await? && user.is_some();
     let Some(user) = user.filter(|_| ok) else {
         audit::record(db, None, "dang_nhap_sai", &username, &format!("từ {}", req.client_addr)).await?;
-        if let Some(lock) = register_failure(db, settings, [(&akey, true), (&ipkey, false)], now).await? {
-            return Err(lock);
+        if let Some(d) = ap.locked_for(Some(&astate), now) {
+            return Err(locked_message(true, d));
+        }
+        if let Some(d) = ip.locked_for(Some(&istate), now) {
+            return Err(locked_message(false, d));
         }
         return Err(ServiceError::field("password", WRONG_CREDENTIALS));
     };
+    change_throttle(db, &ipkey, now, |s| s.map(|s| ip.undo_attempt(s)).unwrap_or(ThrottleState { failures: 0, window_start: now, locked_until: None })).await?;
     if !user.active {
         return Err(ServiceError::Forbidden(
             "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.".into(),
@@ -190,7 +235,7 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
     let csrf_token = random_token();
     let expires_at = now + settings.session_ttl;
     let txn = db.begin().await?;
-    login_throttle::Entity::delete_by_id(akey).exec(&txn).await?;
+    login_throttle::Entity::delete_by_id(akey.clone()).exec(&txn).await?;
     session::ActiveModel {
         id: Set(session_key(&token)),
         user_id: Set(user.id),
@@ -236,7 +281,7 @@ pub async fn resolve_session(db: &crate::Db, settings: &AuthSettings, token: &st
     else {
         return Ok(None);
     };
-    if sess.expires_at <= now || !user.active {
+    if sess.expires_at <= now || sess.created_at + settings.session_max_age <= now || !user.active {
         return Ok(None);
     }
     if now - sess.last_seen_at > TOUCH_EVERY {
@@ -265,9 +310,24 @@ pub(crate) async fn end_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep_
     Ok(())
 }
 
-pub async fn purge_expired(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
-    let r = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?;
-    Ok(r.rows_affected)
+/// Removes ended sessions (idle or past their absolute lifetime) and
+/// throttle rows whose window and lock have both run out.
+pub async fn purge_expired(db: &crate::Db, settings: &AuthSettings, now: DateTime<Utc>) -> Result<u64> {
+    let r = session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::CreatedAt.lte(now - settings.session_max_age)),
+        )
+        .exec(db)
+        .await?;
+    let window = settings.account_policy.window.max(settings.address_policy.window);
+    let t = login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lt(now - window))
+        .filter(Condition::any().add(login_throttle::Column::LockedUntil.is_null()).add(login_throttle::Column::LockedUntil.lt(now)))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected + t.rows_affected)
 }
 
 pub struct PasswordChange {

@@ -25,6 +25,20 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { username: "ld.tinh", full_name: "Hoàng Quốc Khánh", role: Role::Leader, unit_code: "14" },
 ];
 
+/// Demo mode on a database with real accounts would add accounts whose
+/// password is printed on the sign-in page: refused, with what to do.
+pub async fn refuse_over_real_accounts(db: &crate::Db) -> Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let demo_names: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.username).collect();
+    let real = entity::app_user::Entity::find().filter(entity::app_user::Column::Username.is_not_in(demo_names)).count(db).await?;
+    if real > 0 {
+        return Err(crate::ServiceError::Forbidden(format!(
+            "cơ sở dữ liệu này đã có {real} tài khoản thật: chế độ trình diễn (BAOCAO_DEMO=true) sẽ thêm các tài khoản có mật khẩu công khai nên không được bật. Hãy tắt BAOCAO_DEMO hoặc dùng một cơ sở dữ liệu khác."
+        )));
+    }
+    Ok(())
+}
+
 /// Creates the demo accounts that do not exist yet.
 pub async fn seed_demo_accounts(db: &crate::Db) -> Result<()> {
     for a in DEMO_ACCOUNTS {

@@ -173,7 +173,7 @@ fn regimes() -> Vec<RegimeFile> {
                 rule("NS02 <= NS01", "Thu nội địa không được lớn hơn tổng thu ngân sách trên địa bàn.", Error, SkipIfAnyMissing),
                 rule("HC02 <= HC01", "Số hồ sơ trực tuyến toàn trình không được lớn hơn tổng số hồ sơ tiếp nhận.", Error, SkipIfAnyMissing),
                 rule("GN02 <= DS02", "Số hộ nghèo không được lớn hơn số hộ gia đình.", Error, SkipIfAnyMissing),
-                rule("if(DS01.cung_ky > 0, abs(DS01 - DS01.cung_ky) / DS01.cung_ky * 100 <= 10, true)", "Dân số thay đổi quá 10% so với cùng kỳ năm trước: cần giải trình.", Warning, SkipIfAnyMissing),
+                rule("if(DS01.cung_ky > 0; abs(DS01 - DS01.cung_ky) / DS01.cung_ky * 100 <= 10; true)", "Dân số thay đổi quá 10% so với cùng kỳ năm trước: cần giải trình.", Warning, SkipIfAnyMissing),
             ],
         ),
         regime(
@@ -193,7 +193,7 @@ fn regimes() -> Vec<RegimeFile> {
             outline(&[("Kết quả thực hiện các nhiệm vụ của Đề án", ""), ("Khó khăn, vướng mắc", ""), ("Kiến nghị, đề xuất", "")]),
             vec![
                 rule("CDS02 <= 100", "Tỷ lệ văn bản ký số không được vượt quá 100%.", Error, SkipIfAnyMissing),
-                rule("if(CDS01, CDS02 > 0, true)", "Đã có hệ thống quản lý văn bản nhưng tỷ lệ văn bản ký số bằng 0: cần giải trình.", Warning, SkipIfAnyMissing),
+                rule("if(CDS01; CDS02 > 0; true)", "Đã có hệ thống quản lý văn bản nhưng tỷ lệ văn bản ký số bằng 0: cần giải trình.", Warning, SkipIfAnyMissing),
                 rule("CDS03 >= CDS03.ky_truoc", "Số cơ sở dữ liệu đã kết nối giảm so với kỳ trước: cần giải trình.", Warning, SkipIfAnyMissing),
             ],
         ),
@@ -215,7 +215,7 @@ fn regimes() -> Vec<RegimeFile> {
             vec![
                 rule("YT03 <= YT01", "Số bác sĩ lớn hơn số giường bệnh: cần kiểm tra lại số liệu.", Warning, SkipIfAnyMissing),
                 rule("YT04 <= 100 and YT05 <= 100", "Tỷ lệ không được vượt quá 100%.", Error, SkipIfAnyMissing),
-                rule("YT02 >= YT02.cung_ky * 0.5", "Số lượt khám chữa bệnh giảm hơn một nửa so với cùng kỳ: cần giải trình.", Warning, SkipIfAnyMissing),
+                rule("YT02 >= YT02.cung_ky * 0,5", "Số lượt khám chữa bệnh giảm hơn một nửa so với cùng kỳ: cần giải trình.", Warning, SkipIfAnyMissing),
             ],
         ),
         regime(

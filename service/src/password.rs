@@ -33,12 +33,52 @@ pub fn verify_blocking(hash: &str, plain: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| hasher().verify_password(plain.as_bytes(), &parsed).is_ok())
 }
 
+/// At most one argon2 computation per core at a time, and a short queue:
+/// each takes 19 MiB and tens of milliseconds of CPU, so a flood of
+/// sign-ins must wait its turn or be told to come back, not run hundreds at
+/// once and hold the memory.
+struct Gate {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+const MAX_WAITING: usize = 64;
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn gate() -> &'static Gate {
+    static GATE: std::sync::OnceLock<Gate> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| Gate {
+        permits: tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2).max(1)),
+        waiting: std::sync::atomic::AtomicUsize::new(0),
+    })
+}
+
+fn busy() -> ServiceError {
+    ServiceError::TooManyRequests("Hệ thống đang xử lý nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.".into())
+}
+
+async fn gated<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
+    use std::sync::atomic::Ordering;
+    let g = gate();
+    if g.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        g.waiting.fetch_sub(1, Ordering::SeqCst);
+        return Err(busy());
+    }
+    let permit = tokio::time::timeout(MAX_WAIT, g.permits.acquire()).await;
+    g.waiting.fetch_sub(1, Ordering::SeqCst);
+    let _permit = match permit {
+        Ok(Ok(p)) => p,
+        _ => return Err(busy()),
+    };
+    Ok(tokio::task::spawn_blocking(job).await?)
+}
+
 pub async fn hash(plain: String) -> Result<PasswordHashString, ServiceError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&plain)).await?
+    gated(move || hash_blocking(&plain)).await?
 }
 
 pub async fn verify(hash: String, plain: String) -> Result<bool, ServiceError> {
-    Ok(tokio::task::spawn_blocking(move || verify_blocking(&hash, &plain)).await?)
+    gated(move || verify_blocking(&hash, &plain)).await
 }
 
 /// Verified against when the user name is unknown, so a wrong name costs the

@@ -262,33 +262,24 @@ pub async fn edit_regime(
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     use domain::regime::DraftEdit;
-    use domain::rules::{MissingStrategy, RuleDef, Severity};
     let need = |v: Option<usize>| v.ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("form", "Biểu mẫu thiếu vị trí; hãy tải lại trang."))));
-    let rule = || -> Result<RuleDef, AppError> {
-        let mut e = domain::FieldErrors::new();
-        let severity = severity.as_deref().and_then(Severity::from_code);
-        if severity.is_none() {
-            e.add("severity", "Vui lòng chọn mức độ.");
-        }
-        let missing = missing.as_deref().and_then(MissingStrategy::from_code);
-        if missing.is_none() {
-            e.add("missing", "Vui lòng chọn cách xử lý số liệu thiếu.");
-        }
-        let rule = RuleDef {
-            expression: expression.clone().unwrap_or_default().trim().to_string(),
-            message: message.clone().unwrap_or_default().trim().to_string(),
-            severity: severity.unwrap_or(Severity::Error),
-            missing: missing.unwrap_or(MissingStrategy::SkipIfAnyMissing),
-        };
-        if let Err(p) = domain::rules::parse(&rule.expression) {
-            e.add("expression", p.to_string());
-        }
-        if rule.message.is_empty() {
-            e.add("message", "Vui lòng nhập thông báo cho người nhập số liệu.");
-        }
-        e.into_result().map_err(|e| fail(AppError::Validation(e)))?;
-        Ok(rule)
+    let rule_form = || service::catalogue::regimes::RuleForm {
+        expression: expression.clone().unwrap_or_default(),
+        message: message.clone().unwrap_or_default(),
+        severity: severity.clone().unwrap_or_default(),
+        missing: missing.clone().unwrap_or_default(),
     };
+    let rule_index = match op.as_str() {
+        "them_quy_tac" => Some(None),
+        "sua_quy_tac" => Some(Some(need(index)?)),
+        _ => None,
+    };
+    if let Some(index) = rule_index {
+        service::catalogue::regimes::edit_rule(&ctx.db, &actor, id, index, rule_form()).await.map_err(service_err)?;
+        let target = crate::util::safe_next(Some(&back));
+        redirect_form_post(&target);
+        return Ok(target);
+    }
     let change = match op.as_str() {
         "them_phan" => DraftEdit::AddSection { title: title.clone().unwrap_or_default() },
         "doi_ten_phan" => DraftEdit::RenameSection { section: need(section)?, title: title.clone().unwrap_or_default() },
@@ -301,8 +292,6 @@ pub async fn edit_regime(
         "them_muc" => DraftEdit::AddOutline { title: title.clone().unwrap_or_default(), guidance: guidance.clone().unwrap_or_default() },
         "muc_len" | "muc_xuong" => DraftEdit::MoveOutline { index: need(index)?, up: op == "muc_len" },
         "xoa_muc" => DraftEdit::RemoveOutline { index: need(index)? },
-        "them_quy_tac" => DraftEdit::AddRule(rule()?),
-        "sua_quy_tac" => DraftEdit::UpdateRule { index: need(index)?, rule: rule()? },
         "xoa_quy_tac" => DraftEdit::RemoveRule { index: need(index)? },
         _ => return Err(fail(AppError::Validation(domain::FieldErrors::single("form", "Thao tác không hợp lệ.")))),
     };
@@ -382,9 +371,9 @@ pub async fn regime_preview(id: i32, version: Option<i32>) -> Result<PreviewData
 
 #[server(prefix = "/api", endpoint = "danh-muc/quy-tac/thu", input = server_fn::codec::GetUrl)]
 pub async fn try_rule(expression: String, samples: String) -> Result<TryResult, AppError> {
-    require_actor()?;
+    let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    service::catalogue::regimes::try_rule(&ctx.db, &expression, &samples).await.map_err(service_err)
+    service::catalogue::regimes::try_rule(&ctx.db, &actor, &expression, &samples).await.map_err(service_err)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,7 +33,10 @@ pub async fn start_report(csrf: Option<String>, regime_id: i32, period: String) 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportPage {
     pub data: ReportData,
+    /// The newest entries of the report's history.
     pub history: Vec<HistoryEntry>,
+    /// How many entries the history holds in all.
+    pub history_total: u64,
     /// What a failed save without JavaScript submitted, shown again.
     pub stash: Option<Stash>,
 }
@@ -42,12 +45,13 @@ pub struct ReportPage {
 pub async fn get_report(id: i32, stash: Option<String>) -> Result<ReportPage, AppError> {
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let (data, history) = service::reports::page(&ctx.db, &actor, id, chrono::Utc::now()).await.map_err(service_err)?;
+    let now = chrono::Utc::now();
+    let (data, (history, history_total)) = service::reports::page(&ctx.db, &actor, id, now).await.map_err(service_err)?;
     let stash = match stash {
-        Some(t) => service::reports::stash::get(&ctx.db, id, &t).await.map_err(service_err)?,
+        Some(t) => service::reports::stash::get(&ctx.db, &actor, id, &t, now).await.map_err(service_err)?,
         None => None,
     };
-    Ok(ReportPage { data, history, stash })
+    Ok(ReportPage { data, history, history_total, stash })
 }
 
 /// What a successful save answers.
@@ -98,9 +102,22 @@ pub async fn save_report(
     };
     let ctx = server_context()?;
     let now = chrono::Utc::now();
-    // Keeps the input of a plain form post that failed, and says where to go back.
+    let back = format!("/bao-cao/{id}");
+    let actor = match require_actor() {
+        Ok((a, _)) => a,
+        Err(e) => {
+            // Nothing is kept for someone who is not signed in: a stash must
+            // belong to the clerk who may save the report.
+            if is_plain_form_post() && e == AppError::Unauthenticated {
+                redirect(&format!("/dang-nhap?tiep={}", crate::util::url_encode(&back)));
+            }
+            return Err(e);
+        }
+    };
+    // Keeps the input of a plain form post that failed, and comes back to the form.
     let keep = |err: AppError, sub: Submission| {
         let ctx = ctx.clone();
+        let back = back.clone();
         async move {
             if is_plain_form_post() {
                 let messages = match &err {
@@ -108,46 +125,42 @@ pub async fn save_report(
                     other => vec![other.to_string()],
                 };
                 let stash = domain::reporting::Stash { submission: sub, messages };
-                if let Ok(Some(token)) = service::reports::stash::put(&ctx.db, id, &stash, now).await {
-                    let back = format!("/bao-cao/{id}?nhap-lai={token}");
-                    let target = if err == AppError::Unauthenticated {
-                        format!("/dang-nhap?tiep={}", crate::util::url_encode(&back))
-                    } else {
-                        back
-                    };
-                    leptos_axum::redirect(&target);
+                match service::reports::stash::put(&ctx.db, &actor, id, &stash, now).await {
+                    Ok(Some(token)) => redirect(&format!("{back}?nhap-lai={token}")),
+                    Ok(None) => redirect(&back),
+                    Err(_) => {}
                 }
             }
             err
         }
     };
-    let actor = match require_actor() {
-        Ok((a, _)) => a,
-        Err(e) => return Err(keep(e, sub).await),
-    };
+    let time = domain::datefmt::format_datetime(now);
+    if intent.as_deref() == Some("gui") {
+        let done = match service::reports::save_and_send(&ctx.db, &actor, id, row_version, sub.clone(), service::reports::Source::Form, now).await {
+            Ok(d) => d,
+            Err(e) => return Err(keep(service_err(e), sub).await),
+        };
+        return match done.sent {
+            Ok(status) => {
+                let target = format!("/bao-cao/{id}?da-gui={}", status.code());
+                redirect_form_post(&target);
+                Ok(SaveReply { row_version: done.saved.row_version + 1, message: format!("Đã gửi lúc {time}."), go_to: Some(target), send_error: None })
+            }
+            // The draft is saved; a plain form comes back with its input and
+            // the reasons, the script learns its new version and the reasons.
+            Err(e) if is_plain_form_post() => Err(keep(service_err(e), sub).await),
+            Err(e) => Ok(SaveReply {
+                row_version: done.saved.row_version,
+                message: format!("Đã lưu nháp lúc {time}, nhưng báo cáo chưa được gửi."),
+                go_to: None,
+                send_error: Some(to_app_error(e)),
+            }),
+        };
+    }
     let saved = match service::reports::save(&ctx.db, &actor, id, row_version, sub.clone(), service::reports::Source::Form, now).await {
         Ok(s) => s,
         Err(e) => return Err(keep(service_err(e), sub).await),
     };
-    let time = domain::datefmt::format_datetime(now);
-    if intent.as_deref() == Some("gui") {
-        let status = match service::reports::transition(&ctx.db, &actor, id, domain::report::Transition::Send, "", now).await {
-            Ok(s) => s,
-            Err(e) if is_plain_form_post() => return Err(keep(service_err(e), sub).await),
-            // The draft is saved; the script learns its new version and why sending was refused.
-            Err(e) => {
-                return Ok(SaveReply {
-                    row_version: saved.row_version,
-                    message: format!("Đã lưu nháp lúc {time}, nhưng báo cáo chưa được gửi."),
-                    go_to: None,
-                    send_error: Some(to_app_error(e)),
-                })
-            }
-        };
-        let target = format!("/bao-cao/{id}?da-gui={}", status.code());
-        redirect_form_post(&target);
-        return Ok(SaveReply { row_version: saved.row_version + 1, message: format!("Đã gửi lúc {time}."), go_to: Some(target), send_error: None });
-    }
     redirect_form_post(&format!("/bao-cao/{id}?da-luu=1"));
     Ok(SaveReply { row_version: saved.row_version, message: format!("Đã lưu nháp lúc {time}."), go_to: None, send_error: None })
 }

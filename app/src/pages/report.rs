@@ -130,7 +130,7 @@ struct Ctx {
 
 #[component]
 fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
-    let PageData { data, history, stash } = page;
+    let PageData { data, history, history_total, stash } = page;
     let perms = data.permissions;
     let header = data.header.clone();
     let report_id = header.id;
@@ -208,7 +208,10 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
         }}
         <Decisions header=header.clone() approve=perms.approve review=perms.review grant=perms.grant_exception/>
         <details class="card history">
-            <summary>{format!("Lịch sử thay đổi ({})", history.len())}</summary>
+            <summary>{format!("Lịch sử thay đổi ({})", domain::numfmt::format_int(history_total as i64))}</summary>
+            {(history_total > history.len() as u64).then(|| view! {
+                <p class="hint">{format!("Hiển thị {} thay đổi gần nhất.", history.len())}</p>
+            })}
             <table class="table compact">
                 <thead><tr><th>"Thời gian"</th><th>"Người thực hiện"</th><th>"Nội dung"</th></tr></thead>
                 <tbody>

@@ -70,8 +70,8 @@ async fn only_administrators_change_the_catalogue(b: Backend) {
     assert_eq!(app.get("/tai-xuong/danh-muc.json").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get("/tai-xuong/chi-tieu.xlsx").await.status(), StatusCode::FORBIDDEN);
     let token = app.csrf().await;
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("x.json"));
-    let r = app.client.post(app.url(&format!("/tai-len/danh-muc?csrf={token}"))).multipart(form).send().await.unwrap();
+    let form = reqwest::multipart::Form::new().text("csrf", token).part("file", reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("x.json"));
+    let r = app.client.post(app.url("/tai-len/danh-muc")).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Nothing changed.
     assert!(service::catalogue::indicators::list(&app.db, service::catalogue::indicators::IndicatorQuery { search: "GT01".into(), ..Default::default() }).await.unwrap().items.is_empty());
@@ -167,8 +167,8 @@ async fn download(app: &TestApp, path: &str) -> Vec<u8> {
 
 async fn upload(app: &TestApp, path: &str, name: &str, bytes: Vec<u8>) -> String {
     let token = app.csrf().await;
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    let r = app.client.post(app.url(&format!("{path}?csrf={token}"))).multipart(form).send().await.unwrap();
+    let form = reqwest::multipart::Form::new().text("csrf", token).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let r = app.client.post(app.url(path)).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
     let location = r.headers()["location"].to_str().unwrap().to_string();
     let (status, html) = app.get_html(&location).await;

@@ -4,7 +4,7 @@ use domain::calendar::Holidays;
 use domain::catalogue::HolidayRow;
 use domain::Actor;
 use entity::holiday;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> crate::Result<Vec<HolidayRow>> {
     let mut q = holiday::Entity::find().order_by_asc(holiday::Column::Day);
@@ -34,8 +34,10 @@ pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> crate:
     }
     e.into_result()?;
     let day = parsed.ok_or_else(|| ServiceError::Internal("checked".into()))?;
-    upsert(db, day, name.trim()).await?;
-    audit::record(db, Some(actor.user_id), "them_ngay_nghi", &domain::datefmt::format_date(day), name.trim()).await?;
+    let txn = db.begin().await?;
+    upsert(&txn, day, name.trim()).await?;
+    audit::record(&txn, Some(actor.user_id), "them_ngay_nghi", &domain::datefmt::format_date(day), name.trim()).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -51,11 +53,13 @@ pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, day: NaiveDate, name: &st
 
 pub async fn remove(db: &crate::Db, actor: &Actor, day: NaiveDate) -> crate::Result<()> {
     require_admin(actor)?;
-    let r = holiday::Entity::delete_by_id(day).exec(db).await?;
+    let txn = db.begin().await?;
+    let r = holiday::Entity::delete_by_id(day).exec(&txn).await?;
     if r.rows_affected == 0 {
         return Err(ServiceError::NotFound("Không có ngày nghỉ này.".into()));
     }
-    audit::record(db, Some(actor.user_id), "xoa_ngay_nghi", &domain::datefmt::format_date(day), "").await?;
+    audit::record(&txn, Some(actor.user_id), "xoa_ngay_nghi", &domain::datefmt::format_date(day), "").await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -70,6 +70,7 @@ fn spec_from(m: &indicator::Model, parts: Vec<BreakdownPart>) -> IndicatorSpec {
         max: m.max_value,
         aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
         parts,
+        rate_of: None,
     }
 }
 
@@ -256,8 +257,10 @@ pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) ->
     let mut am = m.into_active_model();
     am.active = Set(active);
     am.updated_at = Set(Utc::now());
-    am.update(db).await?;
-    audit::record(db, Some(actor.user_id), if active { "kich_hoat_chi_tieu" } else { "ngung_chi_tieu" }, &code, "").await?;
+    let txn = db.begin().await?;
+    am.update(&txn).await?;
+    audit::record(&txn, Some(actor.user_id), if active { "kich_hoat_chi_tieu" } else { "ngung_chi_tieu" }, &code, "").await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use domain::catalogue::{RegimeDetail, RegimeFieldsForm, RegimeRow, TryResult, Ve
 use domain::indicator::IndicatorSpec;
 use domain::org::OrgKind;
 use domain::regime::{self, check_regime_code, DraftEdit, RegimeDoc};
-use domain::rules::{self, MissingStrategy};
+use domain::rules::{self, MissingStrategy, RuleDef, Severity};
 use domain::views::Page;
 use domain::{Actor, FieldErrors};
 use entity::{app_user, org_unit, regime as regime_e, regime_unit, regime_version};
@@ -280,8 +280,10 @@ pub async fn set_active(db: &crate::Db, actor: &Actor, id: i32, active: bool) ->
     let mut am = r.into_active_model();
     am.active = Set(active);
     am.updated_at = Set(Utc::now());
-    am.update(db).await?;
-    audit::record(db, Some(actor.user_id), if active { "kich_hoat_che_do" } else { "ngung_che_do" }, &code, "").await?;
+    let txn = db.begin().await?;
+    am.update(&txn).await?;
+    audit::record(&txn, Some(actor.user_id), if active { "kich_hoat_che_do" } else { "ngung_che_do" }, &code, "").await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -292,8 +294,68 @@ pub async fn form_specs<C: ConnectionTrait>(db: &C, doc: &RegimeDoc) -> crate::R
     Ok(doc.indicator_codes().iter().filter_map(|c| specs.get(c).cloned()).collect())
 }
 
-/// "Try this rule": parse, check against the catalogue, evaluate with sample values.
-pub async fn try_rule<C: ConnectionTrait>(db: &C, expression: &str, samples: &str) -> crate::Result<TryResult> {
+/// A rule as the rule editor's form sent it, unchecked.
+#[derive(Clone, Debug, Default)]
+pub struct RuleForm {
+    pub expression: String,
+    pub message: String,
+    pub severity: String,
+    pub missing: String,
+}
+
+/// Checks a rule form against the syntax and the catalogue (every indicator
+/// and breakdown part it names must exist), field by field.
+async fn checked_rule<C: ConnectionTrait>(db: &C, form: RuleForm) -> crate::Result<RuleDef> {
+    let mut e = domain::FieldErrors::new();
+    let severity = Severity::from_code(&form.severity);
+    if severity.is_none() {
+        e.add("severity", "Vui lòng chọn mức độ.");
+    }
+    let missing = MissingStrategy::from_code(&form.missing);
+    if missing.is_none() {
+        e.add("missing", "Vui lòng chọn cách xử lý số liệu thiếu.");
+    }
+    let rule = RuleDef {
+        expression: form.expression.trim().to_string(),
+        message: form.message.trim().to_string(),
+        severity: severity.unwrap_or(Severity::Error),
+        missing: missing.unwrap_or(MissingStrategy::SkipIfAnyMissing),
+    };
+    match rules::parse(&rule.expression) {
+        Err(p) => e.add("expression", p.to_string()),
+        Ok(expr) => {
+            let specs = super::indicators::specs(db, false).await?;
+            let lookup = |c: &str| {
+                specs.get(c).map(|s| rules::CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() })
+            };
+            for problem in rules::check(&expr, &lookup) {
+                e.add("expression", problem.to_string());
+            }
+        }
+    }
+    if rule.message.is_empty() {
+        e.add("message", "Vui lòng nhập thông báo cho người nhập số liệu.");
+    }
+    e.into_result()?;
+    Ok(rule)
+}
+
+/// Adds a rule to a regime's draft (`index: None`) or replaces rule `index`.
+/// The administrator check comes before the expression is even parsed.
+pub async fn edit_rule(db: &crate::Db, actor: &Actor, id: i32, index: Option<usize>, form: RuleForm) -> crate::Result<()> {
+    require_admin(actor)?;
+    let rule = checked_rule(db, form).await?;
+    let change = match index {
+        None => DraftEdit::AddRule(rule),
+        Some(index) => DraftEdit::UpdateRule { index, rule },
+    };
+    edit(db, actor, id, change).await
+}
+
+/// "Try this rule" (an administrator's tool): parse, check against the
+/// catalogue, evaluate with sample values.
+pub async fn try_rule<C: ConnectionTrait>(db: &C, actor: &Actor, expression: &str, samples: &str) -> crate::Result<TryResult> {
+    require_admin(actor)?;
     let expr = match rules::parse(expression) {
         Ok(e) => e,
         Err(p) => return Ok(TryResult { parse_error: Some(p), problems: vec![], outcomes: vec![] }),

@@ -218,6 +218,7 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
                 max: i.fields.max,
                 aggregation: i.fields.aggregation,
                 parts: parts_of(&i.fields.breakdown),
+                rate_of: None,
             },
         );
     }

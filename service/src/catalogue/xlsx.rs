@@ -4,7 +4,8 @@
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
 use crate::excel::{cell_name, cell_scaled, cell_text};
 use crate::{audit, users::require_admin, ServiceError};
-use calamine::{Data, Reader, Xlsx};
+use crate::excel::Book;
+use calamine::Data;
 use domain::catalogue::IndicatorForm;
 use domain::indicator::{Aggregation, ValueType};
 use domain::numfmt::format_scaled;
@@ -12,7 +13,6 @@ use domain::Actor;
 use entity::indicator;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
-use std::io::Cursor;
 
 const HEADERS: [(&str, f64); 15] = [
     ("Mã chỉ tiêu", 12.0),
@@ -107,16 +107,11 @@ struct SheetRow {
     active: bool,
 }
 
-/// Reads the sheet into forms, or lists every problem by cell.
-fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<String>> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec()))
-        .map_err(|e| vec![format!("Tệp không phải bảng tính Excel (.xlsx) đọc được: {e}")])?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| vec!["Bảng tính không có trang nào.".to_string()])?
-        .map_err(|e| vec![format!("Không đọc được trang tính đầu tiên: {e}")])?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let get = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+/// Reads the first sheet into forms, or lists every problem by cell.
+fn read_sheet(book: &Book) -> Result<Vec<SheetRow>, Vec<String>> {
+    let sheet = book.sheets.first().ok_or_else(|| vec!["Bảng tính không có trang nào.".to_string()])?;
+    let (r0, c0) = sheet.cells.keys().next().map(|(r, _)| (*r, sheet.cells.keys().map(|(_, c)| *c).min().unwrap_or(0))).unwrap_or((0, 0));
+    let get = |r: u32, c: u32| sheet.get(r, c).cloned().unwrap_or(Data::Empty);
     let header_row = (r0..r0 + 5)
         .find(|r| domain::text::fold(&cell_text(&get(*r, c0))) == domain::text::fold(HEADERS[0].0))
         .ok_or_else(|| vec![format!("Không tìm thấy dòng tiêu đề có ô \"{}\" ở cột đầu tiên.", HEADERS[0].0)])?;
@@ -130,9 +125,8 @@ fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let (end_row, _) = range.end().unwrap_or((header_row, 0));
     let mut out = Vec::new();
-    for r in header_row + 1..=end_row {
+    for r in sheet.rows().into_iter().filter(|r| *r > header_row) {
         let cell = |c: usize| get(r, c0 + c as u32);
         let text = |c: usize| cell_text(&cell(c));
         if (0..HEADERS.len()).all(|c| text(c).is_empty()) {
@@ -147,7 +141,9 @@ fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<String>> {
         if agg.is_none() {
             problems.push(format!("{}: không có cách tổng hợp \"{}\".", at(7), text(7)));
         }
-        let scale: u8 = text(4).parse().unwrap_or(0);
+        // Bounds are read at the row's scale; one beyond what any figure can
+        // hold is refused by the form check below and must not reach the reader.
+        let scale: u8 = text(4).parse().ok().filter(|s| *s <= domain::numfmt::MAX_SCALE).unwrap_or(0);
         let bound = |c: usize, problems: &mut Vec<String>| match cell_scaled(&cell(c), scale) {
             Ok(v) => v.map(|v| format_scaled(v, scale)).unwrap_or_default(),
             Err(m) => {
@@ -212,8 +208,12 @@ fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<String>> {
 /// all in one transaction; nothing is written if any row is wrong.
 pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Result<Result<(usize, usize), Vec<String>>> {
     require_admin(actor)?;
-    let bytes = bytes.to_vec();
-    let rows = match tokio::task::spawn_blocking(move || read_sheet(&bytes)).await? {
+    let book = match crate::excel::read_untrusted(bytes.to_vec(), crate::excel::Limits::default()).await {
+        Ok(b) => b,
+        Err(crate::excel::BookError::Busy) => return Err(crate::excel::BookError::Busy.into()),
+        Err(e) => return Ok(Err(vec![e.to_string()])),
+    };
+    let rows = match read_sheet(&book) {
         Ok(r) => r,
         Err(p) => return Ok(Err(p)),
     };

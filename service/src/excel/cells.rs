@@ -1,4 +1,4 @@
-//! Small helpers shared by every Excel reader and writer.
+//! Cell names and cell values the way the forms read them.
 
 use calamine::Data;
 use domain::dec::Dec;

@@ -111,7 +111,7 @@ mod tests {
     use domain::indicator::Aggregation;
 
     fn spec(vt: ValueType) -> IndicatorSpec {
-        IndicatorSpec { code: "X".into(), name: "X".into(), unit: "".into(), value_type: vt, scale: 1, min: None, max: None, aggregation: Aggregation::Sum, parts: vec![] }
+        IndicatorSpec { code: "X".into(), name: "X".into(), unit: "".into(), value_type: vt, scale: 1, min: None, max: None, aggregation: Aggregation::Sum, parts: vec![], rate_of: None }
     }
 
     #[test]

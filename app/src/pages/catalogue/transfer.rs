@@ -18,10 +18,10 @@ const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ th
 #[component]
 fn UploadForm(action: &'static str, accept: &'static str, label: &'static str, button: &'static str) -> impl IntoView {
     let session = use_session();
-    // Multipart bodies are not read by the CSRF check, so the token rides in the URL.
-    let target = move || format!("{action}?csrf={}", session.csrf());
+    // The token goes first in the body: the CSRF check reads the form up to it.
     view! {
-        <form method="post" enctype="multipart/form-data" action=target class="form">
+        <form method="post" enctype="multipart/form-data" action=action class="form">
+            <input type="hidden" name="csrf" value=move || session.csrf()/>
             <label>{label}<input type="file" name="file" accept=accept required/></label>
             <button type="submit" class="button">{button}</button>
         </form>
@@ -48,7 +48,7 @@ pub fn TransferPage() -> impl IntoView {
                     <h2>"Danh sách chỉ tiêu (Excel)"</h2>
                     <p>"Một dòng một chỉ tiêu. Sửa trong Excel rồi nhập lại: mã mới được thêm, mã đã có được cập nhật."</p>
                     <p><a class="button-secondary" href="/tai-xuong/chi-tieu.xlsx" download>"Tải xuống danh sách chỉ tiêu"</a></p>
-                    <UploadForm action="/tai-len/chi-tieu" accept=".xlsx" label="Tệp Excel (.xlsx)" button="Kiểm tra và nhập"/>
+                    <UploadForm action="/tai-len/chi-tieu" accept=".xlsx,.xls,.ods" label="Tệp bảng tính (.xlsx, .xls, .ods)" button="Kiểm tra và nhập"/>
                 </section>
             </div>
             <section class="card">

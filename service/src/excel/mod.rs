@@ -1,0 +1,17 @@
+//! Spreadsheets: the one reader every upload goes through ([`book`]), and
+//! small helpers shared by every Excel reader and writer ([`cells`]).
+//!
+//! Untrusted workbooks are never handed straight to calamine's dense
+//! readers: a one-cell sheet whose cell sits at XFD1048576 would ask for a
+//! grid of hundreds of gigabytes and abort the process. [`book::read`]
+//! checks the container first (size, entries, declared extents) and reads
+//! cells sparsely.
+
+pub mod book;
+pub mod cells;
+mod ods_scan;
+mod sniff;
+mod xls_scan;
+
+pub use book::{read, read_untrusted, Book, BookError, Format, Limits, Sheet};
+pub use cells::{cell_name, cell_scaled, cell_text, col_letter, is_number};

@@ -1,0 +1,410 @@
+//! The report page's data, and saving what a unit typed: figures, comments,
+//! narrative and explanations, each change audited in the transaction that
+//! makes it. Saving and sending is one use case: what is sent is exactly
+//! what was checked.
+
+use super::history::history_of;
+use super::review::{check_figures, permissions, send_in};
+use super::store::{self, decode, encode, load_values};
+use super::{load, require_read, user_name, Loaded, Source, MAX_COMMENT, MAX_TEXT};
+use crate::{Result, ServiceError};
+use chrono::{DateTime, Utc};
+use domain::datefmt::{format_date, vn_today};
+use domain::entry::{cell_key, check_entry, Checked, References};
+use domain::report::ReportStatus;
+use domain::reporting::{HistoryEntry, ReportData, ReportHeader, Submission};
+use domain::{Actor, FieldErrors};
+use entity::{org_unit, report, report_text_audit, report_value, value_audit};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use std::collections::HashMap;
+
+fn display_values(l: &Loaded, stored: &HashMap<String, report_value::Model>) -> (HashMap<String, String>, HashMap<String, String>) {
+    let mut values = HashMap::new();
+    let mut comments = HashMap::new();
+    for (key, row) in stored {
+        let (code, _) = domain::entry::split_cell_key(key);
+        if let Some(spec) = l.specs.get(code) {
+            if let Some(v) = decode(spec, row.num, row.txt.as_deref()) {
+                values.insert(key.clone(), spec.format(&v));
+            }
+        }
+        if !row.comment.is_empty() {
+            comments.insert(key.clone(), row.comment.clone());
+        }
+    }
+    (values, comments)
+}
+
+/// A report as its page shows it, with its history, from one load.
+/// Readable by its unit and by province-wide roles.
+/// The history holds the newest entries and how many there are in all.
+pub async fn page(db: &crate::Db, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<(ReportData, (Vec<HistoryEntry>, u64))> {
+    let l = load(db, id).await?;
+    require_read(actor, l.report.unit_id)?;
+    let history = history_of(db, &l, super::history::PAGE_SIZE).await?;
+    Ok((data_of(db, actor, l, now).await?, history))
+}
+
+async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -> Result<ReportData> {
+    let id = l.report.id;
+    let stored = load_values(db, id, &l.ids).await?;
+    let (values, comments) = display_values(&l, &stored);
+    let references = store::references(db, l.report.unit_id, l.report.regime_id, &l.period, &l.specs, &l.ids).await?;
+    let unit = org_unit::Entity::find_by_id(l.report.unit_id).one(db).await?.map(|u| u.name).unwrap_or_default();
+    let receiving = crate::org::find_unit_by_code(db, &l.doc.receiving_unit).await.map(|u| u.name).unwrap_or_default();
+    let mut narrative: Vec<String> = serde_json::from_str(&l.report.narrative).unwrap_or_default();
+    narrative.resize(l.doc.outline.len(), String::new());
+    let explanations: HashMap<usize, String> = serde_json::from_str(&l.report.explanations).unwrap_or_default();
+    let today = vn_today(now);
+    let header = ReportHeader {
+        id,
+        regime_id: l.report.regime_id,
+        regime_code: l.regime.code.clone(),
+        version: l.version,
+        unit_id: l.report.unit_id,
+        unit_name: unit,
+        receiving_unit: receiving,
+        period_key: l.report.period_key.clone(),
+        period_label: l.period.label(),
+        window: l.window,
+        state: l.state(now),
+        days_to_deadline: l.window.days_to_deadline(today),
+        status: l.status,
+        row_version: l.report.row_version,
+        sent_at: l.report.sent_at,
+        on_time: l.report.on_time,
+        return_reason: l.report.return_reason.clone(),
+        exception_until: l.report.window_exception_until,
+        updated_at: l.report.updated_at,
+        updated_by: user_name(db, l.report.updated_by).await?,
+    };
+    let permissions = permissions(actor, &l, now);
+    let specs = l.doc.indicator_codes().iter().filter_map(|c| l.specs.get(c).cloned()).collect();
+    Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions })
+}
+
+/// The outcome of a save: the new version number and what the checks found.
+#[derive(Clone, Debug)]
+pub struct Saved {
+    pub row_version: i32,
+    pub checked: Checked,
+    pub changed: usize,
+}
+
+fn trimmed(s: &str, max: usize) -> String {
+    s.trim().chars().take(max).collect()
+}
+
+/// Why figures cannot be stored: every unreadable cell, by its form field.
+fn unreadable(checked: &Checked, sub: &Submission) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    for f in &checked.findings {
+        let typed = sub.values.get(&f.key).is_some_and(|t| !t.trim().is_empty());
+        if f.rule.is_none() && typed && !checked.values.contains_key(&f.key) {
+            e.add(format!("values[{}]", f.key), f.message.clone());
+        }
+    }
+    e
+}
+
+fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, sub: &Submission, who: Option<String>) -> String {
+    let (theirs, _) = display_values(l, stored);
+    let read = |key: &str, text: &str| {
+        let (code, _) = domain::entry::split_cell_key(key);
+        l.specs.get(code).and_then(|s| s.parse_input(text).ok().flatten())
+    };
+    let mut diffs = Vec::new();
+    for key in l.doc.indicator_codes().iter().flat_map(|c| {
+        let parts = l.specs.get(c).map(|s| s.parts.clone()).unwrap_or_default();
+        std::iter::once(cell_key(c, None)).chain(parts.into_iter().map(move |p| cell_key(c, Some(&p.code))))
+    }) {
+        let mine = sub.values.get(&key).map(|s| s.trim().to_string()).unwrap_or_default();
+        let other = theirs.get(&key).cloned().unwrap_or_default();
+        // `0` and `0,0` are the same figure: compare what they mean.
+        let same = match (read(&key, &mine), read(&key, &other)) {
+            (Some(a), Some(b)) => a == b,
+            _ => mine == other,
+        };
+        if !same {
+            diffs.push(format!("{key}: bạn nhập \"{mine}\", bản đã lưu là \"{other}\""));
+        }
+    }
+    let who = who.map(|w| format!(" ({w})")).unwrap_or_default();
+    let mut m = format!(
+        "Báo cáo vừa được lưu bởi người khác{who} lúc {} sau khi bạn mở trang. Số liệu của bạn CHƯA được lưu và vẫn còn trên trang.",
+        domain::datefmt::format_datetime(l.report.updated_at)
+    );
+    if diffs.is_empty() {
+        m.push_str(" Số liệu hai bên giống nhau; hãy tải lại trang rồi lưu lại.");
+    } else {
+        m.push_str(" Khác nhau: ");
+        m.push_str(&diffs.join("; "));
+        m.push_str(". Hãy tải lại trang để xem bản đã lưu, rồi nhập lại phần của bạn.");
+    }
+    m
+}
+
+/// Who may change figures, whether the report and its period still allow it.
+fn check_editable(actor: &Actor, l: &Loaded, now: DateTime<Utc>) -> Result<()> {
+    if !actor.can_write_unit(l.report.unit_id) {
+        return Err(if actor.can_read_unit(l.report.unit_id) {
+            ServiceError::Forbidden("Chỉ chuyên viên của đơn vị mới sửa được số liệu báo cáo.".into())
+        } else {
+            ServiceError::Forbidden("Bạn chỉ làm việc với báo cáo của đơn vị mình.".into())
+        });
+    }
+    if !l.status.is_editable() {
+        return Err(ServiceError::Conflict(format!(
+            "Báo cáo đang ở trạng thái \"{}\" nên không sửa được. Báo cáo chỉ sửa lại được khi bị trả lại.",
+            l.status.label()
+        )));
+    }
+    if !l.state(now).accepts_entry() {
+        return Err(ServiceError::Forbidden(format!(
+            "Kỳ báo cáo {} đã khóa (hạn nhận cuối cùng {}). Liên hệ Văn phòng UBND tỉnh nếu cần được mở lại.",
+            l.period.label(),
+            format_date(l.report.window_exception_until.map_or(l.window.locks, |e| Ord::max(e, l.window.locks)))
+        )));
+    }
+    Ok(())
+}
+
+/// How a save inside a transaction ended.
+enum Written {
+    Saved(Saved),
+    /// Someone saved since the caller read the report: nothing was written.
+    Stale,
+}
+
+/// Writes a submission inside `txn`. Its first statement bumps the row
+/// version where it is still the one the caller read, which takes the
+/// write lock at once; everything after reads a state no one else changes.
+async fn save_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    l: &Loaded,
+    row_version: i32,
+    sub: &Submission,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<Written> {
+    let id = l.report.id;
+    // Rules need not hold in a draft; only figures that cannot be read stop a save.
+    let checked = check_entry(&l.doc, &l.specs, &sub.values, &References::default(), false);
+    unreadable(&checked, sub).into_result()?;
+    let mut narrative: Vec<String> = sub.narrative.iter().map(|t| trimmed(t, MAX_TEXT)).collect();
+    narrative.resize(l.doc.outline.len(), String::new());
+    let explanations: HashMap<usize, String> = sub
+        .explanations
+        .iter()
+        .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
+        .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
+        .collect();
+
+    let bumped = report::Entity::update_many()
+        .col_expr(report::Column::RowVersion, Expr::value(row_version + 1))
+        .col_expr(report::Column::UpdatedAt, Expr::value(now))
+        .col_expr(report::Column::UpdatedBy, Expr::value(actor.user_id))
+        .col_expr(report::Column::Narrative, Expr::value(serde_json::to_string(&narrative).unwrap_or_else(|_| "[]".into())))
+        .col_expr(report::Column::Explanations, Expr::value(serde_json::to_string(&explanations).unwrap_or_else(|_| "{}".into())))
+        .filter(report::Column::Id.eq(id))
+        .filter(report::Column::RowVersion.eq(row_version))
+        .filter(report::Column::Status.is_in([ReportStatus::Draft.code(), ReportStatus::Returned.code()]))
+        .exec(txn)
+        .await?;
+    if bumped.rows_affected == 0 {
+        return Ok(Written::Stale);
+    }
+    let stored = load_values(txn, id, &l.ids).await?;
+
+    let mut inserts = Vec::new();
+    let mut deletes = Vec::new();
+    let mut audits = Vec::new();
+    let mut text_audits = Vec::new();
+    let text_audit = |field: String, old: &str, new: &str| report_text_audit::ActiveModel {
+        report_id: Set(id),
+        at: Set(now),
+        user_id: Set(Some(actor.user_id)),
+        field: Set(field.chars().take(80).collect()),
+        old_text: Set((!old.is_empty()).then(|| old.to_string())),
+        new_text: Set((!new.is_empty()).then(|| new.to_string())),
+        source: Set(source.code().into()),
+        ..Default::default()
+    };
+    for code in l.doc.indicator_codes() {
+        let (Some(spec), Some(&indicator_id)) = (l.specs.get(&code), l.ids.by_code.get(&code)) else { continue };
+        let parts: Vec<Option<String>> = std::iter::once(None).chain(spec.parts.iter().map(|p| Some(p.code.clone()))).collect();
+        for part in parts {
+            let key = cell_key(&code, part.as_deref());
+            let new_value = checked.values.get(&key);
+            let new_comment = trimmed(sub.comments.get(&key).map(String::as_str).unwrap_or(""), MAX_COMMENT);
+            let old = stored.get(&key);
+            let old_value = old.and_then(|o| decode(spec, o.num, o.txt.as_deref()));
+            let old_comment = old.map(|o| o.comment.clone()).unwrap_or_default();
+            if old_value.as_ref() == new_value && old_comment == new_comment {
+                continue;
+            }
+            if let Some(o) = old {
+                deletes.push(o.id);
+            }
+            if new_value.is_some() || !new_comment.is_empty() {
+                let (num, txt) = new_value.map(encode).unwrap_or((None, None));
+                inserts.push(report_value::ActiveModel {
+                    report_id: Set(id),
+                    indicator_id: Set(indicator_id),
+                    part: Set(part.clone().unwrap_or_default()),
+                    num: Set(num),
+                    txt: Set(txt),
+                    comment: Set(new_comment.clone()),
+                    unit_id: Set(l.report.unit_id),
+                    regime_id: Set(l.report.regime_id),
+                    period_key: Set(l.report.period_key.clone()),
+                    updated_at: Set(now),
+                    updated_by: Set(Some(actor.user_id)),
+                    ..Default::default()
+                });
+            }
+            if old_value.as_ref() != new_value {
+                audits.push(value_audit::ActiveModel {
+                    report_id: Set(id),
+                    indicator_id: Set(indicator_id),
+                    part: Set(part.clone().unwrap_or_default()),
+                    at: Set(now),
+                    user_id: Set(Some(actor.user_id)),
+                    old_value: Set(old_value.as_ref().map(|v| spec.format(v))),
+                    new_value: Set(new_value.map(|v| spec.format(v))),
+                    source: Set(source.code().into()),
+                    ..Default::default()
+                });
+            }
+            if old_comment != new_comment {
+                text_audits.push(text_audit(format!("ghi_chu.{key}"), &old_comment, &new_comment));
+            }
+        }
+    }
+    let old_narrative: Vec<String> = serde_json::from_str(&l.report.narrative).unwrap_or_default();
+    for (i, new) in narrative.iter().enumerate() {
+        let old = old_narrative.get(i).map(String::as_str).unwrap_or("");
+        if old != new {
+            text_audits.push(text_audit(format!("de_cuong.{i}"), old, new));
+        }
+    }
+    let old_explanations: HashMap<usize, String> = serde_json::from_str(&l.report.explanations).unwrap_or_default();
+    let mut rule_indexes: Vec<usize> = old_explanations.keys().chain(explanations.keys()).copied().collect();
+    rule_indexes.sort_unstable();
+    rule_indexes.dedup();
+    for i in rule_indexes {
+        let old = old_explanations.get(&i).map(String::as_str).unwrap_or("");
+        let new = explanations.get(&i).map(String::as_str).unwrap_or("");
+        if old != new {
+            text_audits.push(text_audit(format!("giai_trinh.{i}"), old, new));
+        }
+    }
+    let changed = audits.len() + text_audits.len();
+
+    if !deletes.is_empty() {
+        report_value::Entity::delete_many().filter(report_value::Column::Id.is_in(deletes)).exec(txn).await?;
+    }
+    for chunk in inserts.chunks(500) {
+        report_value::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    for chunk in audits.chunks(500) {
+        value_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    for chunk in text_audits.chunks(500) {
+        report_text_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed }))
+}
+
+/// The conflict answer, built from what is stored now.
+async fn stale(db: &crate::Db, id: i32, sub: &Submission) -> ServiceError {
+    let built = async {
+        let fresh = load(db, id).await?;
+        let stored = load_values(db, id, &fresh.ids).await?;
+        let who = user_name(db, fresh.report.updated_by).await?;
+        Ok::<_, ServiceError>(conflict_message(&fresh, &stored, sub, who))
+    };
+    match built.await {
+        Ok(m) => ServiceError::Conflict(m),
+        Err(e) => e,
+    }
+}
+
+/// Saves the unit's figures (a draft: rules do not block, unreadable cells do).
+/// Only changed cells are written, each change audited.
+pub async fn save(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub: Submission, source: Source, now: DateTime<Utc>) -> Result<Saved> {
+    let l = load(db, id).await?;
+    check_editable(actor, &l, now)?;
+    if row_version != l.report.row_version {
+        return Err(stale(db, id, &sub).await);
+    }
+    let txn = db.begin().await?;
+    match save_in(&txn, actor, &l, row_version, &sub, source, now).await? {
+        Written::Saved(s) => {
+            txn.commit().await?;
+            Ok(s)
+        }
+        Written::Stale => {
+            txn.rollback().await.ok();
+            Err(stale(db, id, &sub).await)
+        }
+    }
+}
+
+/// What saving and sending did.
+#[derive(Debug)]
+pub struct SaveAndSend {
+    pub saved: Saved,
+    /// Where the report went (sent, or to the unit leader), or why it did
+    /// not go: the figures are saved either way.
+    pub sent: std::result::Result<ReportStatus, ServiceError>,
+}
+
+/// Saves the figures and sends them, in one transaction: the checks run on
+/// exactly what this save wrote, and no other save can land in between.
+/// When sending is refused the draft is still kept.
+pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub: Submission, source: Source, now: DateTime<Utc>) -> Result<SaveAndSend> {
+    let l = load(db, id).await?;
+    check_editable(actor, &l, now)?;
+    if row_version != l.report.row_version {
+        return Err(stale(db, id, &sub).await);
+    }
+    let txn = db.begin().await?;
+    let saved = match save_in(&txn, actor, &l, row_version, &sub, source, now).await? {
+        Written::Saved(s) => s,
+        Written::Stale => {
+            txn.rollback().await.ok();
+            return Err(stale(db, id, &sub).await);
+        }
+    };
+    let sent = match check_figures(&txn, &l, &saved_explanations(&sub, &l)).await {
+        Ok(()) => send_in(&txn, actor, &l, saved.row_version, now).await,
+        Err(e) => Err(e),
+    };
+    match sent {
+        Ok(status) => {
+            txn.commit().await?;
+            Ok(SaveAndSend { saved, sent: Ok(status) })
+        }
+        // A database failure undoes the save too; a refusal keeps the draft.
+        Err(ServiceError::Internal(d)) => {
+            txn.rollback().await.ok();
+            Err(ServiceError::Internal(d))
+        }
+        Err(refused) => {
+            txn.commit().await?;
+            Ok(SaveAndSend { saved, sent: Err(refused) })
+        }
+    }
+}
+
+/// The explanations as this save stored them.
+fn saved_explanations(sub: &Submission, l: &Loaded) -> HashMap<usize, String> {
+    sub.explanations
+        .iter()
+        .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
+        .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
+        .collect()
+}
