@@ -22,7 +22,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("Hệ thống gặp sự cố khi xử lý yêu cầu. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau ít phút.")]
     Internal,
-    #[error("Không liên lạc được với máy chủ ({0}). Vui lòng kiểm tra kết nối và thử lại.")]
+    /// The network failed, or the answer could not be read; the detail is
+    /// for the browser console, never shown.
+    #[error("Không liên lạc được với máy chủ. Vui lòng kiểm tra kết nối mạng và thử lại; những gì bạn đã nhập vẫn còn trên trang.")]
     Transport(String),
 }
 
@@ -63,12 +65,44 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Validation(FieldErrors::single(
-                "form",
-                "Biểu mẫu gửi lên thiếu hoặc sai dữ liệu. Vui lòng tải lại trang và thử lại.",
-            )),
+            // The form's fields could not be read into the function's
+            // arguments (on the server, or in the browser before sending):
+            // the user hears which field, never the decoder's words.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Serialization(m) => argument_error(&m),
+            ServerFnErrorErr::MissingArg(name) => argument_error(&format!("missing field `{name}`")),
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+/// `missing field `role`` and `invalid digit … for key `id`` name a field;
+/// that field gets the message, anything else goes to the top of the form.
+fn argument_error(detail: &str) -> AppError {
+    let named = detail.split('`').nth(1).filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match named {
+        Some(field) if detail.contains("missing field") => {
+            AppError::Validation(FieldErrors::single(field, "Vui lòng điền hoặc chọn mục này."))
+        }
+        Some(field) => AppError::Validation(FieldErrors::single(field, "Giá trị của mục này không đúng dạng.")),
+        None => AppError::Validation(FieldErrors::single("form", "Biểu mẫu gửi lên thiếu hoặc sai dữ liệu. Vui lòng tải lại trang và thử lại.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoder_errors_become_field_messages() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Serialization("missing field `role` at line 1 column 19".into()));
+        assert_eq!(e.field("role").as_deref(), Some("Vui lòng điền hoặc chọn mục này."));
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid digit found in string for key `id`".into()));
+        assert_eq!(e.field("id").as_deref(), Some("Giá trị của mục này không đúng dạng."));
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("expected `&` at 3".into()));
+        assert!(e.field("form").is_some());
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Request("connection refused".into()));
+        assert!(!e.to_string().contains("connection refused"));
+        assert!(!format!("{}", AppError::Transport("error serializing".into())).contains("serializing"));
     }
 }
 

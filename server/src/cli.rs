@@ -1,71 +1,100 @@
-//! Sub-commands of the server binary.
+//! Sub-commands of the server binary, parsed by clap; help and errors in
+//! Vietnamese.
 
 use crate::config::Config;
+use clap::{Parser, Subcommand};
 use std::io::BufRead;
+use std::path::PathBuf;
 
-pub const USAGE: &str = "\
-baocao — Hệ thống thông tin báo cáo tỉnh Sơn La
-
-Cách dùng:
-  server [serve]                     chạy máy chủ web (mặc định)
-  server migrate                     chỉ áp dụng migration cơ sở dữ liệu
-  server create-admin --username TÊN --full-name \"HỌ TÊN\" [--unit MÃ_ĐƠN_VỊ]
-                                     tạo tài khoản quản trị đầu tiên; mật khẩu đọc từ đầu vào chuẩn
-  server generate --year NĂM [--large-regime SỐ_DÒNG] [--seed N]
-                                     sinh dữ liệu tổng hợp cả tỉnh cho một năm (mọi đơn vị, mọi chế độ
-                                     đã ban hành, mọi kỳ), dùng cho đo hiệu năng và kiểm thử tải
-  server help                        in hướng dẫn này
-
-Cấu hình: biến môi trường BAOCAO_* (xem README.md) hoặc tệp BAOCAO_CONFIG.";
-
-#[derive(Debug)]
-pub enum Command {
-    Serve,
-    Migrate,
-    CreateAdmin { username: String, full_name: String, unit: String },
-    Generate { year: i32, large_regime_rows: usize, seed: u64 },
-    Help,
+/// baocao — Hệ thống thông tin báo cáo tỉnh Sơn La
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    about = "baocao — Hệ thống thông tin báo cáo tỉnh Sơn La",
+    after_help = "Cấu hình: biến môi trường BAOCAO_* (xem README.md) hoặc tệp BAOCAO_CONFIG.",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
 }
 
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let mut it = args.iter();
-    let cmd = it.next().map(String::as_str).unwrap_or("serve");
-    match cmd {
-        "serve" => Ok(Command::Serve),
-        "migrate" => Ok(Command::Migrate),
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        "create-admin" => {
-            let (mut username, mut full_name, mut unit) = (None, None, domain::org::OFFICE_CODE.to_string());
-            while let Some(flag) = it.next() {
-                let value = it.next().ok_or_else(|| format!("thiếu giá trị sau {flag}"))?.clone();
-                match flag.as_str() {
-                    "--username" => username = Some(value),
-                    "--full-name" => full_name = Some(value),
-                    "--unit" => unit = value,
-                    other => return Err(format!("không hiểu tham số {other}")),
-                }
-            }
-            Ok(Command::CreateAdmin {
-                username: username.ok_or("thiếu --username")?,
-                full_name: full_name.ok_or("thiếu --full-name")?,
-                unit,
-            })
+#[derive(Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Chạy máy chủ web (mặc định)
+    Serve,
+    /// Chỉ áp dụng migration cơ sở dữ liệu
+    Migrate,
+    /// Tạo tài khoản quản trị đầu tiên; mật khẩu đọc từ đầu vào chuẩn
+    CreateAdmin {
+        /// Tên đăng nhập
+        #[arg(long)]
+        username: String,
+        /// Họ và tên
+        #[arg(long = "full-name")]
+        full_name: String,
+        /// Mã đơn vị (mặc định Văn phòng UBND tỉnh)
+        #[arg(long, default_value = domain::org::OFFICE_CODE)]
+        unit: String,
+    },
+    /// Sinh dữ liệu tổng hợp cả tỉnh cho một năm (mọi đơn vị, mọi chế độ đã ban hành, mọi kỳ), dùng cho đo hiệu năng và kiểm thử tải
+    Generate {
+        /// Năm cần sinh dữ liệu
+        #[arg(long)]
+        year: i32,
+        /// Thêm một chế độ báo cáo tháng có SỐ_DÒNG dòng cho mọi đơn vị
+        #[arg(long = "large-regime", value_name = "SỐ_DÒNG", default_value_t = 0)]
+        large_regime_rows: usize,
+        /// Hạt giống ngẫu nhiên
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Sao lưu cơ sở dữ liệu SQLite trong khi máy chủ vẫn chạy (bản sao nhất quán)
+    Backup {
+        /// Tệp sao lưu sẽ tạo (chưa được tồn tại)
+        path: PathBuf,
+    },
+    /// Khôi phục cơ sở dữ liệu SQLite từ một bản sao lưu (máy chủ phải đang dừng)
+    Restore {
+        /// Tệp sao lưu đã tạo bằng lệnh backup
+        path: PathBuf,
+    },
+}
+
+/// Reads the command line; `Err` holds the text to print and the exit code.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, (String, u8)> {
+    let args = std::iter::once("server".to_string()).chain(args);
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli.command.unwrap_or(Command::Serve)),
+        Err(e) => Err(vietnamese_error(&e)),
+    }
+}
+
+fn vietnamese_error(e: &clap::Error) -> (String, u8) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let usage = Cli::command_help();
+    let msg = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
+        ErrorKind::InvalidSubcommand => format!("không có lệnh {}", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::UnknownArgument => format!("không hiểu tham số {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingRequiredArgument => format!("thiếu {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("giá trị {:?} của {} không hợp lệ", ctx(ContextKind::InvalidValue), ctx(ContextKind::InvalidArg))
         }
-        "generate" => {
-            let (mut year, mut rows, mut seed) = (None, 0usize, 1u64);
-            while let Some(flag) = it.next() {
-                let value = it.next().ok_or_else(|| format!("thiếu giá trị sau {flag}"))?;
-                let bad = || format!("giá trị {value:?} của {flag} không hợp lệ");
-                match flag.as_str() {
-                    "--year" => year = Some(value.parse::<i32>().map_err(|_| bad())?),
-                    "--large-regime" => rows = value.parse().map_err(|_| bad())?,
-                    "--seed" => seed = value.parse().map_err(|_| bad())?,
-                    other => return Err(format!("không hiểu tham số {other}")),
-                }
-            }
-            Ok(Command::Generate { year: year.ok_or("thiếu --year")?, large_regime_rows: rows, seed })
-        }
-        other => Err(format!("không có lệnh {other}")),
+        _ => "câu lệnh không hợp lệ".to_string(),
+    };
+    (format!("lỗi: {msg}\n\n{usage}"), 2)
+}
+
+impl Cli {
+    fn command_help() -> String {
+        use clap::CommandFactory;
+        Cli::command().render_help().to_string()
     }
 }
 
@@ -101,6 +130,28 @@ pub async fn generate(config: &Config, year: i32, large_regime_rows: usize, seed
     Ok(())
 }
 
+/// A consistent copy of the live database, taken while the server runs.
+pub async fn backup(config: &Config, path: &std::path::Path) -> Result<(), String> {
+    let db = service::db::connect(&config.database_url, 1).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    service::db::backup(&db, path).await.map_err(|e| e.to_string())?;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Đã sao lưu vào {} ({} KB) trong {:.1} giây.",
+        path.display(),
+        domain::numfmt::format_int((size / 1024) as i64),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Puts a backup in place of the database file; the server must be stopped.
+pub async fn restore(config: &Config, path: &std::path::Path) -> Result<(), String> {
+    let kept = service::db::restore(&config.database_url, path).await.map_err(|e| e.to_string())?;
+    println!("Đã khôi phục từ {}. Cơ sở dữ liệu trước đó được giữ lại tại {}.", path.display(), kept.display());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,22 +162,24 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        assert!(matches!(parse(&args(&[])), Ok(Command::Serve)));
-        assert!(matches!(parse(&args(&["migrate"])), Ok(Command::Migrate)));
-        match parse(&args(&["create-admin", "--username", "admin", "--full-name", "Lò Văn A"])) {
-            Ok(Command::CreateAdmin { username, full_name, unit }) => {
-                assert_eq!((username.as_str(), full_name.as_str(), unit.as_str()), ("admin", "Lò Văn A", "VPUBND"));
-            }
-            _ => panic!("create-admin not parsed"),
-        }
-        assert!(parse(&args(&["create-admin", "--username"])).unwrap_err().contains("--username"));
-        assert!(parse(&args(&["create-admin", "--full-name", "X"])).unwrap_err().contains("--username"));
-        assert!(parse(&args(&["frobnicate"])).is_err());
-        assert!(matches!(
-            parse(&args(&["generate", "--year", "2025", "--large-regime", "300"])),
+        assert_eq!(parse(args(&[])), Ok(Command::Serve));
+        assert_eq!(parse(args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(
+            parse(args(&["create-admin", "--username", "admin", "--full-name", "Lò Văn A"])),
+            Ok(Command::CreateAdmin { username: "admin".into(), full_name: "Lò Văn A".into(), unit: "VPUBND".into() })
+        );
+        assert!(parse(args(&["create-admin", "--username"])).unwrap_err().0.contains("--username"));
+        assert!(parse(args(&["create-admin", "--full-name", "X"])).unwrap_err().0.contains("thiếu --username"));
+        let (msg, code) = parse(args(&["frobnicate"])).unwrap_err();
+        assert!(msg.contains("không có lệnh frobnicate") && code == 2, "{msg}");
+        assert_eq!(
+            parse(args(&["generate", "--year", "2025", "--large-regime", "300"])),
             Ok(Command::Generate { year: 2025, large_regime_rows: 300, seed: 1 })
-        ));
-        assert!(parse(&args(&["generate"])).unwrap_err().contains("--year"));
-        assert!(parse(&args(&["generate", "--year", "x"])).is_err());
+        );
+        assert!(parse(args(&["generate"])).unwrap_err().0.contains("--year"));
+        assert!(parse(args(&["generate", "--year", "x"])).unwrap_err().0.contains("không hợp lệ"));
+        assert_eq!(parse(args(&["backup", "/tmp/b.db"])), Ok(Command::Backup { path: "/tmp/b.db".into() }));
+        let (help, code) = parse(args(&["--help"])).unwrap_err();
+        assert!(help.contains("Sao lưu") && code == 0, "{help}");
     }
 }

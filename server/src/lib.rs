@@ -31,6 +31,8 @@ pub enum StartError {
     Seed(service::ServiceError),
     #[error("{0}")]
     Demo(service::ServiceError),
+    #[error("không khởi động được: {0}")]
+    Lock(service::db::BackupError),
     #[error("không mở được cổng {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("máy chủ dừng do lỗi: {0}")]
@@ -159,6 +161,8 @@ pub async fn serve(
 /// Everything `server serve` does: prepare the database, bind, serve.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let config = Arc::new(config);
+    // One server per SQLite file; held until the process ends.
+    let _instance = service::db::lock_instance(&config.database_url).map_err(StartError::Lock)?;
     let db = prepare_database(&config).await?;
     spawn_housekeeping(db.clone(), config.auth_settings());
     let listener = TcpListener::bind(config.listen)

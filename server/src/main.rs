@@ -28,18 +28,17 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match cli::parse(&args) {
+    let command = match cli::parse(std::env::args().skip(1)) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("lỗi: {e}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
+        Err((text, 0)) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err((text, code)) => {
+            eprintln!("{text}");
+            return ExitCode::from(code);
         }
     };
-    if let Command::Help = command {
-        println!("{}", cli::USAGE);
-        return ExitCode::SUCCESS;
-    }
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
@@ -53,7 +52,8 @@ async fn run() -> ExitCode {
         Command::Migrate => server::prepare_database(&config).await.map(|_| ()).map_err(|e| e.to_string()),
         Command::CreateAdmin { username, full_name, unit } => cli::create_admin(&config, &username, &full_name, &unit).await,
         Command::Generate { year, large_regime_rows, seed } => cli::generate(&config, year, large_regime_rows, seed).await,
-        Command::Help => Ok(()),
+        Command::Backup { path } => cli::backup(&config, &path).await,
+        Command::Restore { path } => cli::restore(&config, &path).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

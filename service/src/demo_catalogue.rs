@@ -251,7 +251,7 @@ fn regimes() -> Vec<RegimeFile> {
                 section("Chi ngân sách", &[("NS03", true), ("NS04", true), ("NS05", true)]),
                 section("Doanh nghiệp", &[("KT01", false)]),
             ],
-            vec![],
+            outline(&[("Đánh giá tình hình thu, chi ngân sách trong quý", ""), ("Khó khăn, vướng mắc và kiến nghị", "")]),
             vec![
                 rule("NS02 <= NS01", "Thu nội địa không được lớn hơn tổng thu ngân sách.", Error, SkipIfAnyMissing),
                 rule("NS04 <= NS03", "Chi đầu tư phát triển không được lớn hơn tổng chi ngân sách địa phương.", Error, SkipIfAnyMissing),
@@ -285,7 +285,7 @@ fn regimes() -> Vec<RegimeFile> {
                 section("Nông nghiệp", &[("LN04", true)]),
                 section("Du lịch", &[("KT02", false)]),
             ],
-            vec![],
+            outline(&[("Đánh giá kết quả thực hiện các chỉ tiêu trong năm", ""), ("Phương hướng năm tới", "")]),
             vec![
                 rule("LN01 <= 100", "Tỷ lệ che phủ rừng không được vượt quá 100%.", Error, SkipIfAnyMissing),
                 rule("LN01 >= LN01.cung_ky - 2", "Tỷ lệ che phủ rừng giảm hơn 2 điểm phần trăm so với năm trước: cần giải trình.", Warning, SkipIfAnyMissing),

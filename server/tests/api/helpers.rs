@@ -229,6 +229,18 @@ impl TestApp {
         }
     }
 
+    /// The same browser (shared cookies), for a second task to use.
+    pub fn same_browser(&self) -> TestApp {
+        TestApp { base: self.base.clone(), client: self.client.clone(), database_url: self.database_url.clone(), db: self.db.clone(), stop: None, handle: None }
+    }
+
+    /// A browser for a server this test did not start in-process (the
+    /// binary), with a connection of its own to the same database.
+    pub async fn remote(base: &str, database_url: &str) -> TestApp {
+        let db = service::db::connect(database_url, 2).await.expect("connect to the server's database");
+        TestApp { base: base.to_string(), client: new_client(), database_url: database_url.to_string(), db, stop: None, handle: None }
+    }
+
     /// Stops the server and hands back its client (with its cookies).
     pub async fn stop(mut self) -> Client {
         if let (Some(tx), Some(h)) = (self.stop.take(), self.handle.take()) {

@@ -9,4 +9,6 @@ mod auth;
 mod catalogue;
 mod reports;
 mod csrf;
+mod durability;
+mod hostile;
 mod shell;

@@ -435,6 +435,65 @@ mod tests {
         assert!(read(&cut, &big).unwrap_err().to_string().contains("vượt giới hạn"));
     }
 
+    fn cell_value() -> impl proptest::strategy::Strategy<Value = Data> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (-1.0e12f64..1.0e12).prop_map(|f| Data::Float((f * 100.0).round() / 100.0)),
+            "[a-zA-Zàáạảãâầấậẩẫăằắặẳẵđèéẹẻẽêềếệểễ0-9 .,%-]{1,40}".prop_map(Data::String),
+            any::<bool>().prop_map(Data::Bool),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever a spreadsheet program writes comes back cell for cell.
+        #[test]
+        fn what_is_written_is_read(cells in proptest::collection::btree_map((0u32..5000, 0u32..200), cell_value(), 1..60)) {
+            let mut wb = Workbook::new();
+            let ws = wb.add_worksheet();
+            for ((r, c), v) in &cells {
+                match v {
+                    Data::Float(f) => ws.write_number(*r, *c as u16, *f).map(|_| ()),
+                    Data::String(s) => ws.write_string(*r, *c as u16, s.as_str()).map(|_| ()),
+                    Data::Bool(b) => ws.write_boolean(*r, *c as u16, *b).map(|_| ()),
+                    _ => Ok(()),
+                }
+                .unwrap();
+            }
+            let book = read(&wb.save_to_buffer().unwrap(), &Limits::default()).unwrap();
+            let got: Vec<_> = book.sheets[0].cells.iter().map(|(k, v)| (*k, v.clone())).collect();
+            let want: Vec<_> = cells.into_iter().collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        /// Damaged files (bytes flipped, cut short) are refused with one of
+        /// the reader's own messages, promptly, never by a panic or an
+        /// allocation the limits did not allow.
+        #[test]
+        fn damaged_files_are_refused_promptly(flips in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..12), cut in 64usize..4096) {
+            let mut bytes = xlsx(|ws| {
+                for r in 0..30 {
+                    ws.write_string(r, 0, format!("T{r:04}")).unwrap();
+                    ws.write_number(r, 1, f64::from(r) * 1.5).unwrap();
+                }
+            });
+            for (at, b) in flips {
+                let i = at % bytes.len();
+                bytes[i] = b;
+            }
+            bytes.truncate(cut.max(bytes.len() / 2).min(bytes.len()));
+            let started = std::time::Instant::now();
+            let limits = Limits { max_cells: 10_000, max_grid: 100_000, ..Limits::default() };
+            let outcome = std::panic::catch_unwind(|| read(&bytes, &limits));
+            proptest::prop_assert!(outcome.is_ok(), "the reader itself never panics");
+            proptest::prop_assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            if let Ok(Err(e)) = outcome {
+                proptest::prop_assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+
     #[test]
     fn caps_cells() {
         let bytes = xlsx(|ws| {
