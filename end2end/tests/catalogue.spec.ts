@@ -67,6 +67,24 @@ test("an administrator creates an indicator and a regime with a rule, previews a
   await expect(form.getByRole("cell", { name: "I. Hạ tầng" })).toBeVisible();
   await expect(form.getByText("Số điểm truy cập Internet công cộng")).toBeVisible();
 
+  // Publishing checks every item Decree 09 (art. 7) asks a regime to state,
+  // each named where it is missing.
+  await open(page, info, new URL(regimeUrl).pathname);
+  await page.getByRole("button", { name: "Ban hành phiên bản 1" }).click();
+  const refused = page.getByRole("alert").filter({ hasText: "Chưa ban hành được" });
+  await expect(refused).toBeVisible();
+  await expect(refused).toContainText("đề cương");
+  await expect(page.locator("#content-error")).toBeVisible();
+  await page.getByLabel("Nội dung báo cáo").fill("Số điểm truy cập Internet công cộng trên địa bàn.");
+  await page.getByLabel("Phương thức gửi, nhận báo cáo").fill("Qua Hệ thống thông tin báo cáo của tỉnh");
+  await page.getByLabel("Hướng dẫn lập báo cáo").fill("Đếm các điểm đang hoạt động tại ngày chốt số liệu.");
+  await page.getByRole("button", { name: "Lưu bản nháp" }).click();
+  await expect(page.getByText("Đã lưu bản nháp.")).toBeVisible();
+  await open(page, info, `${new URL(regimeUrl).pathname}/bieu-mau`);
+  await page.getByLabel("Thêm mục đề cương").fill("Tình hình triển khai");
+  await page.getByRole("button", { name: "Thêm mục" }).click();
+  await expect(page.getByText("Tình hình triển khai")).toBeVisible();
+
   // Publish version 1.
   await open(page, info, new URL(regimeUrl).pathname);
   await page.getByRole("button", { name: "Ban hành phiên bản 1" }).click();

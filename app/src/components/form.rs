@@ -29,6 +29,27 @@ pub fn FormBanner(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// Every message of a failed submission, as a list under a title: for an
+/// action whose problems are not all fields of one form (publishing a
+/// regime checks the form, the outline and the rules).
+#[component]
+pub fn ErrorList(error: Signal<Option<AppError>>, #[prop(into)] title: String) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let items: Vec<String> = match &e {
+                AppError::Validation(f) => f.0.iter().map(|x| x.message.clone()).collect(),
+                other => vec![other.to_string()],
+            };
+            view! {
+                <div class="banner banner-error" role="alert">
+                    <p>{title.clone()}</p>
+                    <ul>{items.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                </div>
+            }
+        })
+    }
+}
+
 /// A line confirming something was done.
 #[component]
 pub fn Notice(#[prop(into)] message: String) -> impl IntoView {

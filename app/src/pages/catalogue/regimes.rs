@@ -1,6 +1,6 @@
 use super::is_admin;
 use crate::api::catalogue::{get_regime, list_regimes, CreateRegime, PublishRegime, RegimePage as RegimeData, SaveRegimeFields, SetRegimeActive};
-use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
+use crate::components::form::{CsrfField, ErrorList, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading, Pager};
 use crate::components::tabs::{CatalogueTabs, RegimeTabs};
@@ -141,8 +141,11 @@ pub fn RegimePage() -> impl IntoView {
     let save = ServerAction::<SaveRegimeFields>::new();
     let publish = ServerAction::<PublishRegime>::new();
     let toggle = ServerAction::<SetRegimeActive>::new();
-    let error = Signal::derive(move || action_error(save.value().get()));
-    let publish_error = Signal::derive(move || action_error(publish.value().get()).or_else(|| action_error(toggle.value().get())));
+    let publish_failure = Signal::derive(move || action_error(publish.value().get()));
+    // A refused publication names each missing item: they show under their
+    // fields in the editor as well as listed by the publish button.
+    let error = Signal::derive(move || action_error(save.value().get()).or_else(|| publish_failure.get()));
+    let toggle_error = Signal::derive(move || action_error(toggle.value().get()));
     follow_success(save.value());
     follow_success(publish.value());
     follow_success(toggle.value());
@@ -194,7 +197,8 @@ pub fn RegimePage() -> impl IntoView {
                                             }.into_any()
                                         }}
                                         {admin.then(|| view! {
-                                            <FormBanner error=publish_error/>
+                                            <ErrorList error=publish_failure title="Chưa ban hành được. Còn thiếu hoặc chưa đúng:"/>
+                                            <FormBanner error=toggle_error/>
                                             <div class="actions">
                                                 <ActionForm action=publish attr:class="inline">
                                                     <CsrfField/>
@@ -278,6 +282,7 @@ fn RegimeFieldsEditor(
             <FieldMessage error name="legal_basis"/>
             <label for="content">"Nội dung báo cáo"</label>
             <textarea id="content" name="content" rows="3">{form.content.clone()}</textarea>
+            <FieldMessage error name="content"/>
             <fieldset>
                 <legend>"Đối tượng thực hiện báo cáo"</legend>
                 <label class="check"><input type="checkbox" name="group_sbn" value="on" checked=g_sbn/>" Tất cả sở, ban, ngành"</label>
@@ -298,6 +303,7 @@ fn RegimeFieldsEditor(
             <FieldMessage error name="receiving_unit"/>
             <label for="sending_method">"Phương thức gửi, nhận báo cáo"</label>
             <input id="sending_method" name="sending_method" type="text" value=form.sending_method.clone()/>
+            <FieldMessage error name="sending_method"/>
             <fieldset>
                 <legend>"Tần suất, thời gian chốt số liệu và thời hạn gửi"</legend>
                 <label for="frequency">"Tần suất"</label>
@@ -336,6 +342,7 @@ fn RegimeFieldsEditor(
             </fieldset>
             <label for="guidance">"Hướng dẫn lập báo cáo"</label>
             <textarea id="guidance" name="guidance" rows="3">{form.guidance.clone()}</textarea>
+            <FieldMessage error name="guidance"/>
             <button type="submit" class="button" disabled=move || save.pending().get()>"Lưu bản nháp"</button>
         </ActionForm>
     }
