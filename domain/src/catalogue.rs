@@ -1,7 +1,7 @@
 //! Shapes of catalogue entries as administrators type them, and the pure
 //! checks that turn a form into typed fields (or a list of problems).
 
-use crate::indicator::{check_code, check_part_code, normalize_code, Aggregation, BreakdownPart, ValueType};
+use crate::indicator::{check_code, check_part_code, normalize_code, Aggregation, BreakdownPart, RateOf, ValueType};
 use crate::numfmt::{format_scaled, parse_percent, parse_scaled};
 use crate::validation::FieldErrors;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,6 +26,14 @@ pub struct IndicatorForm {
     pub breakdown: String,
     pub method: String,
     pub description: String,
+    /// Code in the national statistical indicator system (QĐ 05/2023/QĐ-TTg), if any.
+    #[serde(default)]
+    pub national_code: String,
+    /// For a rate: the codes of its numerator and denominator indicators.
+    #[serde(default)]
+    pub rate_numerator: String,
+    #[serde(default)]
+    pub rate_denominator: String,
 }
 
 /// The same indicator, checked and typed.
@@ -45,6 +53,12 @@ pub struct IndicatorFields {
     pub breakdown: Option<String>,
     pub method: String,
     pub description: String,
+    #[serde(default)]
+    pub national_code: String,
+    /// A rate computed from two other indicators: its year-to-date and its
+    /// roll-ups are the ratio of sums, never an average of rates.
+    #[serde(default)]
+    pub rate_of: Option<RateOf>,
 }
 
 pub const SECTORS: &[&str] = &[
@@ -136,6 +150,31 @@ impl IndicatorForm {
         if breakdown.is_some() && !numeric {
             e.add("breakdown", "Chỉ chỉ tiêu kiểu số mới có phân tổ.");
         }
+        let national_code = self.national_code.trim().to_string();
+        if national_code.chars().count() > 30 || !national_code.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ')) {
+            e.add("national_code", "Mã chỉ tiêu quốc gia gồm tối đa 30 ký tự: chữ, số, dấu chấm hoặc gạch ngang (ví dụ 0101).");
+        }
+        let (num, den) = (normalize_code(&self.rate_numerator), normalize_code(&self.rate_denominator));
+        let rate_of = match (num.is_empty(), den.is_empty()) {
+            (true, true) => None,
+            (false, false) => {
+                if value_type != Some(ValueType::Percent) {
+                    e.add("rate_numerator", "Chỉ chỉ tiêu kiểu tỷ lệ (%) mới được tính từ tử số và mẫu số.");
+                }
+                for (field, c) in [("rate_numerator", &num), ("rate_denominator", &den)] {
+                    if let Err(m) = check_code(c) {
+                        e.add(field, m);
+                    } else if *c == code {
+                        e.add(field, "Một tỷ lệ không thể được tính từ chính nó.");
+                    }
+                }
+                Some(RateOf { numerator: num, denominator: den })
+            }
+            _ => {
+                e.add(if num.is_empty() { "rate_numerator" } else { "rate_denominator" }, "Cần nhập cả mã chỉ tiêu tử số và mẫu số, hoặc để trống cả hai.");
+                None
+            }
+        };
         e.clone().into_result()?;
         Ok(IndicatorFields {
             code,
@@ -152,6 +191,8 @@ impl IndicatorForm {
             breakdown,
             method: self.method.trim().to_string(),
             description: self.description.trim().to_string(),
+            national_code,
+            rate_of,
         })
     }
 }
@@ -174,6 +215,9 @@ impl IndicatorFields {
             breakdown: self.breakdown.clone().unwrap_or_default(),
             method: self.method.clone(),
             description: self.description.clone(),
+            national_code: self.national_code.clone(),
+            rate_numerator: self.rate_of.as_ref().map(|r| r.numerator.clone()).unwrap_or_default(),
+            rate_denominator: self.rate_of.as_ref().map(|r| r.denominator.clone()).unwrap_or_default(),
         }
     }
 }
@@ -270,6 +314,9 @@ pub struct TryResult {
 pub struct HolidayRow {
     pub day: NaiveDate,
     pub name: String,
+    /// A weekend day worked in exchange for a day off (ngày làm bù), not a day off.
+    #[serde(default)]
+    pub make_up: bool,
 }
 
 /// The Decree 09 fields of a regime as its edit form sends them.
@@ -417,6 +464,9 @@ mod tests {
             breakdown: "gioi_tinh".into(),
             method: "".into(),
             description: "".into(),
+            national_code: "0101".into(),
+            rate_numerator: "".into(),
+            rate_denominator: "".into(),
         }
     }
 
@@ -454,6 +504,28 @@ mod tests {
         assert!(e.for_field("scale").is_some());
         let e = IndicatorForm { value_type: "".into(), ..form() }.check().unwrap_err();
         assert!(e.for_field("value_type").is_some());
+        let e = IndicatorForm { rate_numerator: "T0201".into(), ..form() }.check().unwrap_err();
+        assert!(e.for_field("rate_denominator").unwrap().contains("cả mã chỉ tiêu tử số và mẫu số"));
+        let e = IndicatorForm { rate_numerator: "T0201".into(), rate_denominator: "T0202".into(), ..form() }.check().unwrap_err();
+        assert!(e.for_field("rate_numerator").unwrap().contains("tỷ lệ"), "only a rate has a numerator");
+    }
+
+    #[test]
+    fn a_rate_names_its_numerator_and_denominator() {
+        let rate = IndicatorForm {
+            code: "GN01".into(),
+            value_type: "ty_le".into(),
+            scale: "2".into(),
+            aggregation: "khong".into(),
+            breakdown: "".into(),
+            rate_numerator: "gn02".into(),
+            rate_denominator: "DS02".into(),
+            ..form()
+        };
+        let f = rate.check().unwrap();
+        assert_eq!(f.rate_of, Some(RateOf { numerator: "GN02".into(), denominator: "DS02".into() }));
+        assert_eq!(f.to_form().check().unwrap(), f);
+        assert_eq!(f.national_code, "0101");
     }
 
     #[test]

@@ -26,9 +26,32 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The national statistical code (QĐ 05/2023/QĐ-TTg), empty when the
+    /// indicator is not one of the provincial statistical indicators.
+    pub national_code: String,
+    /// For a rate: the codes of the indicators it is numerator ÷ denominator × 100 of.
+    pub rate_numerator: Option<String>,
+    pub rate_denominator: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::org_unit::Entity", from = "Column::OwnerUnitId", to = "super::org_unit::Column::Id")]
+    OwnerUnit,
+    #[sea_orm(belongs_to = "super::breakdown::Entity", from = "Column::BreakdownId", to = "super::breakdown::Column::Id")]
+    Breakdown,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::org_unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OwnerUnit.def()
+    }
+}
+
+impl Related<super::breakdown::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Breakdown.def()
+    }
+}

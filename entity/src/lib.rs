@@ -16,6 +16,8 @@ pub mod report_event;
 pub mod report_text_audit;
 pub mod report_value;
 pub mod regime_unit;
+pub mod regime_plan;
 pub mod regime_version;
+pub mod regime_version_indicator;
 pub mod session;
 pub mod value_audit;

@@ -12,10 +12,15 @@ pub struct Model {
     pub published_by: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub definition: String,
+    /// The day from which this version governs (periods ending on or after it).
+    pub effective_from: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::regime::Entity", from = "Column::RegimeId", to = "super::regime::Column::Id")]
+    Regime,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -25,5 +30,11 @@ impl Related<super::app_user::Entity> for Entity {
             .from(Column::PublishedBy)
             .to(super::app_user::Column::Id)
             .into()
+    }
+}
+
+impl Related<super::regime::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Regime.def()
     }
 }

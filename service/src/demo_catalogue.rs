@@ -86,6 +86,8 @@ fn indicators() -> Vec<IndicatorFile> {
                 breakdown: bd.map(Into::into),
                 method: String::new(),
                 description: String::new(),
+                national_code: String::new(),
+                rate_of: None,
             },
             active: true,
         })
@@ -135,7 +137,10 @@ fn regime(
     d.rules = rules;
     d.guidance = "Số liệu nhập theo đơn vị tính của từng chỉ tiêu; số thập phân dùng dấu phẩy (ví dụ 1.234,5). Chỉ tiêu có dấu * là bắt buộc.".into();
     let published_at = Utc.with_ymd_and_hms(2025, 8, 1, 2, 0, 0).single().unwrap_or_else(Utc::now);
-    RegimeFile { code: code.into(), active: true, versions: vec![VersionFile { version: 1, published_at, definition: d.clone() }], draft: d }
+    // In force from the start of 2024, so the generated history of earlier
+    // years has the expectations the board and aggregation count against.
+    let effective_from = Some(date(2024, 1, 1));
+    RegimeFile { code: code.into(), active: true, versions: vec![VersionFile { version: 1, published_at, effective_from, definition: d.clone() }], draft: d }
 }
 
 fn monthly(day: u32) -> Schedule {
@@ -295,7 +300,7 @@ fn regimes() -> Vec<RegimeFile> {
 }
 
 fn holidays() -> Vec<HolidayRow> {
-    let h = |y, m, d, name: &str| HolidayRow { day: date(y, m, d), name: name.into() };
+    let h = |y, m, d, name: &str| HolidayRow { day: date(y, m, d), name: name.into(), make_up: false };
     let mut v = vec![h(2025, 1, 1, "Tết Dương lịch")];
     for d in 25..=31 {
         v.push(h(2025, 1, d, "Tết Nguyên đán Ất Tỵ"));

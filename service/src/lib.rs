@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod codes;
 pub mod db;
 pub mod demo;
 pub mod demo_catalogue;

@@ -104,16 +104,16 @@ pub async fn seed_reference_units(db: &crate::Db) -> Result<usize> {
     Ok(units.len())
 }
 
-pub(crate) fn to_row(m: org_unit::Model) -> UnitRow {
-    UnitRow {
+pub(crate) fn to_row(m: org_unit::Model) -> crate::Result<UnitRow> {
+    Ok(UnitRow {
         id: m.id,
-        kind: OrgKind::from_code(&m.kind).unwrap_or(OrgKind::Group),
+        kind: crate::codes::decode(&m.kind, OrgKind::from_code, "org_unit.kind")?,
         code: m.code,
         name: m.name,
         short_name: m.short_name,
         parent_id: m.parent_id,
         active: m.active,
-    }
+    })
 }
 
 /// Every unit, in reference order (the tree is small: about a hundred rows).
@@ -124,7 +124,7 @@ pub async fn list_units<C: ConnectionTrait>(db: &C) -> Result<Vec<UnitRow>> {
         .await?
         .into_iter()
         .map(to_row)
-        .collect())
+        .collect::<Result<Vec<_>>>()?)
 }
 
 pub async fn find_unit<C: ConnectionTrait>(db: &C, id: i32) -> Result<UnitRow> {
@@ -132,7 +132,7 @@ pub async fn find_unit<C: ConnectionTrait>(db: &C, id: i32) -> Result<UnitRow> {
         .one(db)
         .await?
         .map(to_row)
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy đơn vị.".into()))
+        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy đơn vị.".into()))?
 }
 
 pub async fn find_unit_by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<UnitRow> {
@@ -141,7 +141,7 @@ pub async fn find_unit_by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result
         .one(db)
         .await?
         .map(to_row)
-        .ok_or_else(|| ServiceError::NotFound(format!("Không tìm thấy đơn vị có mã {code}.")))
+        .ok_or_else(|| ServiceError::NotFound(format!("Không tìm thấy đơn vị có mã {code}.")))?
 }
 
 /// A unit's page: readable by the unit's own people and by province-wide roles.

@@ -30,10 +30,10 @@ pub struct UserQuery {
 
 pub const PER_PAGE: u64 = 20;
 
-fn to_row(u: app_user::Model, unit: Option<org_unit::Model>) -> UserRow {
-    UserRow {
+fn to_row(u: app_user::Model, unit: Option<org_unit::Model>) -> crate::Result<UserRow> {
+    Ok(UserRow {
         id: u.id,
-        role: Role::from_code(&u.role).unwrap_or(Role::Clerk),
+        role: crate::codes::decode(&u.role, Role::from_code, "app_user.role")?,
         username: u.username,
         full_name: u.full_name,
         unit_id: u.unit_id,
@@ -41,7 +41,7 @@ fn to_row(u: app_user::Model, unit: Option<org_unit::Model>) -> UserRow {
         active: u.active,
         must_change_password: u.must_change_password,
         created_at: u.created_at,
-    }
+    })
 }
 
 pub async fn list_users(db: &crate::Db, actor: &Actor, q: UserQuery) -> Result<Page<UserRow>> {
@@ -70,7 +70,7 @@ pub async fn list_users(db: &crate::Db, actor: &Actor, q: UserQuery) -> Result<P
         .order_by_asc(app_user::Column::Username)
         .paginate(db, PER_PAGE);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(|(u, o)| to_row(u, o)).collect();
+    let items = paginator.fetch_page(page - 1).await?.into_iter().map(|(u, o)| to_row(u, o)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, total, page, per_page: PER_PAGE })
 }
 
@@ -81,7 +81,7 @@ pub async fn get_user(db: &crate::Db, actor: &Actor, id: i32) -> Result<UserRow>
         .one(db)
         .await?
         .map(|(u, o)| to_row(u, o))
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))
+        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))?
 }
 
 #[derive(Clone, Debug)]

@@ -71,6 +71,9 @@ pub async fn save_indicator(
     breakdown: String,
     method: String,
     description: String,
+    national_code: Option<String>,
+    rate_numerator: Option<String>,
+    rate_denominator: Option<String>,
 ) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
@@ -90,6 +93,9 @@ pub async fn save_indicator(
         breakdown,
         method,
         description,
+        national_code: national_code.unwrap_or_default(),
+        rate_numerator: rate_numerator.unwrap_or_default(),
+        rate_denominator: rate_denominator.unwrap_or_default(),
     };
     let id = match id {
         Some(id) => {
@@ -302,11 +308,17 @@ pub async fn edit_regime(
 }
 
 #[server(prefix = "/api", endpoint = "danh-muc/che-do/ban-hanh")]
-pub async fn publish_regime(csrf: Option<String>, id: i32) -> Result<String, AppError> {
+pub async fn publish_regime(csrf: Option<String>, id: i32, effective_from: Option<String>) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let v = service::catalogue::regimes::publish(&ctx.db, &actor, id).await.map_err(service_err)?;
+    let effective_from = match effective_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(t) => Some(domain::datefmt::parse_date(t).ok_or_else(|| {
+            fail(AppError::Validation(domain::FieldErrors::single("effective_from", "Ngày có hiệu lực phải theo dạng ngày/tháng/năm, ví dụ 01/01/2026.")))
+        })?),
+    };
+    let v = service::catalogue::regimes::publish(&ctx.db, &actor, id, effective_from, chrono::Utc::now()).await.map_err(service_err)?;
     let target = format!("/danh-muc/che-do/{id}?ban-hanh={v}");
     redirect_form_post(&target);
     Ok(target)
@@ -398,11 +410,12 @@ pub async fn list_holidays(year: Option<i32>) -> Result<HolidayPage, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi/them")]
-pub async fn add_holiday(csrf: Option<String>, day: String, name: String) -> Result<String, AppError> {
+pub async fn add_holiday(csrf: Option<String>, day: String, name: String, kind: Option<String>) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    service::catalogue::holidays::add(&ctx.db, &actor, &day, &name).await.map_err(service_err)?;
+    let make_up = kind.as_deref() == Some("lam_bu");
+    service::catalogue::holidays::add(&ctx.db, &actor, &day, &name, make_up).await.map_err(service_err)?;
     let year = domain::datefmt::parse_date(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(0);
     let target = format!("/danh-muc/ngay-nghi?nam={year}");
     redirect_form_post(&target);

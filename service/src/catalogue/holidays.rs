@@ -14,15 +14,21 @@ pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> crate::Resul
             q = q.filter(holiday::Column::Day.between(a, b));
         }
     }
-    Ok(q.all(db).await?.into_iter().map(|h| HolidayRow { day: h.day, name: h.name }).collect())
+    Ok(q.all(db).await?.into_iter().map(|h| HolidayRow { make_up: h.kind == KIND_MAKE_UP, day: h.day, name: h.name }).collect())
 }
 
-/// Every holiday, as the calendar needs them.
+const KIND_DAY_OFF: &str = "nghi";
+const KIND_MAKE_UP: &str = "lam_bu";
+
+/// Every holiday and make-up working day, as the calendar needs them.
 pub async fn all<C: ConnectionTrait>(db: &C) -> crate::Result<Holidays> {
-    Ok(Holidays::new(holiday::Entity::find().all(db).await?.into_iter().map(|h| h.day)))
+    let rows = holiday::Entity::find().all(db).await?;
+    let (make_up, off): (Vec<_>, Vec<_>) = rows.into_iter().partition(|h| h.kind == KIND_MAKE_UP);
+    Ok(Holidays::new(off.into_iter().map(|h| h.day)).with_make_up_days(make_up.into_iter().map(|h| h.day)))
 }
 
-pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> crate::Result<()> {
+/// Adds a day off, or (`make_up`) a weekend day worked in exchange.
+pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str, make_up: bool) -> crate::Result<()> {
     require_admin(actor)?;
     let mut e = domain::FieldErrors::new();
     let parsed = domain::datefmt::parse_date(day);
@@ -30,20 +36,30 @@ pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str) -> crate:
         e.add("day", "Ngày phải theo dạng ngày/tháng/năm, ví dụ 02/09/2026.");
     }
     if name.trim().is_empty() {
-        e.add("name", "Vui lòng nhập tên ngày nghỉ (ví dụ Quốc khánh).");
+        e.add("name", if make_up { "Vui lòng ghi làm bù cho ngày nào (ví dụ Làm bù cho ngày 02/5/2025)." } else { "Vui lòng nhập tên ngày nghỉ (ví dụ Quốc khánh)." });
+    }
+    if let (Some(d), true) = (parsed, make_up) {
+        if !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            e.add("day", format!("{} là ngày làm việc bình thường; ngày làm bù phải là thứ Bảy hoặc Chủ nhật.", domain::datefmt::format_date(d)));
+        }
     }
     e.into_result()?;
     let day = parsed.ok_or_else(|| ServiceError::Internal("checked".into()))?;
     let txn = db.begin().await?;
-    upsert(&txn, day, name.trim()).await?;
-    audit::record(&txn, Some(actor.user_id), "them_ngay_nghi", &domain::datefmt::format_date(day), name.trim()).await?;
+    upsert(&txn, &HolidayRow { day, name: name.trim().to_string(), make_up }).await?;
+    let action = if make_up { "them_ngay_lam_bu" } else { "them_ngay_nghi" };
+    audit::record(&txn, Some(actor.user_id), action, &domain::datefmt::format_date(day), name.trim()).await?;
     txn.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, day: NaiveDate, name: &str) -> crate::Result<()> {
-    let am = holiday::ActiveModel { day: Set(day), name: Set(name.to_string()) };
-    if holiday::Entity::find_by_id(day).one(db).await?.is_some() {
+pub(crate) async fn upsert<C: ConnectionTrait>(db: &C, h: &HolidayRow) -> crate::Result<()> {
+    let am = holiday::ActiveModel {
+        day: Set(h.day),
+        name: Set(h.name.clone()),
+        kind: Set(if h.make_up { KIND_MAKE_UP } else { KIND_DAY_OFF }.to_string()),
+    };
+    if holiday::Entity::find_by_id(h.day).one(db).await?.is_some() {
         am.update(db).await?;
     } else {
         am.insert(db).await?;

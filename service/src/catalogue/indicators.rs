@@ -1,4 +1,5 @@
 use super::paginate;
+use crate::codes::decode;
 use crate::{audit, users::require_admin, ServiceError};
 use chrono::Utc;
 use domain::catalogue::{IndicatorFields, IndicatorForm, IndicatorRow};
@@ -26,12 +27,17 @@ pub(crate) struct Lookups {
     pub unit_id_by_code: HashMap<String, i32>,
     pub breakdown_by_id: HashMap<i32, (String, Vec<BreakdownPart>)>,
     pub breakdown_id_by_code: HashMap<String, i32>,
+    /// Codes of every indicator, so a rate's numerator and denominator can be
+    /// checked (imports add the codes of the file being read).
+    pub indicator_codes: HashSet<String>,
 }
 
 pub(crate) async fn lookups<C: ConnectionTrait>(db: &C) -> crate::Result<Lookups> {
     let units = org_unit::Entity::find().all(db).await?;
     let bds = super::breakdowns::list(db).await?;
+    let indicator_codes = indicator::Entity::find().all(db).await?.into_iter().map(|m| m.code).collect();
     Ok(Lookups {
+        indicator_codes,
         unit_code_by_id: units.iter().map(|u| (u.id, (u.code.clone(), u.name.clone()))).collect(),
         unit_id_by_code: units.iter().map(|u| (u.code.clone(), u.id)).collect(),
         breakdown_id_by_code: bds.iter().map(|b| (b.code.clone(), b.id)).collect(),
@@ -39,42 +45,51 @@ pub(crate) async fn lookups<C: ConnectionTrait>(db: &C) -> crate::Result<Lookups
     })
 }
 
-pub(crate) fn fields_of(m: &indicator::Model, l: &Lookups) -> IndicatorFields {
-    IndicatorFields {
+pub(crate) fn fields_of(m: &indicator::Model, l: &Lookups) -> crate::Result<IndicatorFields> {
+    Ok(IndicatorFields {
         code: m.code.clone(),
         name: m.name.clone(),
         unit: m.unit.clone(),
-        value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
+        value_type: decode(&m.value_type, ValueType::from_code, "indicator.value_type")?,
         scale: m.scale.clamp(0, 9) as u8,
         min: m.min_value,
         max: m.max_value,
-        aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
+        aggregation: decode(&m.aggregation, Aggregation::from_code, "indicator.aggregation")?,
         sector: m.sector.clone(),
         owner_unit: m.owner_unit_id.and_then(|id| l.unit_code_by_id.get(&id)).map(|(c, _)| c.clone()),
         statistical: m.statistical,
         breakdown: m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(c, _)| c.clone()),
         method: m.method.clone(),
         description: m.description.clone(),
+        national_code: m.national_code.clone(),
+        rate_of: rate_of(m),
+    })
+}
+
+fn rate_of(m: &indicator::Model) -> Option<domain::indicator::RateOf> {
+    match (&m.rate_numerator, &m.rate_denominator) {
+        (Some(n), Some(d)) => Some(domain::indicator::RateOf { numerator: n.clone(), denominator: d.clone() }),
+        _ => None,
     }
 }
 
 /// What forms and rules need of an indicator, given its breakdown's parts.
-fn spec_from(m: &indicator::Model, parts: Vec<BreakdownPart>) -> IndicatorSpec {
-    IndicatorSpec {
+fn spec_from(m: &indicator::Model, parts: Vec<BreakdownPart>) -> crate::Result<IndicatorSpec> {
+    Ok(IndicatorSpec {
         code: m.code.clone(),
         name: m.name.clone(),
         unit: m.unit.clone(),
-        value_type: ValueType::from_code(&m.value_type).unwrap_or(ValueType::Integer),
+        value_type: decode(&m.value_type, ValueType::from_code, "indicator.value_type")?,
         scale: m.scale.clamp(0, 9) as u8,
         min: m.min_value,
         max: m.max_value,
-        aggregation: Aggregation::from_code(&m.aggregation).unwrap_or(Aggregation::None),
+        aggregation: decode(&m.aggregation, Aggregation::from_code, "indicator.aggregation")?,
         parts,
-        rate_of: None,
-    }
+        rate_of: rate_of(m),
+    })
 }
 
-pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> IndicatorSpec {
+pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> crate::Result<IndicatorSpec> {
     spec_from(m, m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(_, p)| p.clone()).unwrap_or_default())
 }
 
@@ -87,13 +102,12 @@ pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> crate::R
     } else {
         HashMap::new()
     };
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|m| {
             let parts = m.breakdown_id.and_then(|id| breakdowns.get(&id).cloned()).unwrap_or_default();
-            (m.id, spec_from(&m, parts))
+            Ok((m.id, spec_from(&m, parts)?))
         })
-        .collect())
+        .collect()
 }
 
 /// Specs of indicators by code: all of them, or only the active ones.
@@ -103,17 +117,17 @@ pub async fn specs<C: ConnectionTrait>(db: &C, active_only: bool) -> crate::Resu
     if active_only {
         q = q.filter(indicator::Column::Active.eq(true));
     }
-    Ok(q.all(db).await?.iter().map(|m| (m.code.clone(), spec_of(m, &l))).collect())
+    q.all(db).await?.iter().map(|m| Ok((m.code.clone(), spec_of(m, &l)?))).collect()
 }
 
-fn to_row(m: &indicator::Model, l: &Lookups, in_use: &HashSet<String>) -> IndicatorRow {
-    IndicatorRow {
+fn to_row(m: &indicator::Model, l: &Lookups, in_use: &HashSet<String>) -> crate::Result<IndicatorRow> {
+    Ok(IndicatorRow {
         id: m.id,
-        fields: fields_of(m, l),
+        fields: fields_of(m, l)?,
         owner_unit_name: m.owner_unit_id.and_then(|id| l.unit_code_by_id.get(&id)).map(|(_, n)| n.clone()),
         active: m.active,
         in_use: in_use.contains(&m.code),
-    }
+    })
 }
 
 pub async fn list(db: &crate::Db, q: IndicatorQuery) -> crate::Result<Page<IndicatorRow>> {
@@ -127,6 +141,8 @@ pub async fn list(db: &crate::Db, q: IndicatorQuery) -> crate::Result<Page<Indic
         .filter(|m| q.sector.is_empty() || m.sector == q.sector)
         .filter(|m| domain::text::matches(&q.search, &[&m.code, &m.name, &m.sector]))
         .map(|m| to_row(m, &l, &in_use))
+        .collect::<crate::Result<Vec<_>>>()?
+        .into_iter()
         .collect();
     Ok(paginate(rows, q.page, PER_PAGE))
 }
@@ -135,7 +151,7 @@ pub async fn get(db: &crate::Db, id: i32) -> crate::Result<IndicatorRow> {
     let l = lookups(db).await?;
     let in_use = super::regimes::codes_in_use(db).await?;
     let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
-    Ok(to_row(&m, &l, &in_use))
+    to_row(&m, &l, &in_use)
 }
 
 fn not_found() -> ServiceError {
@@ -158,6 +174,13 @@ pub(crate) fn resolve_refs(f: &IndicatorFields, l: &Lookups, e: &mut FieldErrors
         }
         id
     });
+    if let Some(r) = &f.rate_of {
+        for (field, code) in [("rate_numerator", &r.numerator), ("rate_denominator", &r.denominator)] {
+            if !l.indicator_codes.contains(code) {
+                e.add(field, format!("Không có chỉ tiêu mã {code}."));
+            }
+        }
+    }
     (owner, bd)
 }
 
@@ -190,6 +213,9 @@ pub(crate) fn apply_fields(am: &mut indicator::ActiveModel, f: &IndicatorFields,
     am.breakdown_id = Set(bd);
     am.method = Set(f.method.clone());
     am.description = Set(f.description.clone());
+    am.national_code = Set(f.national_code.clone());
+    am.rate_numerator = Set(f.rate_of.as_ref().map(|r| r.numerator.clone()));
+    am.rate_denominator = Set(f.rate_of.as_ref().map(|r| r.denominator.clone()));
     am.updated_at = Set(Utc::now());
 }
 
@@ -226,7 +252,7 @@ pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm)
     let f = form.check()?;
     let l = lookups(db).await?;
     let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
-    let old = fields_of(&m, &l);
+    let old = fields_of(&m, &l)?;
     let mut e = FieldErrors::new();
     let (owner, bd) = resolve_refs(&f, &l, &mut e);
     if super::regimes::codes_in_use(db).await?.contains(&m.code) {

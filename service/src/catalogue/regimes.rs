@@ -8,7 +8,7 @@ use domain::regime::{self, check_regime_code, DraftEdit, RegimeDoc};
 use domain::rules::{self, MissingStrategy, RuleDef, Severity};
 use domain::views::Page;
 use domain::{Actor, FieldErrors};
-use entity::{app_user, org_unit, regime as regime_e, regime_unit, regime_version};
+use entity::{app_user, org_unit, regime as regime_e, regime_unit, regime_version, regime_version_indicator};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::HashSet;
 
@@ -28,11 +28,11 @@ fn not_found() -> ServiceError {
 
 /// Codes of every indicator on any published version: those keep their type.
 pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
-    let mut out = HashSet::new();
-    for v in regime_version::Entity::find().all(db).await? {
-        out.extend(parse_doc(&v.definition)?.indicator_codes());
-    }
-    Ok(out)
+    let used = regime_version_indicator::Entity::find()
+        .find_also_related(entity::indicator::Entity)
+        .all(db)
+        .await?;
+    Ok(used.into_iter().filter_map(|(_, i)| i.map(|i| i.code)).collect())
 }
 
 async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> crate::Result<Option<regime_version::Model>> {
@@ -225,6 +225,7 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
     doc: &RegimeDoc,
     published_at: chrono::DateTime<Utc>,
     published_by: Option<i32>,
+    effective_from: chrono::NaiveDate,
 ) -> crate::Result<()> {
     let v = regime_version::ActiveModel {
         regime_id: Set(regime_id),
@@ -232,6 +233,7 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
         published_at: Set(published_at),
         published_by: Set(published_by),
         definition: Set(to_json(doc)?),
+        effective_from: Set(Some(effective_from)),
         ..Default::default()
     }
     .insert(db)
@@ -239,16 +241,46 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
     for unit_id in expand_units(db, &doc.reporting_units).await? {
         regime_unit::ActiveModel { regime_version_id: Set(v.id), unit_id: Set(unit_id) }.insert(db).await?;
     }
+    // The rows the version uses, as rows: "who uses this indicator" and
+    // "what did this version ask" are then queries.
+    let codes = doc.indicator_codes();
+    let ids: std::collections::HashMap<String, i32> = entity::indicator::Entity::find()
+        .filter(entity::indicator::Column::Code.is_in(codes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.id))
+        .collect();
+    let mut seen = HashSet::new();
+    for (position, code) in codes.iter().enumerate() {
+        let Some(&indicator_id) = ids.get(code) else {
+            return Err(ServiceError::Internal(format!("version {version} names unknown indicator {code}")));
+        };
+        if seen.insert(indicator_id) {
+            regime_version_indicator::ActiveModel { regime_version_id: Set(v.id), indicator_id: Set(indicator_id), position: Set(position as i32) }
+                .insert(db)
+                .await?;
+        }
+    }
     Ok(())
 }
 
 /// Publishes the draft as the next version. Reports started on earlier
 /// versions keep theirs.
-pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> crate::Result<i32> {
+/// Publishes the draft as the next version, in force from `effective_from`
+/// (today when not given; never a past day, so what was expected of a unit
+/// for a past period stays what it was).
+pub async fn publish(db: &crate::Db, actor: &Actor, id: i32, effective_from: Option<chrono::NaiveDate>, now: chrono::DateTime<Utc>) -> crate::Result<i32> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let doc = parse_doc(&r.draft)?;
-    validate_doc(db, &doc, true).await?.into_result()?;
+    let today = domain::datefmt::vn_today(now);
+    let effective_from = effective_from.unwrap_or(today);
+    let mut problems = validate_doc(db, &doc, true).await?;
+    if effective_from < today {
+        problems.add("effective_from", format!("Ngày có hiệu lực không được trước hôm nay ({}): kỳ đã qua giữ nguyên yêu cầu báo cáo lúc đó.", domain::datefmt::format_date(today)));
+    }
+    problems.into_result()?;
     if let Some(v) = latest_version(db, id).await? {
         if parse_doc(&v.definition)? == doc {
             return Err(ServiceError::Conflict("Bản nháp không có thay đổi nào so với phiên bản đang áp dụng.".into()));
@@ -257,7 +289,7 @@ pub async fn publish(db: &crate::Db, actor: &Actor, id: i32) -> crate::Result<i3
     let next = r.current_version + 1;
     let code = r.code.clone();
     let txn = db.begin().await?;
-    insert_version(&txn, id, next, &doc, Utc::now(), Some(actor.user_id)).await.map_err(|e| {
+    insert_version(&txn, id, next, &doc, now, Some(actor.user_id), effective_from).await.map_err(|e| {
         if matches!(e, ServiceError::Duplicate(_)) {
             ServiceError::Conflict("Một người khác vừa ban hành phiên bản mới; hãy tải lại trang.".into())
         } else {

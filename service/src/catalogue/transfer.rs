@@ -37,6 +37,10 @@ pub struct IndicatorFile {
 pub struct VersionFile {
     pub version: i32,
     pub published_at: DateTime<Utc>,
+    /// When the version takes effect; files written before this field
+    /// existed take the day of publication (Vietnamese time).
+    #[serde(default)]
+    pub effective_from: Option<chrono::NaiveDate>,
     pub definition: RegimeDoc,
 }
 
@@ -96,8 +100,8 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> crate::Result<CatalogueFile> 
         .all(db)
         .await?
         .iter()
-        .map(|m| IndicatorFile { fields: fields_of(m, &l), active: m.active })
-        .collect();
+        .map(|m| Ok(IndicatorFile { fields: fields_of(m, &l)?, active: m.active }))
+        .collect::<crate::Result<Vec<_>>>()?;
     let mut regimes = Vec::new();
     for r in regime_e::Entity::find().order_by_asc(regime_e::Column::Code).all(db).await? {
         let versions = regime_version::Entity::find()
@@ -106,7 +110,7 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> crate::Result<CatalogueFile> 
             .all(db)
             .await?
             .into_iter()
-            .map(|v| Ok(VersionFile { version: v.version, published_at: v.published_at, definition: parse_doc(&v.definition)? }))
+            .map(|v| Ok(VersionFile { version: v.version, published_at: v.published_at, effective_from: v.effective_from, definition: parse_doc(&v.definition)? }))
             .collect::<crate::Result<Vec<_>>>()?;
         regimes.push(RegimeFile { code: r.code, active: r.active, draft: parse_doc(&r.draft)?, versions });
     }
@@ -194,6 +198,13 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
                 p.push(format!("Chỉ tiêu {code}: không có đơn vị chủ trì mã {u}."));
             }
         }
+        if let Some(r) = &i.fields.rate_of {
+            for c in [&r.numerator, &r.denominator] {
+                if !existing.contains_key(c) && !file.indicators.iter().any(|x| &x.fields.code == c) {
+                    p.push(format!("Chỉ tiêu {code}: không có chỉ tiêu mã {c} để tính tỷ lệ."));
+                }
+            }
+        }
         if let Some(b) = &i.fields.breakdown {
             if !known_bd.contains(b) {
                 p.push(format!("Chỉ tiêu {code}: không có phân tổ mã {b}."));
@@ -202,7 +213,7 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
         if let Some(old) = existing.get(code) {
             if in_use.contains(code) {
                 let mut e = domain::FieldErrors::new();
-                check_in_use_change(&fields_of(old, &l), &i.fields, &mut e);
+                check_in_use_change(&fields_of(old, &l)?, &i.fields, &mut e);
                 p.extend(e.0.into_iter().map(|x| format!("Chỉ tiêu {code}: {}", x.message)));
             }
         }
@@ -300,7 +311,8 @@ async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Optio
         }
         s.breakdowns += 1;
     }
-    let l = lookups(db).await?;
+    let mut l = lookups(db).await?;
+    l.indicator_codes.extend(file.indicators.iter().map(|i| i.fields.code.clone()));
     for i in &file.indicators {
         let mut e = domain::FieldErrors::new();
         let (owner, bd) = resolve_refs(&i.fields, &l, &mut e);
@@ -354,12 +366,13 @@ async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Optio
             }
         };
         for v in r.versions.iter().filter(|v| v.version > have) {
-            insert_version(db, id, v.version, &v.definition, v.published_at.trunc_subsecs(0), None).await?;
+            let effective = v.effective_from.unwrap_or_else(|| domain::datefmt::vn_today(v.published_at));
+            insert_version(db, id, v.version, &v.definition, v.published_at.trunc_subsecs(0), None, effective).await?;
             s.versions_added += 1;
         }
     }
     for h in &file.holidays {
-        super::holidays::upsert(db, h.day, &h.name).await?;
+        super::holidays::upsert(db, h).await?;
         s.holidays += 1;
     }
     audit::record(db, actor_id, "nhap_danh_muc", "danh mục", &s.describe()).await?;

@@ -111,7 +111,8 @@ pub async fn ensure_large_regime(db: &crate::Db, rows: usize) -> Result<i32> {
     }
     .insert(&txn)
     .await?;
-    insert_version(&txn, r.id, 1, &doc, now, None).await?;
+    // In force for any year a benchmark generates.
+    insert_version(&txn, r.id, 1, &doc, now, None, domain::period::date(2000, 1, 1)).await?;
     txn.commit().await?;
     Ok(r.id)
 }

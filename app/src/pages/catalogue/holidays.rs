@@ -47,7 +47,7 @@ pub fn HolidaysPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <table class="table">
-                                            <thead><tr><th>"Ngày"</th><th>"Thứ"</th><th>"Tên"</th>{admin.then(|| view! { <th></th> })}</tr></thead>
+                                            <thead><tr><th>"Ngày"</th><th>"Thứ"</th><th>"Loại"</th><th>"Tên"</th>{admin.then(|| view! { <th><span class="visually-hidden">"Thao tác"</span></th> })}</tr></thead>
                                             <tbody>
                                                 {page.days.into_iter().map(|h| {
                                                     let wd = WEEKDAYS[chrono::Datelike::weekday(&h.day).num_days_from_monday() as usize];
@@ -55,6 +55,7 @@ pub fn HolidaysPage() -> impl IntoView {
                                                         <tr>
                                                             <td>{format_date(h.day)}</td>
                                                             <td>{wd}</td>
+                                                            <td>{if h.make_up { "Ngày làm bù" } else { "Ngày nghỉ" }}</td>
                                                             <td>{h.name.clone()}</td>
                                                             {admin.then(|| view! {
                                                                 <td>
@@ -78,17 +79,23 @@ pub fn HolidaysPage() -> impl IntoView {
                 </Suspense>
                 {admin.then(|| view! {
                     <section class="card narrow">
-                        <h2>"Thêm ngày nghỉ"</h2>
+                        <h2>"Thêm ngày nghỉ hoặc ngày làm bù"</h2>
                         <ActionForm action=add attr:class="form" attr:novalidate=true>
                             <FormBanner error=add_error/>
                             <CsrfField/>
                             <label for="day">"Ngày (ngày/tháng/năm)"</label>
                             <input id="day" name="day" type="text" placeholder="02/09/2026" inputmode="numeric"/>
                             <FieldMessage error=add_error name="day"/>
-                            <label for="hname">"Tên"</label>
-                            <input id="hname" name="name" type="text" placeholder="Quốc khánh"/>
+                            <fieldset>
+                                <legend>"Loại ngày"</legend>
+                                <label class="check"><input type="radio" name="kind" value="nghi" checked/>" Ngày nghỉ (lễ, Tết, nghỉ bù)"</label>
+                                <label class="check"><input type="radio" name="kind" value="lam_bu"/>" Ngày làm bù (thứ Bảy hoặc Chủ nhật đi làm)"</label>
+                            </fieldset>
+                            <label for="hname">"Tên hoặc ghi chú"</label>
+                            <input id="hname" name="name" type="text" placeholder="Quốc khánh; hoặc: Làm bù cho ngày 02/5/2025"/>
                             <FieldMessage error=add_error name="name"/>
-                            <button type="submit" class="button">"Thêm ngày nghỉ"</button>
+                            <p class="hint">"Hạn gửi báo cáo rơi vào ngày nghỉ được lùi sang ngày làm việc kế tiếp; ngày làm bù được tính là ngày làm việc."</p>
+                            <button type="submit" class="button">"Thêm"</button>
                         </ActionForm>
                     </section>
                 })}

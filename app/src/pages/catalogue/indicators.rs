@@ -196,6 +196,20 @@ fn IndicatorEditor(id: Option<i32>, form: IndicatorForm, choices: Choices, in_us
             </select>
             <FieldMessage error name="breakdown"/>
             <label class="check"><input type="checkbox" name="statistical" value="on" checked=form.statistical/>" Thuộc hệ thống chỉ tiêu thống kê cấp tỉnh (tính vào mục tiêu 50% dữ liệu số)"</label>
+            <label for="national_code">"Mã chỉ tiêu quốc gia (QĐ 05/2023/QĐ-TTg)"</label>
+            <input id="national_code" name="national_code" type="text" value=form.national_code.clone() placeholder="Để trống nếu không có mã chính xác" aria-describedby="national_code-hint"/>
+            <p class="hint" id="national_code-hint">"Chỉ ghi mã khi biết chính xác; không tự đặt mã."</p>
+            <FieldMessage error name="national_code"/>
+            <fieldset>
+                <legend>"Tỷ lệ tính từ hai chỉ tiêu (chỉ với kiểu Tỷ lệ %)"</legend>
+                <p class="hint">"Lũy kế và số tổng hợp của một tỷ lệ là tổng tử số chia tổng mẫu số, không phải trung bình các tỷ lệ."</p>
+                <label for="rate_numerator">"Mã chỉ tiêu tử số"</label>
+                <input id="rate_numerator" name="rate_numerator" type="text" value=form.rate_numerator.clone() placeholder="vd: GN02"/>
+                <FieldMessage error name="rate_numerator"/>
+                <label for="rate_denominator">"Mã chỉ tiêu mẫu số"</label>
+                <input id="rate_denominator" name="rate_denominator" type="text" value=form.rate_denominator.clone() placeholder="vd: DS02"/>
+                <FieldMessage error name="rate_denominator"/>
+            </fieldset>
             <label for="method">"Phương pháp tính"</label>
             <textarea id="method" name="method" rows="3">{form.method.clone()}</textarea>
             <label for="description">"Mô tả"</label>
@@ -282,6 +296,8 @@ fn IndicatorFacts(row: IndicatorRow) -> impl IntoView {
                 <dt>"Đơn vị chủ trì"</dt><dd>{row.owner_unit_name.unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Phân tổ"</dt><dd>{f.breakdown.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Chỉ tiêu thống kê tỉnh"</dt><dd>{if f.statistical { "Có" } else { "Không" }}</dd>
+                <dt>"Mã chỉ tiêu quốc gia"</dt><dd>{if f.national_code.is_empty() { "—".to_string() } else { f.national_code.clone() }}</dd>
+                {f.rate_of.clone().map(|r| view! { <dt>"Tỷ lệ"</dt><dd>{format!("{} ÷ {} × 100", r.numerator, r.denominator)}</dd> })}
                 <dt>"Phương pháp tính"</dt><dd>{f.method.clone()}</dd>
                 <dt>"Mô tả"</dt><dd>{f.description.clone()}</dd>
             </dl>

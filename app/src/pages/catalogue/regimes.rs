@@ -203,6 +203,10 @@ pub fn RegimePage() -> impl IntoView {
                                                 <ActionForm action=publish attr:class="inline">
                                                     <CsrfField/>
                                                     <input type="hidden" name="id" value=d.id.to_string()/>
+                                                    <label for="effective_from">"Có hiệu lực từ ngày"</label>
+                                                    <input id="effective_from" name="effective_from" type="text" inputmode="numeric" placeholder="ngày/tháng/năm" aria-describedby="effective_from-hint"/>
+                                                    <p class="hint" id="effective_from-hint">"Để trống: từ hôm nay. Kỳ báo cáo kết thúc từ ngày này trở đi theo phiên bản mới."</p>
+                                                    <FieldMessage error=publish_failure name="effective_from"/>
                                                     <button type="submit" class="button" disabled=!d.unpublished_changes>
                                                         {if d.current_version == 0 { "Ban hành phiên bản 1".to_string() } else { format!("Ban hành phiên bản {}", d.current_version + 1) }}
                                                     </button>
