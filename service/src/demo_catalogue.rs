@@ -396,7 +396,7 @@ fn commune_monthly(after_merger: bool) -> RegimeDoc {
         section("Giải quyết thủ tục hành chính", &[("HC01", true), ("HC02", true), ("HC03", true)]),
     ];
     let mut rules = vec![
-        error("NS02 <= NS01", "Thu nội địa không được lớn hơn tổng thu ngân sách nhà nước trên địa bàn."),
+        error("NS02 <= NS01", "Thu nội địa không được lớn hơn tổng thu ngân sách trên địa bàn."),
         error("HC02 <= HC01", "Số hồ sơ tiếp nhận trực tuyến toàn trình không được lớn hơn tổng số hồ sơ tiếp nhận."),
         warning(
             "if(DS03.cung_ky >= 20; abs(DS03 - DS03.cung_ky) <= DS03.cung_ky / 2; true)",

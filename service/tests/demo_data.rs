@@ -242,7 +242,9 @@ async fn generated_figures_have_the_scale_of_sonla() {
 #[tokio::test]
 async fn a_history_leaves_open_periods_to_the_units() {
     let db = catalogue_only("history").await;
-    let today = domain::period::date(2026, 3, 10);
+    // The day after February's reports lock (the deadline moved past Tết to
+    // 23/02): the office is still working through some.
+    let today = domain::period::date(2026, 3, 6);
     let s = generate(&db, &GenerateOptions { year: 2026, until: Some(today), large_regime_rows: 0, seed: 1 }).await.unwrap();
     assert!(s.reports > 0);
     let holidays = service::catalogue::holidays::all(&db).await.unwrap();
@@ -259,6 +261,8 @@ async fn a_history_leaves_open_periods_to_the_units() {
             None => assert_eq!(status, ReportStatus::Sent),
         }
     }
+    let waiting = report::Entity::find().filter(report::Column::Status.eq(ReportStatus::Sent.code())).all(&db).await.unwrap();
+    assert!(!waiting.is_empty(), "the office has not accepted the latest reports yet");
     let values = report_value::Entity::find().all(&db).await.unwrap();
     assert!(values.iter().all(|v| v.num.is_some() || v.txt.is_some()));
 }

@@ -784,14 +784,16 @@ impl Draw<'_> {
     }
 
     /// The large regime's rows: a total on every odd row, a part of it on the next.
+    /// Hundreds of thousands of these per run: salted by number, not by name.
     fn load_test(&self, i: usize) -> i64 {
-        let total_row = if i % 2 == 1 { i } else { i - 1 };
-        let base = 100.0 * (1_000.0_f64).powf(self.unit.s(&format!("tt{total_row}")));
-        let total = self.flow(|m| base / 3.0 * (0.1 * self.z(&format!("tt{total_row}"), m)).exp()).round() as i64;
+        let total_row = (if i % 2 == 1 { i } else { i - 1 }) as u64;
+        let structural = |row: u64| uniform(hash(&[STRUCTURE, self.unit.key, 0x7474, row]));
+        let base = 100.0 * (1_000.0_f64).powf(structural(total_row));
+        let total = self.flow(|m| base / 3.0 * (0.1 * normal(hash(&[self.seed, self.attempt, self.unit.key, total_row, m as u64]))).exp()).round() as i64;
         if i % 2 == 1 {
             total
         } else {
-            ((total as f64) * (0.1 + 0.8 * self.unit.s(&format!("tt{i}")))).floor() as i64
+            ((total as f64) * (0.1 + 0.8 * structural(i as u64))).floor() as i64
         }
     }
 }
@@ -945,10 +947,14 @@ struct Version {
     doc: RegimeDoc,
     units: Vec<i32>,
     /// Each rule's first figure of this period, and the period it is compared with.
-    subjects: Vec<Option<(String, Option<String>, Option<Column>)>>,
+    subjects: Vec<Option<Subject>>,
 }
 
-fn subjects(doc: &RegimeDoc) -> Vec<Option<(String, Option<String>, Option<Column>)>> {
+/// What a rule is about: an indicator (and breakdown part) of this period,
+/// and the reference column it is compared with, if any.
+type Subject = (String, Option<String>, Option<Column>);
+
+fn subjects(doc: &RegimeDoc) -> Vec<Option<Subject>> {
     doc.rules
         .iter()
         .map(|r| {
@@ -989,9 +995,11 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
         if history {
             load_delivered(db, r.id, &periods, &specs, &codes_by_id, &mut store).await?;
         }
-        // One transaction per regime-year: a commit (and its fsync) per period
-        // would cost more than the writing.
-        let txn = db.begin().await?;
+        // Few commits: a commit (and its fsync) per period would cost more
+        // than the writing for most regimes. A large regime commits every
+        // 50.000 rows or so, so that the write-ahead log stays small.
+        let mut txn = db.begin().await?;
+        let mut rows_in_txn = 0;
         for p in periods {
             let (first_month, last_month) = months_of(&p);
             if ends_on.is_some_and(|end| {
@@ -1097,7 +1105,9 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
                 };
                 let sent_at = at(sent_on, 8 + (uniform(tkey ^ 4) * 9.0) as u32);
                 let started_at = at((sent_on - Duration::days(2 + (uniform(tkey ^ 5) * 8.0) as i64)).max(w.opens), 8);
-                let reviewed_at = sent_at + Duration::hours(20 + (uniform(tkey ^ 6) * 60.0) as i64);
+                // The office usually accepts within three days; one report in ten waits two or three weeks.
+                let review_hours = if uniform(tkey ^ 8) < 0.1 { 120.0 + uniform(tkey ^ 6) * 360.0 } else { 20.0 + uniform(tkey ^ 6) * 60.0 };
+                let reviewed_at = sent_at + Duration::hours(review_hours as i64);
                 let reviewed = opts.until.is_none_or(|u| domain::datefmt::vn_today(reviewed_at) < u);
                 let status = if reviewed { ReportStatus::Accepted } else { ReportStatus::Sent };
                 let submitted_at = sent_at - Duration::hours(2 + (uniform(tkey ^ 7) * 20.0) as i64);
@@ -1197,6 +1207,12 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
             for chunk in events.chunks(1000) {
                 report_event::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
             }
+            rows_in_txn += values.len();
+            if rows_in_txn > 50_000 {
+                txn.commit().await?;
+                txn = db.begin().await?;
+                rows_in_txn = 0;
+            }
         }
         txn.commit().await?;
     }
@@ -1250,7 +1266,7 @@ mod tests {
         let h = |seed: u64| hash(&[seed, fnv("03646"), fnv("DS03"), month_index(2025, 7) as u64]);
         assert_eq!(h(1), h(1));
         assert_ne!(h(1), h(2));
-        let mean: f64 = (0..10_000u64).map(|i| normal(i)).sum::<f64>() / 10_000.0;
+        let mean: f64 = (0..10_000u64).map(normal).sum::<f64>() / 10_000.0;
         assert!(mean.abs() < 0.05, "{mean}");
         let counts: i64 = (0..10_000u64).map(|i| poisson(3.0, i)).sum();
         assert!((29_000..31_000).contains(&counts), "{counts}");
