@@ -338,7 +338,6 @@ struct Regime {
     legal_basis: String,
     content: &'static str,
     units: &'static [&'static str],
-    receiving: &'static str,
     schedule: Schedule,
     approval: bool,
     columns: Vec<Column>,
@@ -354,7 +353,9 @@ impl Regime {
         d.legal_basis = self.legal_basis;
         d.content = self.content.into();
         d.reporting_units = self.units.iter().map(|u| (*u).into()).collect();
-        d.receiving_unit = self.receiving.into();
+        // The provincial office receives and reviews every report on the
+        // system; a department that compiles the figures further is named in the guidance.
+        d.receiving_unit = OFFICE_CODE.into();
         d.sending_method = SENDING.into();
         d.schedule = self.schedule;
         d.approval_required = self.approval;
@@ -423,7 +424,6 @@ fn commune_monthly(after_merger: bool) -> RegimeDoc {
             "Số trẻ em sinh ra, thu ngân sách nhà nước trên địa bàn và kết quả giải quyết thủ tục hành chính trên địa bàn xã, phường trong tháng."
         },
         units: &[GROUP_COMMUNES],
-        receiving: OFFICE_CODE,
         schedule: schedule(Frequency::Monthly, WindowStyle::Decree09, DeadlineRule::DayOfLastMonth(20), 10),
         approval: true,
         columns: vec![Current, SamePeriodLastYear, PreviousPeriod, YearToDate, Comparison],
@@ -460,7 +460,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[LAW_LOCAL_2015, DECREE_09, "Nghị định số 07/2021/NĐ-CP ngày 27/01/2021 của Chính phủ quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025"]),
                     content: "Dân số trung bình, số hộ dân cư và kết quả rà soát hộ nghèo, hộ cận nghèo cuối năm trên địa bàn xã, phường.",
                     units: &[GROUP_COMMUNES],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Annual, Calendar, DaysAfterCutoff(15), 15),
                     approval: true,
                     columns: vec![Current, SamePeriodLastYear, Comparison],
@@ -502,7 +501,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, "Luật Khám bệnh, chữa bệnh ngày 09/01/2023", "Luật Phòng, chống bệnh truyền nhiễm ngày 21/11/2007"]),
                     content: "Giường bệnh, nhân lực, hoạt động khám bệnh, tiêm chủng, bảo hiểm y tế và tình hình dịch bệnh trên địa bàn tỉnh trong tháng.",
                     units: &["SYT"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Monthly, Decree09, DayOfLastMonth(18), 10),
                     approval: true,
                     columns: vec![Current, SamePeriodLastYear, PreviousPeriod, YearToDate, Comparison],
@@ -537,7 +535,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, "Luật Du lịch ngày 19/6/2017"]),
                     content: "Lượt khách du lịch và tổng thu từ khách du lịch trên địa bàn tỉnh trong tháng.",
                     units: &["SVHTTDL"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Monthly, Decree09, DayOfLastMonth(20), 10),
                     approval: false,
                     columns: vec![Current, SamePeriodLastYear, YearToDate, Comparison],
@@ -566,7 +563,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, RESOLUTION_17, PLAN_251]),
                     content: "Hạ tầng và nền tảng số, ký số văn bản, kết nối cơ sở dữ liệu chuyên ngành với Kho dữ liệu dùng chung, bồi dưỡng kỹ năng số tại sở, ban, ngành.",
                     units: &[GROUP_DEPARTMENTS],
-                    receiving: "SKHCN",
                     schedule: schedule(Quarterly, Decree09, DayOfLastMonth(20), 10),
                     approval: false,
                     columns: vec![Current, PreviousPeriod, SamePeriodLastYear],
@@ -596,7 +592,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, "Luật Ngân sách nhà nước ngày 25/6/2015", "Luật Đầu tư công ngày 29/11/2024"]),
                     content: "Thu, chi ngân sách nhà nước, tiến độ giải ngân vốn đầu tư công và số doanh nghiệp thành lập mới trên địa bàn tỉnh.",
                     units: &["STC"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Quarterly, Calendar, DaysAfterCutoff(10), 10),
                     approval: false,
                     columns: vec![Current, YearToDate, SamePeriodLastYear, Comparison],
@@ -633,7 +628,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, "Luật Giáo dục ngày 14/6/2019"]),
                     content: "Quy mô học sinh, huy động trẻ đến trường, trường đạt chuẩn quốc gia và tình trạng học sinh bỏ học.",
                     units: &["SGDDT"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(HalfYear, Decree09, DayOfLastMonth(20), 15),
                     approval: true,
                     columns: vec![Current, SamePeriodLastYear, Comparison],
@@ -663,7 +657,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[RESOLUTION_17, PLAN_251, DECREE_09]),
                     content: "Kết quả lãnh đạo, chỉ đạo và thực hiện các mục tiêu, nhiệm vụ của Nghị quyết số 17-NQ/TU về chuyển đổi số tại sở, ban, ngành và UBND xã, phường; một số chỉ tiêu chính quyền số.",
                     units: &[GROUP_DEPARTMENTS, GROUP_COMMUNES],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(HalfYear, Decree09, DayOfLastMonth(15), 10),
                     approval: true,
                     columns: vec![Current, PreviousPeriod, SamePeriodLastYear],
@@ -696,7 +689,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[LAW_LOCAL_2015, DECREE_09, "Luật Đầu tư công ngày 29/11/2024"]),
                     content: "Kết quả thực hiện nhiệm vụ 9 tháng, ước thực hiện cả năm và tiến độ giải ngân vốn đầu tư công do đơn vị làm chủ đầu tư.",
                     units: &[GROUP_DEPARTMENTS],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(NineMonths, Decree09, DayOfLastMonth(20), 10),
                     approval: true,
                     columns: vec![Current, SamePeriodLastYear, Comparison],
@@ -731,7 +723,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECREE_09, "Luật Lâm nghiệp ngày 15/11/2017"]),
                     content: "Tỷ lệ che phủ rừng, diện tích rừng trồng mới và sản lượng lương thực có hạt trên địa bàn tỉnh.",
                     units: &["SNNMT"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Annual, Calendar, DaysAfterCutoff(15), 15),
                     approval: false,
                     columns: vec![Current, SamePeriodLastYear, Comparison],
@@ -759,7 +750,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECISION_1836, DECREE_09]),
                     content: "Kết quả thực hiện các mục tiêu của Đề án tại đơn vị: chỉ tiêu thống kê, số liệu báo cáo cung cấp dưới dạng dữ liệu số (mục tiêu 50% năm 2025); chế độ báo cáo định kỳ thực hiện trên Hệ thống (mục tiêu 100%); dữ liệu mở; tập huấn, bồi dưỡng cán bộ, lãnh đạo; giám sát hệ thống thông tin; Tổ công nghệ số cộng đồng. Áp dụng đến hết ngày 31/12/2025.",
                     units: &[GROUP_DEPARTMENTS, GROUP_COMMUNES],
-                    receiving: "SKHCN",
                     schedule: schedule(HalfYear, Decree09, DayOfLastMonth(15), 10),
                     approval: false,
                     columns: vec![Current, PreviousPeriod],
@@ -814,7 +804,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&[DECISION_1836, DECREE_09, "Quyết định số 1429/QĐ-UBND ngày 17/6/2025 của Chủ tịch UBND tỉnh Sơn La ban hành Danh mục cơ sở dữ liệu dùng chung tỉnh Sơn La"]),
                     content: "Tiến độ xây dựng Kho dữ liệu dùng chung, hạ tầng Trung tâm dữ liệu và các cơ sở dữ liệu chuyên ngành theo thời hạn của Đề án; tích hợp cơ sở dữ liệu dùng chung; giám sát hệ thống thông tin dùng chung. Áp dụng đến hết ngày 31/12/2025.",
                     units: &["SKHCN"],
-                    receiving: OFFICE_CODE,
                     schedule: schedule(Annual, Decree09, DayOfLastMonth(20), 15),
                     approval: true,
                     columns: vec![Current],
@@ -870,7 +859,6 @@ fn regimes() -> Vec<RegimeFile> {
                     legal_basis: basis(&["Luật Phòng, chống thiên tai ngày 19/6/2013 (sửa đổi, bổ sung năm 2020)", DECREE_09]),
                     content: "Thiệt hại về người, nhà ở, sản xuất nông nghiệp và ước giá trị thiệt hại do mưa lũ, lũ quét, sạt lở đất trên địa bàn xã, phường trong đợt thiên tai.",
                     units: &[GROUP_COMMUNES],
-                    receiving: "SNNMT",
                     schedule: schedule(OneOff, Calendar, DaysAfterCutoff(1), 3),
                     approval: false,
                     columns: vec![Current],
