@@ -67,7 +67,8 @@ pub async fn seed_demo_catalogue(db: &crate::Db) -> Result<()> {
 }
 
 /// A history for the demonstration: last year and this year's periods that
-/// have already closed, as accepted reports (some sent late). Open periods
+/// have already closed, as sent reports (some late, the most recent not yet
+/// accepted by the office), each passing its regime's checks. Open periods
 /// are left for the demo accounts to fill.
 pub async fn seed_demo_history(db: &crate::Db, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     use chrono::Datelike;

@@ -108,7 +108,7 @@ async fn rules_are_checked_when_saved(b: Backend) {
     assert!(r.text().await.unwrap().contains("Không có chỉ tiêu mã XX99"));
     let r = add("YT01 > 0").await;
     assert!(r.text().await.unwrap().contains("YT01 không có trên biểu mẫu"));
-    let r = add("DS01[nam] + DS01[nu] == DS01").await;
+    let r = add("DS03[nam] + DS03[nu] == DS03").await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     // A breakdown in use keeps its parts (figures are split by them); its name may change.
     let bd = service::catalogue::breakdowns::list(&app.db).await.unwrap().into_iter().find(|b| b.code == "gioi_tinh").unwrap();
@@ -278,16 +278,16 @@ async fn a_draft_broken_by_a_catalogue_change_can_be_repaired(b: Backend) {
     let app = spawn_app(b).await;
     app.sign_in_ok("quantri").await;
     let rid = regime_id(&app, "KTXH_XA").await.to_string();
-    let iid = indicator_id(&app, "DS03").await.to_string();
+    let iid = indicator_id(&app, "HC03").await.to_string();
     assert_eq!(app.call("danh-muc/chi-tieu/trang-thai", &[("id", &iid), ("active", "false")]).await.status(), StatusCode::OK);
     // The draft now has a stopped indicator: publication is refused and says why.
     let r = app.call("danh-muc/che-do/sua", &[("id", &rid), ("op", "them_phan"), ("back", "/"), ("title", "Phần mới")]).await;
     assert_eq!(r.status(), StatusCode::OK, "unrelated edits still save: {}", r.text().await.unwrap());
     let r = app.call("danh-muc/che-do/ban-hanh", &[("id", &rid)]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("DS03 không có trong danh mục hoặc đã ngừng sử dụng"));
+    assert!(r.text().await.unwrap().contains("HC03 không có trong danh mục hoặc đã ngừng sử dụng"));
     // Removing the row repairs it; the new empty section is removed too.
-    let r = app.call("danh-muc/che-do/sua", &[("id", &rid), ("op", "xoa_dong"), ("back", "/"), ("section", "0"), ("row", "2")]).await;
+    let r = app.call("danh-muc/che-do/sua", &[("id", &rid), ("op", "xoa_dong"), ("back", "/"), ("section", "2"), ("row", "2")]).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let r = app.call("danh-muc/che-do/sua", &[("id", &rid), ("op", "xoa_phan"), ("back", "/"), ("section", "4")]).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
