@@ -11,4 +11,5 @@ mod reports;
 mod csrf;
 mod durability;
 mod hostile;
+mod matrix;
 mod shell;
