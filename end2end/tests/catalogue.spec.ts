@@ -10,7 +10,7 @@ test("an administrator creates an indicator and a regime with a rule, previews a
 
   // The indicator.
   await open(page, info, "/danh-muc/chi-tieu/moi");
-  await page.getByLabel("Mã chỉ tiêu").fill(code);
+  await page.getByLabel("Mã chỉ tiêu", { exact: true }).fill(code);
   await page.getByLabel("Tên chỉ tiêu").fill("Số điểm truy cập Internet công cộng");
   await page.getByLabel("Đơn vị tính").fill("Điểm");
   await page.getByLabel("Kiểu giá trị").selectOption({ label: "Số nguyên" });
@@ -95,9 +95,9 @@ test("client-side navigation between catalogue pages loads their data", async ({
   await signIn(page, info, "ld.tinh");
   await expect(page).toHaveURL(/\/$/);
   await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Chế độ báo cáo" }).click();
-  await expect(page.getByRole("link", { name: "KTXH_XA" })).toBeVisible();
-  await page.getByRole("link", { name: "KTXH_XA" }).click();
+  await expect(page.getByRole("link", { name: "KTXH_XA", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "KTXH_XA", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Báo cáo tình hình kinh tế - xã hội hằng tháng của UBND xã, phường" })).toBeVisible();
   await page.getByRole("link", { name: "Xem trước" }).click();
-  await expect(page.getByRole("article", { name: "Biểu mẫu xem trước" })).toContainText("Dân số trung bình");
+  await expect(page.getByRole("article", { name: "Biểu mẫu xem trước" })).toContainText("Số trẻ em sinh ra");
 });

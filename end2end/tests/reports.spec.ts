@@ -24,6 +24,7 @@ test("a clerk fills a report, fixes an error, explains a warning and sends; the 
     await cell(page, "CDS02").fill("0");
     await expect(page.locator("#row-CDS02 .field-error")).toHaveCount(0);
     await cell(page, "CDS03").fill("999999");
+    await cell(page, "CDS04").fill("12");
     await expect(page.locator("#row-CDS03 .reading")).toHaveText("Đã hiểu là 999.999");
     const warning = "Đã có hệ thống quản lý văn bản nhưng tỷ lệ văn bản ký số bằng 0: cần giải trình.";
     await expect(page.locator("#row-CDS01 .field-warn")).toHaveText(warning);
@@ -46,20 +47,24 @@ test("a clerk fills a report, fixes an error, explains a warning and sends; the 
     await signIn(page, info, "cv.tohieu");
     await expect(page).toHaveURL(/\/$/);
     const url = await startReport(page, info, "KTXH_XA");
-    await cell(page, "DS01").fill("1.000.000");
+    await cell(page, "DS03").fill("25");
     await cell(page, "NS01").fill("12,5,0");
     await page.getByRole("button", { name: "Lưu nháp" }).click();
     // The server says what is wrong and keeps what was typed.
     await expect(page.getByRole("alert").filter({ hasText: "Không đọc được số" })).toBeVisible();
     await expect(cell(page, "NS01")).toHaveValue("12,5,0");
-    await expect(cell(page, "DS01")).toHaveValue("1.000.000");
-    await cell(page, "NS01").fill("1.234,5");
-    for (const [k, v] of [["DS02", "250.000"], ["NS02", "1.000"], ["GN01", "12,5"], ["GN02", "300"], ["HC01", "100"], ["HC02", "50"]]) {
+    await expect(cell(page, "DS03")).toHaveValue("25");
+    // Budget receipts far below last year's: a warning that needs an explanation.
+    await cell(page, "NS01").fill("100");
+    for (const [k, v] of [["NS02", "90"], ["HC01", "400"], ["HC02", "200"], ["HC03", "98,5"], ["LN03", "0"]]) {
       await cell(page, k).fill(v);
     }
     await page.getByRole("button", { name: "Trình lãnh đạo duyệt" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Cần giải trình: Dân số thay đổi quá 10%" })).toBeVisible();
-    await page.getByLabel("Giải trình (bắt buộc để gửi khi có cảnh báo)").first().fill("Sáp nhập hai xã từ 01/7/2025.");
+    await expect(page.getByRole("alert").filter({ hasText: "Cần giải trình: Thu ngân sách giảm trên 50%" })).toBeVisible();
+    const explanations = page.getByLabel("Giải trình (bắt buộc để gửi khi có cảnh báo)").filter({ visible: true });
+    for (let i = 0; i < (await explanations.count()); i++) {
+      await explanations.nth(i).fill("Nguồn thu từ tiền sử dụng đất chuyển sang năm sau; các khoản khác ổn định.");
+    }
     await page.getByRole("button", { name: "Trình lãnh đạo duyệt" }).click();
     await expect(page.locator(".report-head .status")).toHaveText("Chờ lãnh đạo duyệt");
     await signOut(page, info);
