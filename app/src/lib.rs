@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/danh-muc/che-do/:id") view=pages::catalogue::regimes::RegimePage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/che-do/:id/bieu-mau") view=pages::catalogue::designer::DesignerPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/che-do/:id/quy-tac") view=pages::catalogue::rules::RulesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/danh-muc/che-do/:id/ke-hoach") view=pages::catalogue::plans::PlansPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/che-do/:id/xem-truoc") view=pages::catalogue::preview::PreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/ngay-nghi") view=pages::catalogue::holidays::HolidaysPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/nhap-xuat") view=pages::catalogue::transfer::TransferPage ssr=SsrMode::Async/>

@@ -290,6 +290,31 @@ pub struct VersionRow {
     pub published_by: Option<String>,
 }
 
+/// One unit's yearly plan for an indicator, as the plan page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLine {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// Shown the Vietnamese way at the indicator's scale.
+    pub value: String,
+}
+
+/// A regime's plans for a year, with what the form to add one offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPage {
+    pub regime_id: i32,
+    pub regime_code: String,
+    pub regime_name: String,
+    pub year: i32,
+    pub plans: Vec<PlanLine>,
+    /// (code, name) of the regime's numeric rows.
+    pub indicators: Vec<(String, String)>,
+    /// (code, name) of the units the regime binds.
+    pub units: Vec<(String, String)>,
+}
+
 /// A regime's page: its draft and its published versions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegimeDetail {

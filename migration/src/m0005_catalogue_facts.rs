@@ -308,3 +308,27 @@ impl MigrationTrait for Migration {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_rules_are_rewritten_once_and_rows_listed() {
+        let old = r#"{"code":"X","rules":[{"expression":"if(A > 0, B >= 1.5, true)","message":"m"},{"expression":"A <= B","message":"n"}],
+                     "sections":[{"title":"I","rows":[{"indicator":"A"},{"indicator":"B"},{"indicator":"A"}]}]}"#;
+        let new = rewrite_rules(old).unwrap().expect("the first rule changes");
+        let v: serde_json::Value = serde_json::from_str(&new).unwrap();
+        assert_eq!(v["rules"][0]["expression"], "if(A > 0; B >= 1,5; true)");
+        assert_eq!(v["rules"][1]["expression"], "A <= B");
+        assert_eq!(rewrite_rules(r#"{"rules":[{"expression":"A <= B"}]}"#).unwrap(), None, "nothing to change");
+        assert!(rewrite_rules(r#"{"rules":[{"expression":"A <="}]}"#).is_err(), "a rule that no longer parses stops the upgrade, named");
+        assert_eq!(row_codes(old), vec!["A", "B", "A"]);
+    }
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(bind(DbBackend::Postgres, "UPDATE t SET a = ? WHERE id = ?"), "UPDATE t SET a = $1 WHERE id = $2");
+        assert_eq!(bind(DbBackend::Sqlite, "UPDATE t SET a = ? WHERE id = ?"), "UPDATE t SET a = ? WHERE id = ?");
+    }
+}

@@ -34,6 +34,7 @@ pub fn RegimeTabs(id: i32) -> impl IntoView {
         (format!("/danh-muc/che-do/{id}"), "Thông tin chung"),
         (format!("/danh-muc/che-do/{id}/bieu-mau"), "Biểu mẫu và đề cương"),
         (format!("/danh-muc/che-do/{id}/quy-tac"), "Quy tắc kiểm tra"),
+        (format!("/danh-muc/che-do/{id}/ke-hoach"), "Kế hoạch năm"),
         (format!("/danh-muc/che-do/{id}/xem-truoc"), "Xem trước"),
     ];
     view! { <Tabs label="Chế độ báo cáo" items/> }

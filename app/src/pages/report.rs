@@ -12,9 +12,8 @@ use crate::util::follow_success;
 use domain::calendar::EntryState;
 use domain::column::Column;
 use domain::datefmt::{format_date, format_datetime, vn_today};
-use domain::entry::{cell_key, check_entry, comparison_percent, reference, Checked, References};
+use domain::entry::{cell_key, check_entry, Checked, References, Sheet};
 use domain::indicator::{IndicatorSpec, ValueType};
-use domain::numfmt::format_scaled_trimmed;
 use domain::regime::{roman, RegimeDoc};
 use domain::report::ReportStatus;
 use domain::reporting::ReportHeader;
@@ -104,10 +103,6 @@ fn reading(spec: &IndicatorSpec, typed: &str) -> Option<String> {
     let v = spec.parse_input(t).ok().flatten()?;
     let shown = spec.format(&v);
     (shown != t && spec.value_type.is_numeric()).then(|| format!("Đã hiểu là {shown}"))
-}
-
-fn show(spec: &IndicatorSpec, v: Option<domain::indicator::Value>) -> String {
-    v.map(|v| spec.format(&v)).unwrap_or_default()
 }
 
 /// How the form table shows the current period's cells.
@@ -292,10 +287,6 @@ fn FormRowView(
     mode: Mode,
 ) -> impl IntoView {
     let initial = inputs.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
-    let current = {
-        let (key, spec) = (key.clone(), spec.clone());
-        move || inputs.with(|m| m.get(&key).and_then(|t| spec.parse_input(t).ok().flatten()))
-    };
     let input_name = format!("values[{key}]");
     let aria = format!("{label} — Thực hiện kỳ này");
     let input = if mode == Mode::Blank {
@@ -337,17 +328,25 @@ fn FormRowView(
         if c == Column::Current {
             return view! { <td class="current">{input.take()}{hint.clone()}{messages.clone()}</td> }.into_any();
         }
-        let (spec, key, current) = (spec.clone(), key.clone(), current.clone());
+        let key = key.clone();
+        // Every reference column from one sheet of this period's readable
+        // figures: a rate compares in percentage points, a rate's year to
+        // date is Σ numerator ÷ Σ denominator, and a year to date says how
+        // many of its periods were reported.
+        let shown = move || {
+            ctx.with_value(|cx| {
+                findings.with(|checked| {
+                    let sheet = Sheet { specs: &cx.specs, refs: &cx.refs, current: &checked.values };
+                    let note = (c == Column::YearToDate).then(|| sheet.year_to_date(&key).coverage_note(cx.doc.schedule.frequency)).flatten();
+                    (sheet.display(&key, c), note)
+                })
+            })
+        };
         view! {
-            <td class="ref">{move || ctx.with_value(|cx| {
-                let cur = current();
-                if c == Column::Comparison {
-                    let same = cx.refs.same_period_last_year.get(&key);
-                    comparison_percent(&spec, cur.as_ref(), same).map(|d| format!("{}%", format_scaled_trimmed(d.to_scaled(1).unwrap_or(0), 1))).unwrap_or_default()
-                } else {
-                    show(&spec, reference(&spec, &cx.refs, &key, c, cur.as_ref()))
-                }
-            })}</td>
+            <td class="ref">{move || {
+                let (text, note) = shown();
+                view! { {text}{note.map(|n| view! { <small class="muted coverage">{n}</small> })} }
+            }}</td>
         }.into_any()
     }).collect_view();
     let row_id = format!("row-{key}");

@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod auth;
 mod catalogue;
+mod catalogue_facts;
 mod reports;
 mod csrf;
 mod durability;

@@ -145,6 +145,9 @@ enum Arg {
     TryRule,
     HolidayYear,
     NewHoliday,
+    /// The Y tế regime's plans for a year; setting Sở Y tế's plan for YT01.
+    PlanYear,
+    SetPlan,
     SeededHoliday,
     ImportJob,
     ImportMissing,
@@ -304,6 +307,8 @@ impl Arg {
             Arg::RegimePreviewVersion => kv(&[("id", &id(fx.yte_regime)), ("version", "1")]),
             Arg::TryRule => kv(&[("expression", "1 < 2"), ("samples", "")]),
             Arg::HolidayYear => kv(&[("year", "2031")]),
+            Arg::PlanYear => kv(&[("id", &id(fx.yte_regime)), ("year", "2031")]),
+            Arg::SetPlan => kv(&[("id", &id(fx.yte_regime)), ("year", "2031"), ("unit", "SYT"), ("indicator", "YT01"), ("value", "4.500")]),
             Arg::NewHoliday => kv(&[("day", NEW_HOLIDAY), ("name", "Ngày nghỉ của ma trận")]),
             Arg::SeededHoliday => kv(&[("day", SEEDED_HOLIDAY)]),
             Arg::ImportJob => kv(&[("id", &id(fx.import_job))]),
@@ -460,6 +465,8 @@ const TABLE: &[Row] = &[
     r("/api/danh-muc/che-do/xem-truoc",         Arg::RegimePreviewDraft,      "401         ok                     ok     ok     ok        ok         ok      403"),
     r("/api/danh-muc/che-do/xem-truoc",         Arg::RegimePreviewVersion,    "401         ok                     ok     ok     ok        ok         ok      403"),
     r("/api/danh-muc/quy-tac/thu",              Arg::TryRule,                 "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/ke-hoach",                 Arg::PlanYear,                "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/ke-hoach/dat",             Arg::SetPlan,                 "401         ok                     403    403    403       403        403     403"),
     r("/api/danh-muc/ngay-nghi",                Arg::HolidayYear,             "401         ok                     ok     ok     ok        ok         ok      403"),
     r("/api/danh-muc/ngay-nghi/them",           Arg::NewHoliday,              "401         ok                     403    403    403       403        403     403"),
     r("/api/danh-muc/ngay-nghi/xoa",            Arg::SeededHoliday,           "401         ok                     403    403    403       403        403     403"),
@@ -679,7 +686,7 @@ async fn fixture(app: &TestApp) -> Fx {
     .expect("indicator CDS05")
     .id;
     let regime = catalogue::regimes::create(&app.db, &admin, "MTX", "Chế độ của ma trận quyền").await.unwrap();
-    catalogue::holidays::add(&app.db, &admin, SEEDED_HOLIDAY, "Ngày nghỉ sẽ xóa").await.unwrap();
+    catalogue::holidays::add(&app.db, &admin, SEEDED_HOLIDAY, "Ngày nghỉ sẽ xóa", false).await.unwrap();
     let import_job = catalogue::imports::import_catalogue(&app.db, &admin, "rac.json", b"khong phai json").await.unwrap();
     let yte_regime = regime_id(app, "YTE_THANG").await;
 

@@ -5,6 +5,7 @@ pub mod breakdowns;
 pub mod holidays;
 pub mod imports;
 pub mod indicators;
+pub mod plans;
 pub mod regimes;
 pub mod transfer;
 pub mod xlsx;

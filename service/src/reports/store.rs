@@ -95,6 +95,8 @@ pub async fn references<C: ConnectionTrait>(
     for (_, key, value) in earlier_rows {
         refs.earlier_this_year.entry(key).or_default().push(value);
     }
+    refs.earlier_periods = earlier.len();
+    refs.plan = crate::catalogue::plans::for_report(db, regime_id, unit_id, period.year(), &ids.by_id).await?;
     Ok(refs)
 }
 

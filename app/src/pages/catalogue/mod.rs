@@ -4,6 +4,7 @@ pub mod breakdowns;
 pub mod designer;
 pub mod holidays;
 pub mod indicators;
+pub mod plans;
 pub mod preview;
 pub mod regimes;
 pub mod rules;

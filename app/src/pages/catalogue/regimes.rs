@@ -265,7 +265,7 @@ fn RegimeFieldsEditor(
 ) -> impl IntoView {
     let has = |g: &str| form.groups.iter().any(|x| x == g);
     let (g_sbn, g_xp, g_nd) = (has(GROUP_DEPARTMENTS), has(GROUP_COMMUNES), has(GROUP_BRANCHES));
-    let optional_columns: Vec<(Column, bool)> = [Column::SamePeriodLastYear, Column::PreviousPeriod, Column::YearToDate, Column::Comparison]
+    let optional_columns: Vec<(Column, bool)> = [Column::SamePeriodLastYear, Column::PreviousPeriod, Column::YearToDate, Column::Comparison, Column::Plan, Column::PlanPercent]
         .into_iter()
         .map(|c| (c, form.columns.iter().any(|x| x == c.code())))
         .collect();

@@ -1,147 +1,17 @@
-//! Server functions of the catalogue: indicators, breakdowns, regimes,
-//! rules and holidays. Reading is open to every signed-in user; every change
-//! is checked for the administrator role in `service`.
+//! Server functions of report regimes (`service::catalogue::regimes`): the
+//! draft's fields, the form designer and rule editor, publication, preview,
+//! and "try this rule".
 
-use crate::error::AppError;
-use domain::catalogue::{BreakdownView, HolidayRow, IndicatorRow, RegimeDetail, RegimeRow, TryResult};
+use domain::catalogue::{RegimeDetail, RegimeRow, TryResult};
 use domain::indicator::IndicatorSpec;
 use domain::regime::RegimeDoc;
 use domain::views::{Page, UnitRow};
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::ssr::*;
-
-#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu", input = server_fn::codec::GetUrl)]
-pub async fn list_indicators(search: String, sector: String, statistical: bool, inactive: bool, page: u64) -> Result<Page<IndicatorRow>, AppError> {
-    require_actor()?;
-    let ctx = server_context()?;
-    let q = service::catalogue::indicators::IndicatorQuery { search, sector, only_statistical: statistical, include_inactive: inactive, page };
-    service::catalogue::indicators::list(&ctx.db, q).await.map_err(service_err)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/xem", input = server_fn::codec::GetUrl)]
-pub async fn get_indicator(id: i32) -> Result<IndicatorRow, AppError> {
-    require_actor()?;
-    let ctx = server_context()?;
-    service::catalogue::indicators::get(&ctx.db, id).await.map_err(service_err)
-}
-
-/// What the catalogue forms offer in their drop-downs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choices {
-    pub sectors: Vec<String>,
-    pub units: Vec<UnitRow>,
-    pub breakdowns: Vec<(String, String)>,
-    pub indicators: Vec<(String, String)>,
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/lua-chon", input = server_fn::codec::GetUrl)]
-pub async fn catalogue_choices() -> Result<Choices, AppError> {
-    require_actor()?;
-    let ctx = server_context()?;
-    let mut sectors: Vec<String> = domain::catalogue::SECTORS.iter().map(|s| s.to_string()).collect();
-    for s in service::catalogue::indicators::sectors(&ctx.db).await.map_err(service_err)? {
-        if !sectors.contains(&s) {
-            sectors.push(s);
-        }
-    }
-    let units = service::org::list_units(&ctx.db).await.map_err(service_err)?;
-    let (indicators, breakdowns) = service::catalogue::indicators::choices(&ctx.db).await.map_err(service_err)?;
-    Ok(Choices { sectors, units, breakdowns, indicators })
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/luu")]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_indicator(
-    csrf: Option<String>,
-    id: Option<i32>,
-    code: String,
-    name: String,
-    unit: String,
-    value_type: String,
-    scale: Option<String>,
-    min: String,
-    max: String,
-    aggregation: String,
-    sector: String,
-    owner_unit: String,
-    statistical: Option<String>,
-    breakdown: String,
-    method: String,
-    description: String,
-    national_code: Option<String>,
-    rate_numerator: Option<String>,
-    rate_denominator: Option<String>,
-) -> Result<String, AppError> {
-    let _ = csrf; // checked by the CSRF middleware (see `login`)
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    let form = domain::catalogue::IndicatorForm {
-        code,
-        name,
-        unit,
-        value_type,
-        scale: scale.unwrap_or_default(),
-        min,
-        max,
-        aggregation,
-        sector,
-        owner_unit,
-        statistical: statistical.is_some(),
-        breakdown,
-        method,
-        description,
-        national_code: national_code.unwrap_or_default(),
-        rate_numerator: rate_numerator.unwrap_or_default(),
-        rate_denominator: rate_denominator.unwrap_or_default(),
-    };
-    let id = match id {
-        Some(id) => {
-            service::catalogue::indicators::update(&ctx.db, &actor, id, form).await.map_err(service_err)?;
-            id
-        }
-        None => service::catalogue::indicators::create(&ctx.db, &actor, form).await.map_err(service_err)?,
-    };
-    let target = format!("/danh-muc/chi-tieu/{id}?da-luu=1");
-    redirect_form_post(&target);
-    Ok(target)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/chi-tieu/trang-thai")]
-pub async fn set_indicator_active(csrf: Option<String>, id: i32, active: bool) -> Result<String, AppError> {
-    let _ = csrf; // checked by the CSRF middleware (see `login`)
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    service::catalogue::indicators::set_active(&ctx.db, &actor, id, active).await.map_err(service_err)?;
-    let target = format!("/danh-muc/chi-tieu/{id}?da-luu=1");
-    redirect_form_post(&target);
-    Ok(target)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/phan-to", input = server_fn::codec::GetUrl)]
-pub async fn list_breakdowns() -> Result<Vec<BreakdownView>, AppError> {
-    require_actor()?;
-    let ctx = server_context()?;
-    service::catalogue::breakdowns::list(&ctx.db).await.map_err(service_err)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/phan-to/luu")]
-pub async fn save_breakdown(csrf: Option<String>, id: Option<i32>, code: String, name: String, parts: String) -> Result<String, AppError> {
-    let _ = csrf; // checked by the CSRF middleware (see `login`)
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    match id {
-        Some(id) => service::catalogue::breakdowns::update(&ctx.db, &actor, id, &name, &parts).await.map_err(service_err)?,
-        None => {
-            service::catalogue::breakdowns::create(&ctx.db, &actor, &code, &name, &parts).await.map_err(service_err)?;
-        }
-    }
-    let target = "/danh-muc/phan-to?da-luu=1".to_string();
-    redirect_form_post(&target);
-    Ok(target)
-}
 
 #[server(prefix = "/api", endpoint = "danh-muc/che-do", input = server_fn::codec::GetUrl)]
 pub async fn list_regimes(search: String, page: u64) -> Result<Page<RegimeRow>, AppError> {
@@ -205,6 +75,8 @@ pub async fn save_regime_fields(
     col_ky_truoc: Option<String>,
     col_luy_ke: Option<String>,
     col_so_sanh: Option<String>,
+    col_ke_hoach: Option<String>,
+    col_so_ke_hoach: Option<String>,
     guidance: String,
 ) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
@@ -215,7 +87,7 @@ pub async fn save_regime_fields(
         .into_iter()
         .filter_map(|(on, code)| on.map(|_| code.to_string()))
         .collect();
-    let columns = [(col_cung_ky, "cung_ky"), (col_ky_truoc, "ky_truoc"), (col_luy_ke, "luy_ke"), (col_so_sanh, "so_sanh")]
+    let columns = [(col_cung_ky, "cung_ky"), (col_ky_truoc, "ky_truoc"), (col_luy_ke, "luy_ke"), (col_so_sanh, "so_sanh"), (col_ke_hoach, "ke_hoach"), (col_so_ke_hoach, "so_ke_hoach")]
         .into_iter()
         .filter_map(|(on, code)| on.map(|_| code.to_string()))
         .collect();
@@ -386,89 +258,4 @@ pub async fn try_rule(expression: String, samples: String) -> Result<TryResult, 
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     service::catalogue::regimes::try_rule(&ctx.db, &actor, &expression, &samples).await.map_err(service_err)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HolidayPage {
-    pub year: i32,
-    pub years: Vec<i32>,
-    pub days: Vec<HolidayRow>,
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi", input = server_fn::codec::GetUrl)]
-pub async fn list_holidays(year: Option<i32>) -> Result<HolidayPage, AppError> {
-    require_actor()?;
-    let ctx = server_context()?;
-    let year = year.unwrap_or_else(|| chrono::Datelike::year(&domain::datefmt::vn_today(chrono::Utc::now())));
-    let mut years = service::catalogue::holidays::years(&ctx.db).await.map_err(service_err)?;
-    if !years.contains(&year) {
-        years.push(year);
-        years.sort_unstable_by(|a, b| b.cmp(a));
-    }
-    let days = service::catalogue::holidays::list(&ctx.db, Some(year)).await.map_err(service_err)?;
-    Ok(HolidayPage { year, years, days })
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi/them")]
-pub async fn add_holiday(csrf: Option<String>, day: String, name: String, kind: Option<String>) -> Result<String, AppError> {
-    let _ = csrf; // checked by the CSRF middleware (see `login`)
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    let make_up = kind.as_deref() == Some("lam_bu");
-    service::catalogue::holidays::add(&ctx.db, &actor, &day, &name, make_up).await.map_err(service_err)?;
-    let year = domain::datefmt::parse_date(&day).map(|d| chrono::Datelike::year(&d)).unwrap_or(0);
-    let target = format!("/danh-muc/ngay-nghi?nam={year}");
-    redirect_form_post(&target);
-    Ok(target)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/ngay-nghi/xoa")]
-pub async fn remove_holiday(csrf: Option<String>, day: String) -> Result<String, AppError> {
-    let _ = csrf; // checked by the CSRF middleware (see `login`)
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    let d = domain::datefmt::parse_date(&day)
-        .ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("day", "Ngày không hợp lệ."))))?;
-    service::catalogue::holidays::remove(&ctx.db, &actor, d).await.map_err(service_err)?;
-    let target = format!("/danh-muc/ngay-nghi?nam={}", chrono::Datelike::year(&d));
-    redirect_form_post(&target);
-    Ok(target)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportView {
-    pub id: i32,
-    pub kind_label: String,
-    pub file_name: String,
-    pub at: String,
-    pub applied: bool,
-    pub summary: String,
-    pub problems: Vec<String>,
-}
-
-#[cfg(feature = "ssr")]
-fn import_view(j: service::catalogue::imports::ImportJobView) -> ImportView {
-    ImportView {
-        id: j.id,
-        kind_label: if j.kind == service::catalogue::imports::KIND_CATALOGUE { "Danh mục (JSON)".into() } else { "Danh sách chỉ tiêu (Excel)".into() },
-        file_name: j.file_name,
-        at: domain::datefmt::format_datetime(j.created_at),
-        applied: j.applied,
-        summary: j.summary,
-        problems: j.problems,
-    }
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/nhap/ket-qua", input = server_fn::codec::GetUrl)]
-pub async fn get_import(id: i32) -> Result<ImportView, AppError> {
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    service::catalogue::imports::get(&ctx.db, &actor, id).await.map(import_view).map_err(service_err)
-}
-
-#[server(prefix = "/api", endpoint = "danh-muc/nhap/gan-day", input = server_fn::codec::GetUrl)]
-pub async fn recent_imports() -> Result<Vec<ImportView>, AppError> {
-    let (actor, _) = require_actor()?;
-    let ctx = server_context()?;
-    Ok(service::catalogue::imports::recent(&ctx.db, &actor).await.map_err(service_err)?.into_iter().map(import_view).collect())
 }
