@@ -81,5 +81,55 @@ pub async fn seed_demo_history(db: &crate::Db, now: chrono::DateTime<chrono::Utc
         let opts = crate::reports::generator::GenerateOptions { year, until: Some(today), large_regime_rows: 0, seed: 2025 + year as u64 };
         crate::reports::generator::generate(db, &opts).await?;
     }
+    seed_demo_plans(db, today.year(), now).await
+}
+
+/// This year's plans (the budget estimate) for the regimes whose forms show
+/// a plan column: last year's total for each unit and indicator, plus 8 %.
+async fn seed_demo_plans(db: &crate::Db, year: i32, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    use domain::column::Column;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use std::collections::HashMap;
+    for r in entity::regime::Entity::find().all(db).await? {
+        let doc = crate::catalogue::regimes::parse_doc(&r.draft)?;
+        if !doc.columns.contains(&Column::Plan) {
+            continue;
+        }
+        let last_year: Vec<String> = domain::period::Period::all_in_year(doc.schedule.frequency, year - 1).iter().map(|p| p.key()).collect();
+        let rows = entity::report_value::Entity::find()
+            .filter(entity::report_value::Column::RegimeId.eq(r.id))
+            .filter(entity::report_value::Column::PeriodKey.is_in(last_year))
+            .filter(entity::report_value::Column::Part.eq(""))
+            .all(db)
+            .await?;
+        // A plan is a year's total: only for figures that add up over the year.
+        let summed: std::collections::HashSet<i32> = entity::indicator::Entity::find()
+            .filter(entity::indicator::Column::Aggregation.eq(domain::indicator::Aggregation::Sum.code()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        let mut totals: HashMap<(i32, i32), i64> = HashMap::new();
+        for v in rows.into_iter().filter(|v| summed.contains(&v.indicator_id)) {
+            if let Some(n) = v.num {
+                *totals.entry((v.unit_id, v.indicator_id)).or_default() += n;
+            }
+        }
+        for ((unit_id, indicator_id), total) in totals {
+            entity::regime_plan::ActiveModel {
+                regime_id: Set(r.id),
+                indicator_id: Set(indicator_id),
+                unit_id: Set(unit_id),
+                year: Set(year),
+                num: Set(total + total * 8 / 100),
+                updated_at: Set(now),
+                updated_by: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
     Ok(())
 }

@@ -596,7 +596,8 @@ fn regimes() -> Vec<RegimeFile> {
                     units: &["STC"],
                     schedule: schedule(Quarterly, Calendar, DaysAfterCutoff(10), 10),
                     approval: false,
-                    columns: vec![Current, YearToDate, SamePeriodLastYear, Comparison],
+                    // The year's estimate (dự toán) is the plan the quarters are measured against.
+                    columns: vec![Current, YearToDate, SamePeriodLastYear, Comparison, Plan, PlanPercent],
                     sections: vec![
                         section("Thu ngân sách", &[("NS01", true), ("NS02", true)]),
                         section("Chi ngân sách", &[("NS03", true), ("NS04", true)]),
