@@ -4,6 +4,7 @@
 //! (as the clerk types) and on the server (authoritative, at every save and send).
 
 use crate::column::Column;
+use crate::figures::{read_form, Figures};
 use crate::dec::Dec;
 use crate::indicator::{Aggregation, IndicatorSpec, Value, ValueType};
 use crate::numfmt::{format_scaled, format_scaled_trimmed};
@@ -308,7 +309,8 @@ fn rval(spec: &IndicatorSpec, v: &Value) -> Option<RVal> {
 }
 
 /// Checks what was typed. `raw` maps cell keys to the text in each input;
-/// `for_send` adds the checks that only sending needs (required rows).
+/// `for_send` adds the checks that only sending needs (required rows). The
+/// browser's path: the text is read once ([`read_form`]) and checked typed.
 pub fn check_entry(
     doc: &RegimeDoc,
     specs: &HashMap<String, IndicatorSpec>,
@@ -316,59 +318,49 @@ pub fn check_entry(
     refs: &References,
     for_send: bool,
 ) -> Checked {
-    let mut out = Checked::default();
-    let mut stt = 0;
-    for section in &doc.sections {
-        for row in &section.rows {
-            stt += 1;
-            let Some(spec) = specs.get(&row.indicator) else { continue };
-            let keys: Vec<(String, Option<&str>)> = std::iter::once((cell_key(&spec.code, None), None))
-                .chain(spec.parts.iter().map(|p| (cell_key(&spec.code, Some(&p.code)), Some(p.name.as_str()))))
-                .collect();
-            for (key, part_name) in &keys {
-                let text = raw.get(key).map(String::as_str).unwrap_or("");
-                match spec.parse_input(text) {
-                    Ok(Some(v)) => {
-                        out.values.insert(key.clone(), v);
-                    }
-                    Ok(None) => {}
-                    Err(m) => {
-                        let what = match part_name {
-                            Some(p) => format!("{} — {p}", spec.name),
-                            None => spec.name.clone(),
-                        };
-                        out.findings.push(Finding { key: key.clone(), rule: None, severity: Severity::Error, message: format!("Dòng {stt} ({what}): {m}") });
-                    }
-                }
-            }
-            let total_key = &keys[0].0;
-            if for_send && row.required && !out.values.contains_key(total_key) && !out.findings.iter().any(|f| &f.key == total_key) {
-                out.findings.push(Finding {
-                    key: total_key.clone(),
-                    rule: None,
-                    severity: Severity::Error,
-                    message: format!("Dòng {stt} ({}): chỉ tiêu bắt buộc, chưa có số liệu.", spec.name),
-                });
-            }
-            if !spec.parts.is_empty() {
-                let parts: Vec<Option<&Value>> = spec.parts.iter().map(|p| out.values.get(&cell_key(&spec.code, Some(&p.code)))).collect();
-                if let (Some(Value::Num(total)), true) = (out.values.get(total_key), parts.iter().all(Option::is_some)) {
-                    let sum: i128 = parts.iter().flatten().map(|v| if let Value::Num(n) = v { *n as i128 } else { 0 }).sum();
-                    if sum != *total as i128 {
-                        let names = spec.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + ");
-                        let show = |n: i128| i64::try_from(n).map(|n| spec.format(&Value::Num(n))).unwrap_or_default();
-                        out.findings.push(Finding {
-                            key: total_key.clone(),
-                            rule: None,
-                            severity: Severity::Error,
-                            message: format!(
-                                "Dòng {stt} ({}): tổng các phần ({names} = {}) khác tổng số ({}).",
-                                spec.name,
-                                show(sum),
-                                spec.format(&Value::Num(*total))
-                            ),
-                        });
-                    }
+    check_figures(doc, specs, &read_form(doc, specs, raw), refs, for_send)
+}
+
+/// Checks a report's typed figures: unreadable cells, required rows,
+/// breakdown sums, and the regime's rules over this period's figures and
+/// the reference columns. Every edge (form, Excel, API, storage) comes here
+/// with values it has already read.
+pub fn check_figures(doc: &RegimeDoc, specs: &HashMap<String, IndicatorSpec>, figures: &Figures, refs: &References, for_send: bool) -> Checked {
+    let mut out = Checked { values: figures.values.clone(), findings: Vec::new() };
+    for (key, u) in &figures.unreadable {
+        out.findings.push(Finding { key: key.clone(), rule: None, severity: Severity::Error, message: u.message.clone() });
+    }
+    for (stt, key, spec, part, required) in crate::figures::cells(doc, specs) {
+        if part.is_some() {
+            continue;
+        }
+        let total_key = &key;
+        if for_send && required && !out.values.contains_key(total_key) && !figures.unreadable.contains_key(total_key) {
+            out.findings.push(Finding {
+                key: total_key.clone(),
+                rule: None,
+                severity: Severity::Error,
+                message: format!("Dòng {stt} ({}): chỉ tiêu bắt buộc, chưa có số liệu.", spec.name),
+            });
+        }
+        if !spec.parts.is_empty() {
+            let parts: Vec<Option<&Value>> = spec.parts.iter().map(|p| out.values.get(&cell_key(&spec.code, Some(&p.code)))).collect();
+            if let (Some(Value::Num(total)), true) = (out.values.get(total_key), parts.iter().all(Option::is_some)) {
+                let sum: i128 = parts.iter().flatten().map(|v| if let Value::Num(n) = v { *n as i128 } else { 0 }).sum();
+                if sum != *total as i128 {
+                    let names = spec.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + ");
+                    let show = |n: i128| i64::try_from(n).map(|n| spec.format(&Value::Num(n))).unwrap_or_default();
+                    out.findings.push(Finding {
+                        key: total_key.clone(),
+                        rule: None,
+                        severity: Severity::Error,
+                        message: format!(
+                            "Dòng {stt} ({}): tổng các phần ({names} = {}) khác tổng số ({}).",
+                            spec.name,
+                            show(sum),
+                            spec.format(&Value::Num(*total))
+                        ),
+                    });
                 }
             }
         }

@@ -151,11 +151,14 @@ pub fn check_code(code: &str) -> Result<(), String> {
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
         && code.len() <= 20
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err("Mã chỉ tiêu gồm tối đa 20 ký tự: bắt đầu bằng chữ cái, sau đó là chữ cái không dấu, chữ số hoặc dấu _ (ví dụ T0101).".into())
+    if !ok {
+        return Err("Mã chỉ tiêu gồm tối đa 20 ký tự: bắt đầu bằng chữ cái, sau đó là chữ cái không dấu, chữ số hoặc dấu _ (ví dụ T0101).".into());
     }
+    // `__` separates a code from its breakdown part in a cell key (DS01__nu).
+    if code.contains("__") {
+        return Err("Mã chỉ tiêu không được chứa hai dấu _ liền nhau (dấu __ dùng để ghi phần phân tổ, ví dụ DS01__nu).".into());
+    }
+    Ok(())
 }
 
 /// Codes of breakdown parts: lower-case, as they appear in rules (`T0101[nu]`).
@@ -163,8 +166,9 @@ pub fn check_part_code(code: &str) -> Result<(), String> {
     let mut chars = code.chars();
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && code.len() <= 30
+        && !code.contains("__")
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ok { Ok(()) } else { Err("Mã phần phân tổ chỉ gồm chữ thường không dấu, chữ số và dấu _ (ví dụ nu, thanh_thi).".into()) }
+    if ok { Ok(()) } else { Err("Mã phần phân tổ chỉ gồm chữ thường không dấu, chữ số và dấu _ không liền nhau (ví dụ nu, thanh_thi).".into()) }
 }
 
 impl IndicatorSpec {

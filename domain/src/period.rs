@@ -159,6 +159,19 @@ impl Period {
         }
     }
 
+    /// The period's place in its year, for roll-ups: the month (1–12), the
+    /// quarter (1–4), the half (1–2); 1 for nine months and the year; 0 for
+    /// a one-off report.
+    pub fn ordinal(&self) -> u32 {
+        match *self {
+            Period::Month { month, .. } => month,
+            Period::Quarter { quarter, .. } => quarter,
+            Period::HalfYear { half, .. } => half,
+            Period::NineMonths { .. } | Period::Year { .. } => 1,
+            Period::OneOff { .. } => 0,
+        }
+    }
+
     /// Stable key for files, URLs and the API.
     pub fn key(&self) -> String {
         match *self {
@@ -354,6 +367,16 @@ mod tests {
             assert!(Period::parse_key(bad).is_err(), "{bad}");
         }
         assert!(PeriodKeyError("x".into()).to_string().contains("2025-Q3"));
+    }
+
+    #[test]
+    fn ordinals_place_a_period_in_its_year() {
+        assert_eq!(Period::Month { year: 2025, month: 11 }.ordinal(), 11);
+        assert_eq!(Period::Quarter { year: 2025, quarter: 3 }.ordinal(), 3);
+        assert_eq!(Period::HalfYear { year: 2025, half: 2 }.ordinal(), 2);
+        assert_eq!(Period::NineMonths { year: 2025 }.ordinal(), 1);
+        assert_eq!(Period::Year { year: 2025 }.ordinal(), 1);
+        assert_eq!(Period::OneOff { start: date(2025, 7, 1), end: date(2025, 7, 20) }.ordinal(), 0);
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub struct Model {
     pub period_key: String,
     pub updated_at: DateTimeUtc,
     pub updated_by: Option<i32>,
+    /// Text that could not be read as a figure, kept as typed in `txt`.
+    pub invalid: bool,
+    /// 0: the report is still in the unit; 1: sent; 2: accepted.
+    pub delivery: i16,
+    pub period_year: i32,
+    /// The period's frequency code (`thang`, `quy`…).
+    pub frequency: String,
+    /// Month, quarter or half within the year; 1 for nine months and year; 0 one-off.
+    pub ordinal: i16,
+    /// Decimal places of `num`.
+    pub scale: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

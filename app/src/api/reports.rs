@@ -162,7 +162,12 @@ pub async fn save_report(
         Err(e) => return Err(keep(service_err(e), sub).await),
     };
     redirect_form_post(&format!("/bao-cao/{id}?da-luu=1"));
-    Ok(SaveReply { row_version: saved.row_version, message: format!("Đã lưu nháp lúc {time}."), go_to: None, send_error: None })
+    let message = if saved.unreadable == 0 {
+        format!("Đã lưu nháp lúc {time}.")
+    } else {
+        format!("Đã lưu nháp lúc {time}. {} ô chưa đọc được số liệu được giữ nguyên như bạn nhập; hãy sửa trước khi gửi.", saved.unreadable)
+    };
+    Ok(SaveReply { row_version: saved.row_version, message, go_to: None, send_error: None })
 }
 
 /// Approve, send back, accept, return or reopen a report.

@@ -123,9 +123,18 @@ async fn fill_save_send_approve_accept(b: Backend) {
     office.sign_in_ok("vp.tonghop").await;
     let r = office.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "tra_lai")]).await;
     assert!(r.text().await.unwrap().contains("Vui lòng ghi lý do"), "returning needs a reason");
+    let deliveries = || async {
+        let rows = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
+        rows.iter().map(|v| v.delivery).collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(deliveries().await, [1].into(), "every figure counts as sent, in the status change's transaction");
     let r = office.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "tiep_nhan")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(status_of(&app, id).await, "Accepted");
+    assert_eq!(deliveries().await, [2].into(), "and as accepted");
+    let rows = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
+    let period = domain::period::Period::parse_key(&c.period).unwrap();
+    assert!(rows.iter().all(|v| v.period_year == period.year() && v.ordinal == period.ordinal() as i16 && v.frequency == "thang"), "the period, for roll-ups");
     let events = entity::report_event::Entity::find().filter(entity::report_event::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
     let path: Vec<&str> = events.iter().map(|e| e.to_status.as_str()).collect();
     assert_eq!(path, vec!["nhap", "cho_duyet", "da_gui", "da_tiep_nhan"]);
@@ -155,25 +164,32 @@ async fn every_error_and_warning_path(b: Backend) {
     let r = app.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "xoa")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    // An unreadable figure: nothing is written, the row is named.
+    // An unreadable figure: the draft keeps it as typed (nothing typed is
+    // lost), the readable ones are stored, and sending names the row.
     let mut bad = good_values();
     bad[3] = ("NS01", "một nghìn");
     let r = save(&app, id, 0, "luu", &bad, &[]).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = r.text().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let reply: serde_json::Value = r.json().await.unwrap();
+    assert!(reply["message"].as_str().unwrap().contains("1 ô chưa đọc được"), "{reply}");
+    let page: serde_json::Value = app.query("bao-cao/xem", &[("id", &id.to_string())]).await.json().await.unwrap();
+    assert_eq!(page["data"]["values"]["NS01"], "một nghìn", "kept as typed");
+    assert_eq!(page["data"]["values"]["NS02"], "1.000,5");
+    let rows = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
+    assert!(rows.iter().any(|v| v.invalid && v.txt.as_deref() == Some("một nghìn") && v.num.is_none()), "marked, never a number");
+    let body = refused_sending(save(&app, id, 1, "gui", &bad, &[]).await).await;
     assert!(body.contains("values[NS01]") && body.contains("Dòng 2 (Thu ngân sách nhà nước trên địa bàn): Không đọc được số"), "{body}");
-    assert_eq!(row_version(&app, id).await, 0, "nothing half-written");
 
     // Required rows missing: a draft saves, sending is refused and says which.
-    let body = refused_sending(save(&app, id, 0, "gui", &[("DS03", "5")], &[]).await).await;
+    let body = refused_sending(save(&app, id, 2, "gui", &[("DS03", "5")], &[]).await).await;
     assert!(body.contains("Dòng 2 (Thu ngân sách nhà nước trên địa bàn): chỉ tiêu bắt buộc, chưa có số liệu."), "{body}");
-    assert_eq!(row_version(&app, id).await, 1, "the draft was saved before sending was refused");
+    assert_eq!(row_version(&app, id).await, 3, "the draft was saved before sending was refused");
 
     // Parts that do not add up, and a rule error.
     let mut wrong = good_values();
     wrong[2] = ("DS03__nu", "8");
     wrong[4] = ("NS02", "2.000");
-    let body = refused_sending(save(&app, id, 1, "gui", &wrong, &[]).await).await;
+    let body = refused_sending(save(&app, id, 3, "gui", &wrong, &[]).await).await;
     assert!(body.contains("tổng các phần (Nam + Nữ = 19) khác tổng số (20)"), "{body}");
     assert!(body.contains("Thu nội địa không được lớn hơn tổng thu ngân sách trên địa bàn."), "{body}");
 
@@ -182,14 +198,14 @@ async fn every_error_and_warning_path(b: Backend) {
     let mut far = good_values();
     far[3] = ("NS01", "100");
     far[4] = ("NS02", "90");
-    let body = refused_sending(save(&app, id, 2, "gui", &far, &[]).await).await;
+    let body = refused_sending(save(&app, id, 4, "gui", &far, &[]).await).await;
     assert!(body.contains("explain[3]") && body.contains("Cần giải trình: Thu ngân sách giảm trên 50%"), "{body}");
     let explained = [
         ("explain[2]", "Số trẻ sinh ra biến động tự nhiên; đã đối chiếu sổ đăng ký khai sinh."),
         ("explain[3]", "Trong tháng chưa phát sinh khoản thu tiền sử dụng đất như cùng kỳ."),
         ("explain[4]", "Xã tiếp nhận thêm thủ tục của cấp huyện từ 01/7/2025."),
     ];
-    let r = save(&app, id, 3, "gui", &far, &explained).await;
+    let r = save(&app, id, 5, "gui", &far, &explained).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(status_of(&app, id).await, "AwaitingApproval");
     app.stop().await;
@@ -317,7 +333,8 @@ async fn without_javascript_a_failed_save_keeps_the_input(b: Backend) {
     let form = [
         ("csrf", token.as_str()),
         ("id", &id.to_string()),
-        ("row_version", "0"),
+        // Stale: another save landed since this page was opened.
+        ("row_version", "7"),
         ("intent", "luu"),
         ("values[NS01]", "mười hai"),
         ("values[HC01]", "77"),
@@ -333,10 +350,15 @@ async fn without_javascript_a_failed_save_keeps_the_input(b: Backend) {
     assert_eq!(r.status(), StatusCode::FOUND);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with(&format!("/bao-cao/{id}?nhap-lai=")), "{location}");
+    // Another clerk's stash token leads nowhere: a stash is its owner's alone.
+    let other = app.another_browser();
+    other.sign_in_ok("ld.tohieu").await;
+    let (_, theirs) = other.get_html(&location).await;
+    assert!(!theirs.contains("Đường giao thông xuống cấp."), "not shown to anyone else");
     let (status, html) = app.get_html(&location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("value=\"mười hai\"") && html.contains("value=\"77\"") && html.contains("Đường giao thông xuống cấp."), "the typed input is back");
-    assert!(html.contains("Không đọc được số"), "with the reason");
+    assert!(html.contains("vừa được lưu bởi người khác"), "with the reason");
 
     // A session that expired meanwhile: back through the sign-in page, input kept.
     let anonymous = app.another_browser();

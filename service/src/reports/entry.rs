@@ -4,28 +4,34 @@
 //! what was checked.
 
 use super::history::history_of;
-use super::review::{check_figures, permissions, send_in};
-use super::store::{self, decode, encode, load_values};
+use super::review::{check_before_sending, permissions, send_in};
+use super::store::{self, decode, figure_of, load_values, value_row, Stored};
 use super::{load, require_read, user_name, Loaded, Source, MAX_COMMENT, MAX_TEXT};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::datefmt::{format_date, vn_today};
-use domain::entry::{cell_key, check_entry, Checked, References};
+use domain::entry::{cell_key, check_figures, Checked, References};
+use domain::figures::read_form;
+use domain::indicator::Value;
 use domain::report::ReportStatus;
 use domain::reporting::{HistoryEntry, ReportData, ReportHeader, Submission};
-use domain::{Actor, FieldErrors};
+use domain::Actor;
 use entity::{org_unit, report, report_text_audit, report_value, value_audit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::collections::HashMap;
 
+/// What the form's inputs show: each figure the Vietnamese way, and text
+/// that could not be read exactly as it was typed (the checks mark it).
 fn display_values(l: &Loaded, stored: &HashMap<String, report_value::Model>) -> (HashMap<String, String>, HashMap<String, String>) {
     let mut values = HashMap::new();
     let mut comments = HashMap::new();
     for (key, row) in stored {
         let (code, _) = domain::entry::split_cell_key(key);
         if let Some(spec) = l.specs.get(code) {
-            if let Some(v) = decode(spec, row.num, row.txt.as_deref()) {
+            if row.invalid {
+                values.insert(key.clone(), row.txt.clone().unwrap_or_default());
+            } else if let Some(v) = decode(spec, row.num, row.txt.as_deref()) {
                 values.insert(key.clone(), spec.format(&v));
             }
         }
@@ -90,22 +96,12 @@ pub struct Saved {
     pub row_version: i32,
     pub checked: Checked,
     pub changed: usize,
+    /// Cells kept as typed because they could not be read.
+    pub unreadable: usize,
 }
 
 fn trimmed(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
-}
-
-/// Why figures cannot be stored: every unreadable cell, by its form field.
-fn unreadable(checked: &Checked, sub: &Submission) -> FieldErrors {
-    let mut e = FieldErrors::new();
-    for f in &checked.findings {
-        let typed = sub.values.get(&f.key).is_some_and(|t| !t.trim().is_empty());
-        if f.rule.is_none() && typed && !checked.values.contains_key(&f.key) {
-            e.add(format!("values[{}]", f.key), f.message.clone());
-        }
-    }
-    e
 }
 
 fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, sub: &Submission, who: Option<String>) -> String {
@@ -190,9 +186,11 @@ async fn save_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Written> {
     let id = l.report.id;
-    // Rules need not hold in a draft; only figures that cannot be read stop a save.
-    let checked = check_entry(&l.doc, &l.specs, &sub.values, &References::default(), false);
-    unreadable(&checked, sub).into_result()?;
+    // The form's text is read once, here. A draft keeps everything typed:
+    // readable figures are stored, unreadable text is kept as typed and
+    // marked; rules need not hold yet. Sending refuses both.
+    let figures = read_form(&l.doc, &l.specs, &sub.values);
+    let checked = check_figures(&l.doc, &l.specs, &figures, &References::default(), false);
     let mut narrative: Vec<String> = sub.narrative.iter().map(|t| trimmed(t, MAX_TEXT)).collect();
     narrative.resize(l.doc.outline.len(), String::new());
     let explanations: HashMap<usize, String> = sub
@@ -237,43 +235,39 @@ async fn save_in<C: ConnectionTrait>(
         let parts: Vec<Option<String>> = std::iter::once(None).chain(spec.parts.iter().map(|p| Some(p.code.clone()))).collect();
         for part in parts {
             let key = cell_key(&code, part.as_deref());
-            let new_value = checked.values.get(&key);
+            let new_value = figures.values.get(&key);
+            let new_raw = figures.unreadable.get(&key).map(|u| u.raw.as_str());
             let new_comment = trimmed(sub.comments.get(&key).map(String::as_str).unwrap_or(""), MAX_COMMENT);
             let old = stored.get(&key);
-            let old_value = old.and_then(|o| decode(spec, o.num, o.txt.as_deref()));
+            let old_value = old.and_then(|o| figure_of(spec, o));
+            let old_raw = old.filter(|o| o.invalid).and_then(|o| o.txt.as_deref());
             let old_comment = old.map(|o| o.comment.clone()).unwrap_or_default();
-            if old_value.as_ref() == new_value && old_comment == new_comment {
+            if old_value.as_ref() == new_value && old_raw == new_raw && old_comment == new_comment {
                 continue;
             }
             if let Some(o) = old {
                 deletes.push(o.id);
             }
-            if new_value.is_some() || !new_comment.is_empty() {
-                let (num, txt) = new_value.map(encode).unwrap_or((None, None));
-                inserts.push(report_value::ActiveModel {
-                    report_id: Set(id),
-                    indicator_id: Set(indicator_id),
-                    part: Set(part.clone().unwrap_or_default()),
-                    num: Set(num),
-                    txt: Set(txt),
-                    comment: Set(new_comment.clone()),
-                    unit_id: Set(l.report.unit_id),
-                    regime_id: Set(l.report.regime_id),
-                    period_key: Set(l.report.period_key.clone()),
-                    updated_at: Set(now),
-                    updated_by: Set(Some(actor.user_id)),
-                    ..Default::default()
-                });
+            let cell = match (new_value, new_raw) {
+                (Some(v), _) => Stored::Figure(v),
+                (None, Some(raw)) => Stored::Unreadable(raw),
+                (None, None) => Stored::Empty,
+            };
+            if !matches!(cell, Stored::Empty) || !new_comment.is_empty() {
+                inserts.push(value_row(&l.report, &l.period, l.status, spec, indicator_id, part.as_deref(), cell, &new_comment, now, Some(actor.user_id)));
             }
-            if old_value.as_ref() != new_value {
+            // What each side shows in the audit: the figure, or the text kept as typed.
+            let shown = |v: Option<&Value>, raw: Option<&str>| v.map(|v| spec.format(v)).or_else(|| raw.map(|r| format!("«{r}» (chưa đọc được)")));
+            let (old_shown, new_shown) = (shown(old_value.as_ref(), old_raw), shown(new_value, new_raw));
+            if old_shown != new_shown {
                 audits.push(value_audit::ActiveModel {
                     report_id: Set(id),
                     indicator_id: Set(indicator_id),
                     part: Set(part.clone().unwrap_or_default()),
                     at: Set(now),
                     user_id: Set(Some(actor.user_id)),
-                    old_value: Set(old_value.as_ref().map(|v| spec.format(v))),
-                    new_value: Set(new_value.map(|v| spec.format(v))),
+                    old_value: Set(old_shown),
+                    new_value: Set(new_shown),
                     source: Set(source.code().into()),
                     ..Default::default()
                 });
@@ -315,7 +309,7 @@ async fn save_in<C: ConnectionTrait>(
     for chunk in text_audits.chunks(500) {
         report_text_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed }))
+    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len() }))
 }
 
 /// The conflict answer, built from what is stored now.
@@ -379,7 +373,7 @@ pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: 
             return Err(stale(db, id, &sub).await);
         }
     };
-    let sent = match check_figures(&txn, &l, &saved_explanations(&sub, &l)).await {
+    let sent = match check_before_sending(&txn, &l, &saved_explanations(&sub, &l)).await {
         Ok(()) => send_in(&txn, actor, &l, saved.row_version, now).await,
         Err(e) => Err(e),
     };

@@ -1171,6 +1171,7 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
                 .collect();
             for (unit_id, sent_at, steps, figures) in pending {
                 let Some(&report_id) = report_ids.get(&unit_id) else { continue };
+                let status = steps.last().map(|(_, _, to)| *to).unwrap_or(ReportStatus::Draft);
                 events.extend(steps.into_iter().map(|(at, from, to)| report_event::ActiveModel {
                     report_id: Set(report_id),
                     at: Set(at),
@@ -1182,9 +1183,16 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
                 }));
                 for (key, value) in &figures {
                     let (code, part) = domain::entry::split_cell_key(key);
-                    let Some(&iid) = ids.get(code) else { continue };
+                    let (Some(&iid), Some(spec)) = (ids.get(code), specs.get(code)) else { continue };
                     let (num, txt) = encode(value);
                     values.push(report_value::ActiveModel {
+                        // The roll-up facts value rows carry (see store::value_row).
+                        invalid: Set(false),
+                        delivery: Set(super::store::delivery_of(status)),
+                        period_year: Set(p.year()),
+                        frequency: Set(p.frequency().code().to_string()),
+                        ordinal: Set(p.ordinal() as i16),
+                        scale: Set(i16::from(spec.effective_scale())),
                         report_id: Set(report_id),
                         indicator_id: Set(iid),
                         part: Set(part.unwrap_or("").to_string()),

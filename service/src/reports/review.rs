@@ -9,7 +9,7 @@ use super::{load, record_event, require_read, Loaded};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::datefmt::{format_date, vn_today};
-use domain::entry::check_entry;
+use domain::entry::check_figures;
 use domain::report::{may, next_status, ReportStatus, Transition};
 use domain::reporting::Permissions;
 use domain::{Actor, FieldErrors};
@@ -31,19 +31,14 @@ pub(super) fn permissions(actor: &Actor, l: &Loaded, now: DateTime<Utc>) -> Perm
 }
 
 /// The authoritative check before a report leaves the unit, on the figures
-/// stored as `db` sees them: every error blocks, every warning needs a
+/// stored as `db` sees them, typed (no text parsed again): every error
+/// blocks (text that could not be read among them), every warning needs a
 /// written explanation.
-pub(super) async fn check_figures<C: ConnectionTrait>(db: &C, l: &Loaded, explanations: &HashMap<usize, String>) -> Result<()> {
+pub(super) async fn check_before_sending<C: ConnectionTrait>(db: &C, l: &Loaded, explanations: &HashMap<usize, String>) -> Result<()> {
     let stored = load_values(db, l.report.id, &l.ids).await?;
-    let mut values = HashMap::new();
-    for (key, row) in &stored {
-        let (code, _) = domain::entry::split_cell_key(key);
-        if let Some(v) = l.specs.get(code).and_then(|s| store::decode(s, row.num, row.txt.as_deref()).map(|v| s.format(&v))) {
-            values.insert(key.clone(), v);
-        }
-    }
+    let figures = store::figures_of(&l.doc, &l.specs, &stored);
     let refs = store::references(db, l.report.unit_id, l.report.regime_id, &l.period, &l.specs, &l.ids).await?;
-    let checked = check_entry(&l.doc, &l.specs, &values, &refs, true);
+    let checked = check_figures(&l.doc, &l.specs, &figures, &refs, true);
     let mut e = FieldErrors::new();
     for f in checked.errors() {
         e.add(format!("values[{}]", f.key), f.message.clone());
@@ -80,6 +75,7 @@ pub(super) async fn send_in<C: ConnectionTrait>(txn: &C, actor: &Actor, l: &Load
     if r.rows_affected == 0 {
         return Err(ServiceError::Conflict("Báo cáo vừa được lưu hoặc đổi trạng thái; hãy tải lại trang.".into()));
     }
+    store::set_delivery(txn, l.report.id, to).await?;
     record_event(txn, l.report.id, Some(actor.user_id), l.status.code(), to.code(), "", now).await?;
     Ok(to)
 }
@@ -120,7 +116,7 @@ pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, r
             return Err(ServiceError::Conflict("Báo cáo vừa được lưu hoặc đổi trạng thái; hãy tải lại trang.".into()));
         }
         let explanations: HashMap<usize, String> = serde_json::from_str(&l.report.explanations).unwrap_or_default();
-        if let Err(e) = check_figures(&txn, &l, &explanations).await {
+        if let Err(e) = check_before_sending(&txn, &l, &explanations).await {
             txn.rollback().await.ok();
             return Err(e);
         }
@@ -158,6 +154,7 @@ pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, r
         txn.rollback().await.ok();
         return Err(ServiceError::Conflict("Trạng thái báo cáo vừa thay đổi; hãy tải lại trang.".into()));
     }
+    store::set_delivery(&txn, id, to).await?;
     record_event(&txn, id, Some(actor.user_id), l.status.code(), to.code(), &reason, now).await?;
     txn.commit().await?;
     Ok(to)

@@ -7,7 +7,7 @@ use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::period::Period;
 use domain::report::ReportStatus;
 use entity::{report, report_value};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Numbers as scaled integers; yes/no as 0/1; dates as days from the common era; text as text.
@@ -27,6 +27,106 @@ pub fn decode(spec: &IndicatorSpec, num: Option<i64>, txt: Option<&str>) -> Opti
         ValueType::Date => num.and_then(|n| NaiveDate::from_num_days_from_ce_opt(i32::try_from(n).ok()?)).map(Value::Date),
         ValueType::Text => txt.map(|t| Value::Text(t.to_string())),
     }
+}
+
+/// How far a report in `status` has gone: 0 still in the unit, 1 sent, 2
+/// accepted. Copied onto every value row so a roll-up needs no join.
+pub fn delivery_of(status: ReportStatus) -> i16 {
+    match status {
+        ReportStatus::Sent => 1,
+        ReportStatus::Accepted => 2,
+        _ => 0,
+    }
+}
+
+/// Moves every value row of a report to its new status, in the
+/// transaction that changes the status.
+pub async fn set_delivery<C: ConnectionTrait>(db: &C, report_id: i32, status: ReportStatus) -> Result<()> {
+    report_value::Entity::update_many()
+        .col_expr(report_value::Column::Delivery, sea_orm::sea_query::Expr::value(delivery_of(status)))
+        .filter(report_value::Column::ReportId.eq(report_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What a value row holds in its cell.
+pub enum Stored<'a> {
+    Figure(&'a Value),
+    /// Text that could not be read, kept as typed.
+    Unreadable(&'a str),
+    /// Only a comment.
+    Empty,
+}
+
+/// The one way a value row is made: the figure, or the text that could not
+/// be read, with the report's unit, regime and period copied in for
+/// roll-ups.
+#[allow(clippy::too_many_arguments)]
+pub fn value_row(
+    report: &report::Model,
+    period: &Period,
+    status: ReportStatus,
+    spec: &IndicatorSpec,
+    indicator_id: i32,
+    part: Option<&str>,
+    stored: Stored<'_>,
+    comment: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    by: Option<i32>,
+) -> report_value::ActiveModel {
+    use sea_orm::Set;
+    let (num, txt, invalid) = match stored {
+        Stored::Figure(v) => {
+            let (n, t) = encode(v);
+            (n, t, false)
+        }
+        Stored::Unreadable(raw) => (None, Some(raw.to_string()), true),
+        Stored::Empty => (None, None, false),
+    };
+    report_value::ActiveModel {
+        report_id: Set(report.id),
+        indicator_id: Set(indicator_id),
+        part: Set(part.unwrap_or("").to_string()),
+        num: Set(num),
+        txt: Set(txt),
+        comment: Set(comment.to_string()),
+        unit_id: Set(report.unit_id),
+        regime_id: Set(report.regime_id),
+        period_key: Set(report.period_key.clone()),
+        updated_at: Set(at),
+        updated_by: Set(by),
+        invalid: Set(invalid),
+        delivery: Set(delivery_of(status)),
+        period_year: Set(period.year()),
+        frequency: Set(period.frequency().code().to_string()),
+        ordinal: Set(period.ordinal() as i16),
+        scale: Set(i16::from(spec.effective_scale())),
+        ..Default::default()
+    }
+}
+
+/// A stored row's figure, or `None` for an unreadable text or a comment alone.
+pub fn figure_of(spec: &IndicatorSpec, row: &report_value::Model) -> Option<Value> {
+    if row.invalid {
+        return None;
+    }
+    decode(spec, row.num, row.txt.as_deref())
+}
+
+/// A report's stored figures, typed, as the checks take them.
+pub fn figures_of(doc: &domain::regime::RegimeDoc, specs: &HashMap<String, IndicatorSpec>, stored: &HashMap<String, report_value::Model>) -> domain::figures::Figures {
+    let mut values = std::collections::BTreeMap::new();
+    let mut unreadable = std::collections::BTreeMap::new();
+    for (key, row) in stored {
+        let Some(spec) = specs.get(domain::entry::split_cell_key(key).0) else { continue };
+        if row.invalid {
+            unreadable.insert(key.clone(), row.txt.clone().unwrap_or_default());
+        } else if let Some(v) = decode(spec, row.num, row.txt.as_deref()) {
+            values.insert(key.clone(), v);
+        }
+    }
+    domain::figures::Figures { values, unreadable: domain::figures::mark_unreadable(doc, specs, unreadable) }
 }
 
 /// Indicator ids ↔ codes for the rows of a form.
@@ -65,13 +165,12 @@ pub async fn references<C: ConnectionTrait>(
     let earlier: Vec<String> = period.year_to_date().iter().filter(|p| *p != period).map(|p| p.key()).collect();
     let mut keys = vec![same.clone(), prev.clone()];
     keys.extend(earlier.iter().cloned());
-    let delivered = [ReportStatus::Sent.code(), ReportStatus::Accepted.code()];
     let rows = report_value::Entity::find()
-        .join(JoinType::InnerJoin, report_value_report())
         .filter(report_value::Column::UnitId.eq(unit_id))
         .filter(report_value::Column::RegimeId.eq(regime_id))
         .filter(report_value::Column::PeriodKey.is_in(keys))
-        .filter(report::Column::Status.is_in(delivered))
+        .filter(report_value::Column::Delivery.gt(0))
+        .filter(report_value::Column::Invalid.eq(false))
         .all(db)
         .await?;
     let mut refs = References::default();
@@ -100,12 +199,6 @@ pub async fn references<C: ConnectionTrait>(
     Ok(refs)
 }
 
-fn report_value_report() -> sea_orm::RelationDef {
-    report_value::Entity::belongs_to(report::Entity)
-        .from(report_value::Column::ReportId)
-        .to(report::Column::Id)
-        .into()
-}
 
 #[cfg(test)]
 mod tests {
