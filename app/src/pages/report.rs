@@ -174,6 +174,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
         <Title text=title.clone()/>
         <HeaderCard header=header.clone() doc_name=title form_number/>
         {move || saved_note.get().map(|m| view! { <Notice message=m/> })}
+        <UnreadableSummary inputs findings/>
         {(!stash_messages.is_empty()).then(|| view! {
             <div class="banner banner-error" role="alert">
                 <p>"Lần gửi vừa rồi chưa thành công; số liệu bạn đã nhập được giữ lại bên dưới:"</p>
@@ -214,6 +215,33 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// Cells whose text could not be read: kept as typed, listed at the top
+/// with a link to each, so the clerk finds them before sending.
+#[component]
+fn UnreadableSummary(inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>) -> impl IntoView {
+    let unreadable = move || {
+        findings.with(|c| {
+            inputs.with(|typed| {
+                c.errors()
+                    .filter(|f| f.rule.is_none() && !c.values.contains_key(&f.key) && typed.get(&f.key).is_some_and(|t| !t.trim().is_empty()))
+                    .map(|f| (f.key.clone(), f.message.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    move || {
+        let list = unreadable();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="banner banner-error" role="alert">
+                    <p>{format!("{} ô chưa đọc được số liệu, được giữ nguyên như bạn nhập. Hãy sửa trước khi gửi:", list.len())}</p>
+                    <ul>{list.into_iter().map(|(k, m)| view! { <li><a href=format!("#row-{k}")>{m}</a></li> }).collect_view()}</ul>
+                </div>
+            }
+        })
     }
 }
 
