@@ -267,7 +267,7 @@ async fn concurrent_edits_never_overwrite_silently(b: Backend) {
     let r = save(&second, id, 0, "luu", &[("NS01", "250")], &[]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let body = r.text().await.unwrap();
-    assert!(body.contains("CHƯA được lưu") && body.contains("NS01: bạn nhập \\\"250\\\", bản đã lưu là \\\"100,0\\\""), "{body}");
+    assert!(body.contains("CHƯA được lưu") && body.contains("NS01: bạn nhập \\\"250,0\\\", bản đã lưu là \\\"100,0\\\""), "{body}");
     let page = app.query("bao-cao/xem", &[("id", &id.to_string())]).await.json::<serde_json::Value>().await.unwrap();
     assert_eq!(page["data"]["values"]["NS01"], "100,0", "the first save stands");
 

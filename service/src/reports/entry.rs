@@ -11,7 +11,7 @@ use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::datefmt::{format_date, vn_today};
 use domain::entry::{cell_key, check_figures, Checked, References};
-use domain::figures::read_form;
+use domain::figures::{read_form, Figures};
 use domain::indicator::Value;
 use domain::report::ReportStatus;
 use domain::reporting::{HistoryEntry, ReportData, ReportHeader, Submission};
@@ -100,29 +100,49 @@ pub struct Saved {
     pub unreadable: usize,
 }
 
+/// What a save changes, typed: the figures (every cell of the form, read
+/// once where they entered), and the texts when the edge carries them. An
+/// edge that does not (an Excel file has no narrative) leaves them as stored.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    pub figures: Figures,
+    pub comments: Option<HashMap<String, String>>,
+    pub narrative: Option<Vec<String>>,
+    pub explanations: Option<HashMap<usize, String>>,
+}
+
+impl Changes {
+    /// What the browser's form sent: its text read once, here.
+    pub fn from_form(l: &Loaded, sub: &Submission) -> Changes {
+        Changes {
+            figures: read_form(&l.doc, &l.specs, &sub.values),
+            comments: Some(sub.comments.clone()),
+            narrative: Some(sub.narrative.clone()),
+            explanations: Some(sub.explanations.clone()),
+        }
+    }
+}
+
 fn trimmed(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
 }
 
-fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, sub: &Submission, who: Option<String>) -> String {
+fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, changes: &Changes, who: Option<String>) -> String {
     let (theirs, _) = display_values(l, stored);
-    let read = |key: &str, text: &str| {
-        let (code, _) = domain::entry::split_cell_key(key);
-        l.specs.get(code).and_then(|s| s.parse_input(text).ok().flatten())
-    };
     let mut diffs = Vec::new();
-    for key in l.doc.indicator_codes().iter().flat_map(|c| {
-        let parts = l.specs.get(c).map(|s| s.parts.clone()).unwrap_or_default();
-        std::iter::once(cell_key(c, None)).chain(parts.into_iter().map(move |p| cell_key(c, Some(&p.code))))
-    }) {
-        let mine = sub.values.get(&key).map(|s| s.trim().to_string()).unwrap_or_default();
-        let other = theirs.get(&key).cloned().unwrap_or_default();
-        // `0` and `0,0` are the same figure: compare what they mean.
-        let same = match (read(&key, &mine), read(&key, &other)) {
+    for (_, key, spec, _, _) in domain::figures::cells(&l.doc, &l.specs) {
+        // Figures compared by what they mean (`0` and `0,0` are the same).
+        let mine_value = changes.figures.values.get(&key);
+        let theirs_value = stored.get(&key).and_then(|row| figure_of(spec, row));
+        let mine_raw = changes.figures.unreadable.get(&key).map(|u| u.raw.clone());
+        let same = match (mine_value, theirs_value.as_ref()) {
             (Some(a), Some(b)) => a == b,
-            _ => mine == other,
+            (None, None) => mine_raw.as_deref().unwrap_or("") == theirs.get(&key).map(String::as_str).unwrap_or(""),
+            _ => false,
         };
         if !same {
+            let mine = mine_value.map(|v| spec.format(v)).or(mine_raw).unwrap_or_default();
+            let other = theirs.get(&key).cloned().unwrap_or_default();
             diffs.push(format!("{key}: bạn nhập \"{mine}\", bản đã lưu là \"{other}\""));
         }
     }
@@ -181,24 +201,23 @@ async fn save_in<C: ConnectionTrait>(
     actor: &Actor,
     l: &Loaded,
     row_version: i32,
-    sub: &Submission,
+    changes: &Changes,
     source: Source,
     now: DateTime<Utc>,
 ) -> Result<Written> {
     let id = l.report.id;
-    // The form's text is read once, here. A draft keeps everything typed:
-    // readable figures are stored, unreadable text is kept as typed and
-    // marked; rules need not hold yet. Sending refuses both.
-    let figures = read_form(&l.doc, &l.specs, &sub.values);
-    let checked = check_figures(&l.doc, &l.specs, &figures, &References::default(), false);
-    let mut narrative: Vec<String> = sub.narrative.iter().map(|t| trimmed(t, MAX_TEXT)).collect();
+    // A draft keeps everything typed: readable figures are stored,
+    // unreadable text is kept as typed and marked; rules need not hold yet.
+    // Sending refuses both.
+    let figures = &changes.figures;
+    let checked = check_figures(&l.doc, &l.specs, figures, &References::default(), false);
+    let stored_narrative: Vec<String> = serde_json::from_str(&l.report.narrative).unwrap_or_default();
+    let mut narrative: Vec<String> = match &changes.narrative {
+        Some(n) => n.iter().map(|t| trimmed(t, MAX_TEXT)).collect(),
+        None => stored_narrative,
+    };
     narrative.resize(l.doc.outline.len(), String::new());
-    let explanations: HashMap<usize, String> = sub
-        .explanations
-        .iter()
-        .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
-        .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
-        .collect();
+    let explanations = saved_explanations(changes, l);
 
     let bumped = report::Entity::update_many()
         .col_expr(report::Column::RowVersion, Expr::value(row_version + 1))
@@ -237,8 +256,11 @@ async fn save_in<C: ConnectionTrait>(
             let key = cell_key(&code, part.as_deref());
             let new_value = figures.values.get(&key);
             let new_raw = figures.unreadable.get(&key).map(|u| u.raw.as_str());
-            let new_comment = trimmed(sub.comments.get(&key).map(String::as_str).unwrap_or(""), MAX_COMMENT);
             let old = stored.get(&key);
+            let new_comment = match &changes.comments {
+                Some(c) => trimmed(c.get(&key).map(String::as_str).unwrap_or(""), MAX_COMMENT),
+                None => old.map(|o| o.comment.clone()).unwrap_or_default(),
+            };
             let old_value = old.and_then(|o| figure_of(spec, o));
             let old_raw = old.filter(|o| o.invalid).and_then(|o| o.txt.as_deref());
             let old_comment = old.map(|o| o.comment.clone()).unwrap_or_default();
@@ -313,12 +335,12 @@ async fn save_in<C: ConnectionTrait>(
 }
 
 /// The conflict answer, built from what is stored now.
-async fn stale(db: &crate::Db, id: i32, sub: &Submission) -> ServiceError {
+async fn stale(db: &crate::Db, id: i32, changes: &Changes) -> ServiceError {
     let built = async {
         let fresh = load(db, id).await?;
         let stored = load_values(db, id, &fresh.ids).await?;
         let who = user_name(db, fresh.report.updated_by).await?;
-        Ok::<_, ServiceError>(conflict_message(&fresh, &stored, sub, who))
+        Ok::<_, ServiceError>(conflict_message(&fresh, &stored, changes, who))
     };
     match built.await {
         Ok(m) => ServiceError::Conflict(m),
@@ -326,23 +348,38 @@ async fn stale(db: &crate::Db, id: i32, sub: &Submission) -> ServiceError {
     }
 }
 
-/// Saves the unit's figures (a draft: rules do not block, unreadable cells do).
-/// Only changed cells are written, each change audited.
+/// Saves what the browser's form sent (a draft: rules do not block, and
+/// text that cannot be read is kept as typed). Only changed cells are
+/// written, each change audited.
 pub async fn save(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub: Submission, source: Source, now: DateTime<Utc>) -> Result<Saved> {
     let l = load(db, id).await?;
     check_editable(actor, &l, now)?;
+    let changes = Changes::from_form(&l, &sub);
+    save_loaded(db, actor, l, row_version, changes, source, now).await
+}
+
+/// Saves typed changes from any edge (Excel, the API): the same checks,
+/// the same audit, with the edge as the source.
+pub async fn save_changes(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, changes: Changes, source: Source, now: DateTime<Utc>) -> Result<Saved> {
+    let l = load(db, id).await?;
+    check_editable(actor, &l, now)?;
+    save_loaded(db, actor, l, row_version, changes, source, now).await
+}
+
+async fn save_loaded(db: &crate::Db, actor: &Actor, l: Loaded, row_version: i32, changes: Changes, source: Source, now: DateTime<Utc>) -> Result<Saved> {
+    let id = l.report.id;
     if row_version != l.report.row_version {
-        return Err(stale(db, id, &sub).await);
+        return Err(stale(db, id, &changes).await);
     }
     let txn = db.begin().await?;
-    match save_in(&txn, actor, &l, row_version, &sub, source, now).await? {
+    match save_in(&txn, actor, &l, row_version, &changes, source, now).await? {
         Written::Saved(s) => {
             txn.commit().await?;
             Ok(s)
         }
         Written::Stale => {
             txn.rollback().await.ok();
-            Err(stale(db, id, &sub).await)
+            Err(stale(db, id, &changes).await)
         }
     }
 }
@@ -362,18 +399,19 @@ pub struct SaveAndSend {
 pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub: Submission, source: Source, now: DateTime<Utc>) -> Result<SaveAndSend> {
     let l = load(db, id).await?;
     check_editable(actor, &l, now)?;
+    let changes = Changes::from_form(&l, &sub);
     if row_version != l.report.row_version {
-        return Err(stale(db, id, &sub).await);
+        return Err(stale(db, id, &changes).await);
     }
     let txn = db.begin().await?;
-    let saved = match save_in(&txn, actor, &l, row_version, &sub, source, now).await? {
+    let saved = match save_in(&txn, actor, &l, row_version, &changes, source, now).await? {
         Written::Saved(s) => s,
         Written::Stale => {
             txn.rollback().await.ok();
-            return Err(stale(db, id, &sub).await);
+            return Err(stale(db, id, &changes).await);
         }
     };
-    let sent = match check_before_sending(&txn, &l, &saved_explanations(&sub, &l)).await {
+    let sent = match check_before_sending(&txn, &l, &saved_explanations(&changes, &l)).await {
         Ok(()) => send_in(&txn, actor, &l, saved.row_version, now).await,
         Err(e) => Err(e),
     };
@@ -394,11 +432,15 @@ pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: 
     }
 }
 
-/// The explanations as this save stored them.
-fn saved_explanations(sub: &Submission, l: &Loaded) -> HashMap<usize, String> {
-    sub.explanations
-        .iter()
-        .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
-        .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
-        .collect()
+/// The explanations as this save stores them (the stored ones when the
+/// edge does not carry explanations).
+fn saved_explanations(changes: &Changes, l: &Loaded) -> HashMap<usize, String> {
+    match &changes.explanations {
+        Some(e) => e
+            .iter()
+            .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
+            .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
+            .collect(),
+        None => serde_json::from_str(&l.report.explanations).unwrap_or_default(),
+    }
 }

@@ -15,7 +15,7 @@ pub mod review;
 pub mod stash;
 pub mod store;
 
-pub use entry::{page, save, save_and_send, Saved, SaveAndSend};
+pub use entry::{page, save, save_and_send, save_changes, Changes, Saved, SaveAndSend};
 pub use overview::{due_for_unit, start};
 pub use review::{grant_exception, transition};
 
