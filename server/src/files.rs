@@ -21,19 +21,19 @@ fn page(status: StatusCode, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
+/// A service error as a page, through the one mapping server functions use
+/// too (status and words come from `AppError`, internals go to the log).
 fn failure(e: ServiceError) -> Response {
-    match e {
-        ServiceError::Forbidden(m) => page(StatusCode::FORBIDDEN, &m),
-        ServiceError::Unauthenticated => Redirect::to("/dang-nhap").into_response(),
-        ServiceError::NotFound(m) => page(StatusCode::NOT_FOUND, &m),
-        ServiceError::Validation(f) => page(StatusCode::UNPROCESSABLE_ENTITY, &f.to_string()),
-        ServiceError::Conflict(m) | ServiceError::TooManyRequests(m) => page(StatusCode::CONFLICT, &m),
-        ServiceError::Duplicate(_) => page(StatusCode::CONFLICT, "Dữ liệu này vừa được tạo bởi một thao tác khác. Vui lòng tải lại trang."),
-        ServiceError::Internal(detail) => {
-            tracing::error!(%detail, "file route failed");
-            page(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố; dữ liệu chưa bị thay đổi. Vui lòng thử lại sau.")
-        }
+    let err = app::ssr::to_app_error(e);
+    if err == app::error::AppError::Unauthenticated {
+        return Redirect::to("/dang-nhap").into_response();
     }
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match &err {
+        app::error::AppError::Validation(f) => f.to_string(),
+        other => other.to_string(),
+    };
+    page(status, &message)
 }
 
 fn actor(auth: &RequestAuth) -> Result<Actor, Response> {

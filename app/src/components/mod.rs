@@ -1,6 +1,7 @@
 pub mod form;
 pub mod guard;
 pub mod layout;
+pub mod report_form;
 pub mod report_list;
 pub mod status;
 pub mod tabs;
