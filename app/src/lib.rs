@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/nguoi-dung") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/moi") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bao-cao") view=pages::archive::ArchivePage ssr=SsrMode::Async/>
                     <Route path=path!("/bao-cao/:id") view=pages::report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu") view=pages::catalogue::indicators::IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu/moi") view=pages::catalogue::indicators::NewIndicatorPage ssr=SsrMode::Async/>

@@ -19,6 +19,14 @@ pub async fn unit_reports(unit_id: Option<i32>) -> Result<Vec<DueReport>, AppErr
     service::reports::due_for_unit(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), chrono::Utc::now()).await.map_err(service_err)
 }
 
+/// A unit's reports of every period and status (the caller's unit unless given).
+#[server(prefix = "/api", endpoint = "bao-cao/luu-tru", input = server_fn::codec::GetUrl)]
+pub async fn unit_archive(unit_id: Option<i32>, regime: Option<i32>, year: Option<i32>, page: Option<u64>) -> Result<domain::reporting::Archive, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::reports::archive(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), regime, year, page.unwrap_or(1)).await.map_err(service_err)
+}
+
 #[server(prefix = "/api", endpoint = "bao-cao/lap")]
 pub async fn start_report(csrf: Option<String>, regime_id: i32, period: String) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)

@@ -56,6 +56,7 @@ fn UserBox(user: SessionView) -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     view! {
+        <a class="skip-link" href="#noi-dung">"Bỏ qua, đến nội dung chính"</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark">"BC"</span>
@@ -79,7 +80,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <main class="content">{children()}</main>
+        <main class="content" id="noi-dung" tabindex="-1">{children()}</main>
         <footer class="footer">
             <p>"© UBND tỉnh Sơn La · Hệ thống thông tin báo cáo theo Nghị định 09/2019/NĐ-CP"</p>
         </footer>

@@ -1,4 +1,5 @@
 pub mod form;
+pub mod form_client;
 pub mod guard;
 pub mod layout;
 pub mod report_form;

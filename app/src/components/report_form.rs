@@ -109,16 +109,24 @@ fn FormRowView(
 ) -> impl IntoView {
     let initial = inputs.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
     let input_name = format!("values[{key}]");
-    let aria = format!("{label} — Thực hiện kỳ này");
+    // The input is labelled by its row's name and described by its messages,
+    // so a screen reader hears what it is and what is wrong with it.
+    let (input_id, label_id, msg_id) = (format!("in-{key}"), format!("lb-{key}"), format!("msg-{key}"));
+    let has_error = {
+        let key = key.clone();
+        Signal::derive(move || findings.with(|c| c.for_cell(&key).any(|f| f.severity == Severity::Error)))
+    };
     let input = if mode == Mode::Blank {
-        view! { <input type="text" disabled aria-label=aria/> }.into_any()
+        view! { <input type="text" disabled aria-labelledby=label_id.clone()/> }.into_any()
     } else if mode == Mode::Read {
-        view! { <span class="figure">{initial.clone()}</span> }.into_any()
+        view! { <span class="figure" id=input_id.clone()>{initial.clone()}</span> }.into_any()
     } else if spec.value_type == ValueType::YesNo {
         let key2 = key.clone();
         let opts = ["", "Có", "Không"];
         view! {
-            <select name=input_name aria-label=aria on:change=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }>
+            <select id=input_id.clone() name=input_name aria-labelledby=label_id.clone() aria-describedby=msg_id.clone()
+                aria-invalid=move || has_error.get().then_some("true")
+                on:change=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }>
                 {opts.into_iter().map(|o| view! { <option value=o selected=initial == o>{if o.is_empty() { "—" } else { o }}</option> }).collect_view()}
             </select>
         }.into_any()
@@ -127,7 +135,9 @@ fn FormRowView(
         let mode = if spec.value_type.is_numeric() { "decimal" } else { "text" };
         let placeholder = if spec.value_type == ValueType::Date { "dd/mm/yyyy" } else { "" };
         view! {
-            <input type="text" name=input_name inputmode=mode placeholder=placeholder aria-label=aria value=initial.clone()
+            <input type="text" id=input_id.clone() name=input_name inputmode=mode placeholder=placeholder value=initial.clone()
+                aria-labelledby=label_id.clone() aria-describedby=msg_id.clone()
+                aria-invalid=move || has_error.get().then_some("true")
                 class:numeric=spec.value_type.is_numeric()
                 on:input=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }/>
         }.into_any()
@@ -144,10 +154,27 @@ fn FormRowView(
             }).collect_view()
         }
     };
-    let mut input = Some(input);
+    // The comment comes after the figure: one Tab stop for the figure, the
+    // comment's toggle next.
+    let comment_box = if mode == Mode::Edit {
+        view! {
+            <details class="comment" open=!comment.is_empty()>
+                <summary>"Ghi chú"</summary>
+                <input type="text" name=format!("comments[{key}]") value=comment.clone() aria-label=format!("Ghi chú cho {label}")/>
+            </details>
+        }.into_any()
+    } else {
+        (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
+    };
+    let mut input = Some((input, comment_box));
     let cols = columns.into_iter().map(|c| {
         if c == Column::Current {
-            return view! { <td class="current">{input.take()}{hint.clone()}{messages.clone()}</td> }.into_any();
+            let (field, comment_box) = input.take().unzip();
+            return view! {
+                <td class="current" data-label=c.label()>
+                    {field}{hint.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
+                </td>
+            }.into_any();
         }
         let key = key.clone();
         // Every reference column from one sheet of this period's readable
@@ -164,32 +191,24 @@ fn FormRowView(
             })
         };
         view! {
-            <td class="ref">{move || {
+            <td class="ref" data-label=c.label()>{move || {
                 let (text, note) = shown();
                 view! { {text}{note.map(|n| view! { <small class="muted coverage">{n}</small> })} }
             }}</td>
         }.into_any()
     }).collect_view();
     let row_id = format!("row-{key}");
+    let unit = if is_part { String::new() } else { spec.unit.clone() };
     view! {
-        <tr id=row_id class:part-row=is_part>
-            <td>{stt.map(|n| n.to_string()).unwrap_or_default()}</td>
-            <td>
-                {label}
-                {(required && !is_part).then(|| view! { <span class="required" title="Bắt buộc">" *"</span> })}
-                {(!is_part).then(|| view! { <br/><small class="muted">{spec.code.clone()}</small> })}
-                {if mode == Mode::Edit {
-                    view! {
-                        <details class="comment" open=!comment.is_empty()>
-                            <summary>"Ghi chú"</summary>
-                            <input type="text" name=format!("comments[{key}]") value=comment.clone() aria-label=format!("Ghi chú cho {key}")/>
-                        </details>
-                    }.into_any()
-                } else {
-                    (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
-                }}
+        <tr id=row_id class:part-row=is_part class:has-error=has_error>
+            <td class="stt">{stt.map(|n| n.to_string()).unwrap_or_default()}</td>
+            <td class="label">
+                <span id=label_id>{label}</span>
+                {(required && !is_part).then(|| view! { <span class="required" title="Bắt buộc">" *"<span class="visually-hidden">" (bắt buộc)"</span></span> })}
+                {(!is_part).then(|| view! { <small class="muted code">{spec.code.clone()}</small> })}
+                {(!unit.is_empty()).then(|| view! { <small class="muted unit-inline">{format!("ĐVT: {unit}")}</small> })}
             </td>
-            <td>{if is_part { String::new() } else { spec.unit.clone() }}</td>
+            <td class="unit">{unit.clone()}</td>
             {cols}
         </tr>
     }

@@ -20,7 +20,8 @@ fn UnitHome(user: SessionView) -> impl IntoView {
         <section class="card">
             <h2>{format!("Báo cáo của {}", user.unit_name)}</h2>
             <p class="muted">{duty}</p>
-            <UnitReports unit_id=None can_start=user.role == Role::Clerk/>
+            <UnitReports unit_id=None can_start=user.role == Role::Clerk approvals=user.role == Role::UnitLeader/>
+            <p><A href="/bao-cao">"Tất cả báo cáo của đơn vị (các kỳ đã qua)"</A></p>
         </section>
     }
 }

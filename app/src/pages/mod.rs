@@ -1,4 +1,5 @@
 pub mod admin_users;
+pub mod archive;
 pub mod catalogue;
 pub mod home;
 pub mod login;

@@ -113,20 +113,33 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     }
     narrative.resize(data.doc.outline.len(), String::new());
     let ctx = StoredValue::new(Ctx { specs: data.spec_map(), doc: data.doc.clone(), refs: data.references.clone() });
+    // What was last saved, to know whether there is input to lose.
+    let saved_inputs = RwSignal::new(values.clone());
     let inputs = RwSignal::new(values);
     let findings = Memo::new(move |_| ctx.with_value(|c| inputs.with(|v| check_entry(&c.doc, &c.specs, v, &c.refs, true))));
     let row_version = RwSignal::new(header.row_version);
     let save = ServerAction::<SaveReport>::new();
     let saved_note = RwSignal::new(notice);
-    Effect::new(move |_| {
-        if let Some(Ok(reply)) = save.value().get() {
+    let dirty = Signal::derive(move || inputs.with(|now| saved_inputs.with(|then| now != then)));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(reply)) => {
             row_version.set(reply.row_version);
             saved_note.set(Some(reply.message.clone()));
+            saved_inputs.set(inputs.get_untracked());
             if let Some(go) = reply.go_to {
                 crate::util::hard_navigate(&go);
+            } else if reply.send_error.is_some() {
+                crate::components::form_client::focus_first_problem();
             }
         }
+        Some(Err(_)) => crate::components::form_client::focus_first_problem(),
+        None => {}
     });
+    if perms.edit {
+        crate::components::form_client::warn_before_leaving(dirty);
+        let busy = Signal::derive(move || save.pending().get());
+        crate::components::form_client::autosave("report-form", "save-draft", dirty, busy, 120);
+    }
     let save_error = Signal::derive(move || match save.value().get() {
         Some(Ok(reply)) => reply.send_error,
         other => action_error(other),
@@ -155,18 +168,20 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
         })}
         {if perms.edit {
             view! {
-                <ActionForm action=save attr:class="report-form-wrap" attr:novalidate=true>
+                <ActionForm action=save attr:class="report-form-wrap" attr:novalidate=true attr:id="report-form">
                     <FormBanner error=save_error/>
                     <CsrfField/>
                     <input type="hidden" name="id" value=report_id.to_string()/>
                     <input type="hidden" name="row_version" value=move || row_version.get().to_string()/>
                     {body}
                     <div class="actions sticky-actions">
-                        <button type="submit" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
+                        <button type="submit" id="save-draft" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
                         <button type="submit" name="intent" value="gui" class="button" disabled=move || save.pending().get()>{send_label}</button>
-                        <span class="muted">{move || {
+                        // Read out when it changes, so a screen reader hears new errors.
+                        <span class="muted" role="status" aria-live="polite">{move || {
                             let n = findings.with(|c| c.errors().count());
-                            if n > 0 { format!("Còn {n} lỗi cần sửa trước khi gửi.") } else { String::new() }
+                            let unsaved = if dirty.get() { " Có thay đổi chưa lưu; bản nháp tự lưu 2 phút một lần." } else { "" };
+                            if n > 0 { format!("Còn {n} lỗi cần sửa trước khi gửi.{unsaved}") } else { unsaved.trim().to_string() }
                         }}</span>
                     </div>
                 </ActionForm>
@@ -288,7 +303,7 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
     let error = Signal::derive(move || action_error(act.value().get()).or_else(|| action_error(extend.value().get())));
     follow_success(act.value());
     follow_success(extend.value());
-    let (id, id2) = (header.id.to_string(), header.id.to_string());
+    let (id, id2, id_direct) = (header.id.to_string(), header.id.to_string(), header.id.to_string());
     let status = header.status;
     let choices: Vec<(&'static str, &'static str, bool)> = [
         (approve, "duyet", "Duyệt và gửi", false),
@@ -302,24 +317,40 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
     .map(|(_, a, l, reason)| (a, l, reason))
     .collect();
     let any = !choices.is_empty() || grant;
+    let (direct, with_reason): (Vec<_>, Vec<_>) = choices.into_iter().partition(|(_, _, needs)| !needs);
     any.then(|| view! {
         <section class="card decisions">
             <h2>"Xử lý báo cáo"</h2>
             <FormBanner error/>
-            {(!choices.is_empty()).then(|| view! {
+            {(!direct.is_empty()).then(|| view! {
                 <ActionForm action=act attr:class="form">
                     <CsrfField/>
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <label for="reason">"Lý do / ý kiến (bắt buộc khi trả lại)"</label>
-                    <textarea id="reason" name="reason" rows="2"></textarea>
-                    <FieldMessage error name="reason"/>
+                    <input type="hidden" name="id" value=id_direct.clone()/>
                     <div class="actions">
-                        {choices.into_iter().map(|(a, l, needs)| view! {
-                            <button type="submit" name="action" value=a class=if needs { "button-secondary" } else { "button" }>{l}</button>
-                        }).collect_view()}
+                        {direct.into_iter().map(|(a, l, _)| view! { <button type="submit" name="action" value=a class="button">{l}</button> }).collect_view()}
                     </div>
                 </ActionForm>
             })}
+            // Sending a report back cannot be undone in one click: it opens
+            // first, asks for the reason, and only then is confirmed.
+            {with_reason.into_iter().map(|(a, l, _)| {
+                let field = format!("reason-{a}");
+                let id = id.clone();
+                view! {
+                    <details class="confirm">
+                        <summary class="button-secondary">{format!("{l}…")}</summary>
+                        <ActionForm action=act attr:class="form">
+                            <CsrfField/>
+                            <input type="hidden" name="id" value=id.clone()/>
+                            <input type="hidden" name="action" value=a/>
+                            <label for=field.clone()>"Lý do (đơn vị sẽ thấy để sửa)"</label>
+                            <textarea id=field name="reason" rows="2" required></textarea>
+                            <FieldMessage error name="reason"/>
+                            <button type="submit" class="button">{format!("Xác nhận: {}", l.to_lowercase())}</button>
+                        </ActionForm>
+                    </details>
+                }
+            }).collect_view()}
             {grant.then(|| view! {
                 <ActionForm action=extend attr:class="form inline-form">
                     <CsrfField/>

@@ -412,6 +412,8 @@ const TABLE: &[Row] = &[
     r("/api/bao-cao/cua-don-vi",                Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/bao-cao/cua-don-vi",                Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
     // Only a clerk starts a report, for its own unit, of a regime its unit reports under (starting again finds the same report).
+    r("/api/bao-cao/luu-tru",                   Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/bao-cao/luu-tru",                   Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/bao-cao/lap",                       Arg::StartYte,                "401         403                    ok     403    403       403        403     403"),
     r("/api/bao-cao/lap",                       Arg::StartXa,                 "401         403                    403    403    ok        403        403     403"),
     r("/api/bao-cao/xem",                       Arg::ReportSyt,               "401         ok                     ok     ok     403       ok         ok      403"),

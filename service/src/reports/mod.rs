@@ -16,7 +16,7 @@ pub mod stash;
 pub mod store;
 
 pub use entry::{page, save, save_and_send, save_changes, Changes, Saved, SaveAndSend};
-pub use overview::{due_for_unit, start};
+pub use overview::{archive, due_for_unit, start};
 pub use review::{grant_exception, transition};
 
 use crate::catalogue::regimes::parse_doc;

@@ -207,3 +207,74 @@ async fn find_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, p
 }
 
 
+
+/// Reports shown per page of a unit's archive.
+pub const ARCHIVE_PAGE: u64 = 30;
+
+/// A unit's reports of every period and status, newest period first,
+/// optionally for one regime and one year: the archive a clerk reaches in
+/// one click from home. Readable by the unit and by province-wide roles.
+pub async fn archive(db: &crate::Db, actor: &Actor, unit_id: i32, regime_id: Option<i32>, year: Option<i32>, page: u64) -> Result<domain::reporting::Archive> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    require_read(actor, unit_id)?;
+    let unit = crate::org::find_unit(db, unit_id).await?;
+    let mut q = report::Entity::find().filter(report::Column::UnitId.eq(unit_id));
+    if let Some(r) = regime_id {
+        q = q.filter(report::Column::RegimeId.eq(r));
+    }
+    if let Some(y) = year {
+        // Every period key starts with its year (2025-07, 2025-Q3, 2025, 2025-07-01..).
+        q = q.filter(report::Column::PeriodKey.starts_with(y.to_string()));
+    }
+    let page = page.max(1);
+    let paginator = q.order_by_desc(report::Column::PeriodKey).order_by_asc(report::Column::RegimeId).paginate(db, ARCHIVE_PAGE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let used: Vec<i32> = report::Entity::find()
+        .select_only()
+        .column(report::Column::RegimeId)
+        .distinct()
+        .filter(report::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let regimes: HashMap<i32, regime::Model> = regime::Entity::find().filter(regime::Column::Id.is_in(used)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let keys: Vec<String> = report::Entity::find()
+        .select_only()
+        .column(report::Column::PeriodKey)
+        .distinct()
+        .filter(report::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut years: Vec<i32> = keys.iter().filter_map(|k| Period::parse_key(k).ok()).map(|p| p.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let status = crate::codes::decode(&r.status, ReportStatus::from_code, "report.status")?;
+            let regime = regimes.get(&r.regime_id);
+            Ok(domain::reporting::ArchiveRow {
+                report_id: r.id,
+                regime_code: regime.map(|g| g.code.clone()).unwrap_or_default(),
+                regime_name: regime.map(|g| g.name.clone()).unwrap_or_default(),
+                period_label: Period::parse_key(&r.period_key).map(|p| p.label()).unwrap_or_else(|_| r.period_key.clone()),
+                period_key: r.period_key,
+                status,
+                sent_at: r.sent_at,
+                on_time: r.on_time,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut regimes: Vec<(i32, String, String)> = regimes.into_values().map(|r| (r.id, r.code, r.name)).collect();
+    regimes.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(domain::reporting::Archive {
+        unit_id,
+        unit_name: unit.name,
+        reports: domain::views::Page { items, total, page, per_page: ARCHIVE_PAGE },
+        regimes,
+        years,
+    })
+}

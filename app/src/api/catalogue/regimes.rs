@@ -201,7 +201,7 @@ pub async fn set_regime_active(csrf: Option<String>, id: i32, active: bool) -> R
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     service::catalogue::regimes::set_active(&ctx.db, &actor, id, active).await.map_err(service_err)?;
-    let target = format!("/danh-muc/che-do/{id}?da-luu=1");
+    let target = format!("/danh-muc/che-do/{id}?trang-thai={}", if active { "ap-dung" } else { "ngung" });
     redirect_form_post(&target);
     Ok(target)
 }
