@@ -125,7 +125,11 @@ struct Ctx {
 
 #[component]
 fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
-    let PageData { data, history, history_total, stash } = page;
+    let PageData { data, history, history_total, stash, review_notes } = page;
+    provide_context(crate::components::review_note::ReviewNotes {
+        notes: review_notes,
+        rows: data.doc.indicator_codes().into_iter().map(|c| { let name = data.specs.iter().find(|s| s.code == c).map(|s| s.name.clone()).unwrap_or_default(); (c, name) }).collect(),
+    });
     let perms = data.permissions;
     let header = data.header.clone();
     let report_id = header.id;
@@ -367,6 +371,7 @@ fn FormRowView(
                 } else {
                     (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
                 }}
+                {(!is_part).then(|| view! { <crate::components::review_note::RowNote key=key.clone()/> })}
             </td>
             <td>{if is_part { String::new() } else { spec.unit.clone() }}</td>
             {cols}
@@ -470,6 +475,7 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
                     <label for="reason">"Lý do / ý kiến (bắt buộc khi trả lại)"</label>
                     <textarea id="reason" name="reason" rows="2"></textarea>
                     <FieldMessage error name="reason"/>
+                    {(review && status == ReportStatus::Sent).then(|| view! { <crate::components::review_note::RowNoteFields/> })}
                     <div class="actions">
                         {choices.into_iter().map(|(a, l, needs)| view! {
                             <button type="submit" name="action" value=a class=if needs { "button-secondary" } else { "button" }>{l}</button>
