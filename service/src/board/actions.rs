@@ -82,7 +82,8 @@ pub(crate) async fn after_review<C: ConnectionTrait>(db: &C, actor: &Actor, l: &
         _ => (NoticeKind::Returned, format!("{} — {}: Văn phòng UBND tỉnh trả lại báo cáo. Lý do: {reason}", l.regime.name, l.period.label())),
     };
     let people = unit_people(db, r.unit_id).await?;
-    crate::reminders::notices::add_for(db, &people, notice, r.unit_id, Some(r.id), &text, &format!("/bao-cao/{}", r.id), &event_key(notice, event), now).await
+    crate::reminders::notices::add_for(db, &people, notice, r.unit_id, Some(r.id), &text, &format!("/bao-cao/{}", r.id), &event_key(notice, event), now).await?;
+    Ok(())
 }
 
 /// Accepts every listed report that is still waiting (sent), in one
@@ -242,7 +243,7 @@ pub async fn unit_actions(db: &crate::Db, actor: &Actor, unit_id: i32, limit: u6
         .collect())
 }
 
-/// `ReportStatus` of a report by id, for callers that only check (tests, pages).
+/// A report's status by id (tests and checks after an action).
 pub async fn status_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<ReportStatus>> {
     Ok(report::Entity::find_by_id(id).one(db).await?.and_then(|r| ReportStatus::from_code(&r.status)))
 }
