@@ -25,6 +25,7 @@ pub fn UnitBoard(unit_id: Option<i32>, reviewer: bool) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                     Ok(d) => {
                         let t = d.record.total;
+                        let regimes: Vec<(i32, String)> = d.record.rows.iter().map(|r| (r.regime_id, r.regime_name.clone())).collect();
                         view! {
                             <section class="card">
                                 <h2>"Tình hình gửi báo cáo 12 tháng gần nhất"</h2>
@@ -54,7 +55,6 @@ pub fn UnitBoard(unit_id: Option<i32>, reviewer: bool) -> impl IntoView {
                                 }}
                             </section>
                             {reviewer.then(|| {
-                                let regimes: Vec<(i32, String)> = d.record.rows.iter().map(|r| (r.regime_id, r.regime_name.clone())).collect();
                                 let unit = d.record.unit_id.to_string();
                                 view! {
                                     <section class="card">

@@ -48,6 +48,7 @@ pub fn Inbox() -> impl IntoView {
                                     <tbody>
                                         {page.rows.into_iter().map(|r| {
                                             let id = r.report_id.to_string();
+                                            let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
                                             let timing = if r.on_time { "Đúng hạn".to_string() } else { format!("Muộn {} ngày", r.days_late) };
                                             view! {
                                                 <tr class:late-row=!r.on_time>
@@ -60,7 +61,7 @@ pub fn Inbox() -> impl IntoView {
                                                     <td class="row-actions">
                                                         <ActionForm action=act attr:class="inline">
                                                             <CsrfField/>
-                                                            <input type="hidden" name="id" value=id.clone()/>
+                                                            <input type="hidden" name="id" value=id1/>
                                                             <input type="hidden" name="action" value="tiep_nhan"/>
                                                             <button type="submit" class="button">"Tiếp nhận"</button>
                                                         </ActionForm>
@@ -68,9 +69,9 @@ pub fn Inbox() -> impl IntoView {
                                                             <summary>"Trả lại…"</summary>
                                                             <ActionForm action=act attr:class="form">
                                                                 <CsrfField/>
-                                                                <input type="hidden" name="id" value=id.clone()/>
+                                                                <input type="hidden" name="id" value=id2/>
                                                                 <input type="hidden" name="action" value="tra_lai"/>
-                                                                <label for=format!("reason-{id}")>"Lý do trả lại (bắt buộc)"</label>
+                                                                <label for=format!("reason-{id3}")>"Lý do trả lại (bắt buộc)"</label>
                                                                 <textarea id=format!("reason-{id}") name="reason" rows="2" required></textarea>
                                                                 <button type="submit" class="button-secondary">"Trả lại đơn vị"</button>
                                                             </ActionForm>
