@@ -138,3 +138,25 @@ pub async fn import_catalogue(State(state): State<AppState>, Extension(auth): Ex
 pub async fn import_indicators(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, multipart: Multipart) -> Response {
     import(state, auth, multipart, Upload::Indicators).await
 }
+
+/// The completion board as a workbook, for the month and filters in the query string.
+pub async fn export_board(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(q): axum::extract::Query<app::api::board::BoardQuery>,
+) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let now = chrono::Utc::now();
+    let filter = match q.filter(domain::datefmt::vn_today(now)) {
+        Ok(f) => f,
+        Err(e) => return page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    };
+    let name = format!("tinh-hinh-bao-cao-{}-{:02}.xlsx", filter.year, filter.month);
+    match service::board::workbook::export(&state.ctx.db, &actor, filter, now).await {
+        Ok(bytes) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name),
+        Err(e) => failure(e),
+    }
+}

@@ -47,6 +47,8 @@ pub struct ReportPage {
     pub history_total: u64,
     /// What a failed save without JavaScript submitted, shown again.
     pub stash: Option<Stash>,
+    /// The office's notes on rows at the latest return, by cell key.
+    pub review_notes: HashMap<String, String>,
 }
 
 #[server(prefix = "/api", endpoint = "bao-cao/xem", input = server_fn::codec::GetUrl)]
@@ -59,7 +61,8 @@ pub async fn get_report(id: i32, stash: Option<String>) -> Result<ReportPage, Ap
         Some(t) => service::reports::stash::get(&ctx.db, &actor, id, &t, now).await.map_err(service_err)?,
         None => None,
     };
-    Ok(ReportPage { data, history, history_total, stash })
+    let review_notes = service::reports::review_notes::current(&ctx.db, &actor, id).await.map_err(service_err)?;
+    Ok(ReportPage { data, history, history_total, stash, review_notes })
 }
 
 /// What a successful save answers.
@@ -180,7 +183,7 @@ pub async fn save_report(
 
 /// Approve, send back, accept, return or reopen a report.
 #[server(prefix = "/api", endpoint = "bao-cao/xu-ly")]
-pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>) -> Result<String, AppError> {
+pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>, row: Option<String>, row_note: Option<String>) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     use domain::report::Transition;
     let (actor, _) = require_actor()?;
@@ -193,7 +196,8 @@ pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason
         "mo_lai" => Transition::Reopen,
         _ => return Err(fail(AppError::Validation(domain::FieldErrors::single("form", "Thao tác không hợp lệ.")))),
     };
-    let status = service::reports::transition(&ctx.db, &actor, id, t, reason.as_deref().unwrap_or(""), chrono::Utc::now())
+    let note = row.zip(row_note);
+    let status = service::reports::transition_noted(&ctx.db, &actor, id, t, reason.as_deref().unwrap_or(""), note, chrono::Utc::now())
         .await
         .map_err(service_err)?;
     let target = format!("/bao-cao/{id}?trang-thai={}", status.code());

@@ -20,6 +20,7 @@ fn nav_for(user: &SessionView) -> Vec<NavItem> {
             items.push(NavItem { href: format!("/don-vi/{}", user.unit_id), label: "Đơn vị của tôi" })
         }
         Role::Reviewer | Role::Leader => {
+            items.push(NavItem { href: "/tinh-hinh-bao-cao".into(), label: "Tình hình báo cáo" });
             items.push(NavItem { href: "/don-vi".into(), label: "Đơn vị" });
             items.push(NavItem { href: "/danh-muc/che-do".into(), label: "Chế độ báo cáo" });
         }
@@ -74,6 +75,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <nav class="mainnav" aria-label="Điều hướng chính">
                                 {items.into_iter().map(|i| view! { <A href=i.href>{i.label}</A> }).collect_view()}
                             </nav>
+                            <crate::components::bell::Bell/>
                             <UserBox user=u/>
                         }
                     })

@@ -173,6 +173,7 @@ fn FormRowView(
             return view! {
                 <td class="current" data-label=c.label()>
                     {field}{hint.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
+                    {(!is_part).then(|| view! { <crate::components::review_note::RowNote key=key.clone()/> })}
                 </td>
             }.into_any();
         }

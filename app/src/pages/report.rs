@@ -97,7 +97,11 @@ fn HeaderCard(header: ReportHeader, doc_name: String, form_number: String) -> im
 
 #[component]
 fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
-    let PageData { data, history, history_total, stash } = page;
+    let PageData { data, history, history_total, stash, review_notes } = page;
+    provide_context(crate::components::review_note::ReviewNotes {
+        notes: review_notes,
+        rows: data.doc.indicator_codes().into_iter().map(|c| { let name = data.specs.iter().find(|s| s.code == c).map(|s| s.name.clone()).unwrap_or_default(); (c, name) }).collect(),
+    });
     let perms = data.permissions;
     let header = data.header.clone();
     let report_id = header.id;
@@ -346,6 +350,7 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
                             <label for=field.clone()>"Lý do (đơn vị sẽ thấy để sửa)"</label>
                             <textarea id=field name="reason" rows="2" required></textarea>
                             <FieldMessage error name="reason"/>
+                            {(a == "tra_lai").then(|| view! { <crate::components::review_note::RowNoteFields/> })}
                             <button type="submit" class="button">{format!("Xác nhận: {}", l.to_lowercase())}</button>
                         </ActionForm>
                     </details>

@@ -48,6 +48,15 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
             open.push((r.clone(), doc.clone(), p));
         }
     }
+    // Closed periods the office reopened for this unit (an exception granted before a report was started).
+    let exceptions = crate::board::actions::open_exceptions(db, unit_id, today).await?;
+    for (regime_id, key, _) in exceptions.iter().cloned() {
+        let Some((r, v)) = bound.iter().find(|(r, _)| r.id == regime_id) else { continue };
+        let Ok(p) = Period::parse_key(&key) else { continue };
+        if !open.iter().any(|(o, _, q)| o.id == regime_id && *q == p) {
+            open.push((r.clone(), parse_doc(&v.definition)?, p));
+        }
+    }
     let open_keys: HashSet<String> = open.iter().map(|(_, _, p)| p.key()).collect();
     let in_play = [ReportStatus::Draft.code(), ReportStatus::Returned.code(), ReportStatus::AwaitingApproval.code()];
     let existing = report::Entity::find()
@@ -69,7 +78,13 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
     for (r, doc, p) in &open {
         seen.insert((r.id, p.key()));
         let rep = existing.iter().find(|e| e.regime_id == r.id && e.period_key == p.key());
-        out.push(due_line(r, doc, p, rep, &holidays, today));
+        let mut line = due_line(r, doc, p, rep, &holidays, today);
+        if rep.is_none() {
+            if let Some((_, _, until)) = exceptions.iter().find(|(id, k, _)| *id == r.id && *k == p.key()) {
+                line.state = doc.schedule.entry_window(p, &holidays).state(today, Some(*until));
+            }
+        }
+        out.push(line);
     }
     // Started reports outside the open windows that still need work (returned,
     // awaiting the leader, drafts given an exception, recently sent).
@@ -142,7 +157,9 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
     }
     let holidays = crate::catalogue::holidays::all(db).await?;
     let w = doc.schedule.entry_window(&period, &holidays);
-    match w.state(vn_today(now), None) {
+    // The office may have opened a closed period for this unit before it started the report.
+    let exception = crate::board::actions::exception_until(db, regime_id, actor.unit_id, &period.key()).await?;
+    match w.state(vn_today(now), exception) {
         EntryState::NotOpen => {
             return Err(ServiceError::Forbidden(format!("{} chưa mở để nhập số liệu (mở từ ngày {}).", period.label(), format_date(w.opens))))
         }
@@ -165,7 +182,7 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
         row_version: Set(0),
         narrative: Set(serde_json::to_string(&vec![String::new(); doc.outline.len()]).unwrap_or_else(|_| "[]".into())),
         explanations: Set("{}".into()),
-        window_exception_until: Set(None),
+        window_exception_until: Set(exception),
         created_at: Set(now),
         created_by: Set(Some(actor.user_id)),
         updated_at: Set(now),
