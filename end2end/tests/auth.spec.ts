@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { open, signIn, signOut } from "./helpers";
+import { expect, test, open, signIn, signOut } from "./helpers";
 
 const roles = [
   { username: "quantri", role: "Quản trị hệ thống", unit: "Văn phòng UBND tỉnh", nav: "Người dùng" },

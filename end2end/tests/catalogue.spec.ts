@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { jsEnabled, open, signIn } from "./helpers";
+import { expect, test, jsEnabled, open, signIn } from "./helpers";
 
 test("an administrator creates an indicator and a regime with a rule, previews and publishes it", async ({ page }, info) => {
   const tag = jsEnabled(info) ? "H" : "N";

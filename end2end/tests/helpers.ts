@@ -1,4 +1,24 @@
-import { expect, Page, TestInfo } from "@playwright/test";
+import { expect, test as base, Page, TestInfo } from "@playwright/test";
+
+export { expect };
+
+/**
+ * Every spec's page fails its test on a script error in the browser: a
+ * hydration mismatch or a panic in the bundle (which a spec's assertions
+ * alone can miss). Refused requests that the page shows as messages are
+ * expected (the browser logs them as "Failed to load resource").
+ */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text().slice(0, 500));
+    });
+    await use(page);
+    expect(errors, "errors in the browser's console").toEqual([]);
+  },
+});
 
 export const DEMO_PASSWORD = "BaoCao@2025";
 

@@ -1,5 +1,5 @@
-import { expect, Page, test, TestInfo } from "@playwright/test";
-import { jsEnabled, open, signIn, signOut } from "./helpers";
+import { Page, TestInfo } from "@playwright/test";
+import { expect, test, jsEnabled, open, signIn, signOut } from "./helpers";
 
 const cell = (page: Page, key: string) => page.locator(`[name="values[${key}]"]`);
 

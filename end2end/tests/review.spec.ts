@@ -1,10 +1,9 @@
-import { expect, test } from "@playwright/test";
-import { jsEnabled, open, signIn, signOut } from "./helpers";
+import { expect, test, jsEnabled, open, signIn, signOut } from "./helpers";
 
 // Runs after reports.spec.ts (workers: 1, files in order), which leaves a
 // sent report: Sở Y tế's quarterly report when hydrated, Phường Tô Hiệu's
 // monthly one (approved by its leader) without JavaScript.
-test("the office returns a report with a reason; the clerk sees it, sends again; the office accepts it with two others", async ({ page }, info) => {
+test("the office returns a report with a reason; the clerk sees it, sends again; the office accepts it with others in one action", async ({ page }, info) => {
   const hydrated = jsEnabled(info);
   const unit = hydrated ? "Sở Y tế" : "Phường Tô Hiệu";
   const clerk = hydrated ? "cv.syt" : "cv.tohieu";
@@ -56,11 +55,14 @@ test("the office returns a report with a reason; the clerk sees it, sends again;
   await expect(page).toHaveURL(/\/$/);
   const id = reportPath.split("/").pop();
   await page.locator(`input[name="chon[${id}]"]`).check();
+  // Up to two more from the inbox: how many the demo history leaves waiting
+  // depends on today's date (and on the other project's run), so the count
+  // expected is the count picked.
   const others = page.locator('.inbox-table input[type="checkbox"]:not(:checked)');
-  await others.nth(0).check();
-  await others.nth(0).check();
+  const picked = Math.min(2, await others.count());
+  for (let i = 0; i < picked; i++) await others.nth(0).check();
   await page.getByRole("button", { name: "Tiếp nhận các báo cáo đã chọn" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Đã tiếp nhận 3 báo cáo." })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: `Đã tiếp nhận ${1 + picked} báo cáo.` })).toBeVisible();
   await open(page, info, reportPath);
   await expect(page.locator(".report-head .status")).toHaveText("Đã tiếp nhận");
 });

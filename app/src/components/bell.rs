@@ -1,25 +1,19 @@
 //! The bell: unread notifications, linked to their list. A plain link, so
 //! it works without JavaScript; the count is read when the page is made.
 
-use crate::api::notifications::unread_count;
 use leptos::prelude::*;
 
+/// Takes the count already read by the layout: a resource made inside the
+/// layout's suspense would be numbered differently in the browser than on
+/// the server, and its missing value broke hydration of the header.
 #[component]
-pub fn Bell() -> impl IntoView {
-    let count = Resource::new(|| (), |_| unread_count());
+pub fn Bell(count: u64) -> impl IntoView {
+    let label = if count == 0 { "Thông báo: không có thông báo mới".to_string() } else { format!("Thông báo: {count} chưa đọc") };
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = count.await.unwrap_or(0);
-                let label = if n == 0 { "Thông báo: không có thông báo mới".to_string() } else { format!("Thông báo: {n} chưa đọc") };
-                view! {
-                    <a href="/thong-bao" class="bell" aria-label=label.clone() title=label>
-                        <span aria-hidden="true">"🔔"</span>
-                        " Thông báo"
-                        {(n > 0).then(|| view! { <span class="bell-count">{n}</span> })}
-                    </a>
-                }
-            })}
-        </Suspense>
+        <a href="/thong-bao" class="bell" aria-label=label.clone() title=label>
+            <span aria-hidden="true">"🔔"</span>
+            " Thông báo"
+            {(count > 0).then(|| view! { <span class="bell-count">{count}</span> })}
+        </a>
     }
 }

@@ -56,6 +56,7 @@ fn UserBox(user: SessionView) -> impl IntoView {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
+    let unread = Resource::new(|| (), |_| crate::api::notifications::unread_count());
     view! {
         <a class="skip-link" href="#noi-dung">"Bỏ qua, đến nội dung chính"</a>
         <header class="topbar">
@@ -69,13 +70,17 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = session.info.await.ok().and_then(|i| i.user);
+                    let count = match user {
+                        Some(_) => unread.await.unwrap_or(0),
+                        None => 0,
+                    };
                     user.map(|u| {
                         let items = nav_for(&u);
                         view! {
                             <nav class="mainnav" aria-label="Điều hướng chính">
                                 {items.into_iter().map(|i| view! { <A href=i.href>{i.label}</A> }).collect_view()}
                             </nav>
-                            <crate::components::bell::Bell/>
+                            <crate::components::bell::Bell count/>
                             <UserBox user=u/>
                         }
                     })
