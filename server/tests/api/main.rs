@@ -10,5 +10,6 @@ mod catalogue;
 mod reports;
 mod csrf;
 mod durability;
+mod loadtest;
 mod hostile;
 mod shell;
