@@ -49,6 +49,18 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Chuẩn bị kiểm thử tải: mỗi người dùng thử tải một đơn vị riêng (nhóm "Đơn vị thử tải") và một báo cáo riêng của chế độ thử tải; mật khẩu chung biết trước nên không chạy trên cơ sở dữ liệu có tài khoản thật
+    PrepareLoad {
+        /// Số người dùng (chuyên viên) thử tải
+        #[arg(long, default_value_t = 200)]
+        users: usize,
+        /// Số dòng của biểu thử tải (khi tạo mới chế độ thử tải)
+        #[arg(long, default_value_t = 300)]
+        rows: usize,
+        /// Vẫn chạy dù cơ sở dữ liệu đã có tài khoản thật
+        #[arg(long)]
+        force: bool,
+    },
     /// Sao lưu cơ sở dữ liệu SQLite trong khi máy chủ vẫn chạy (bản sao nhất quán)
     Backup {
         /// Tệp sao lưu sẽ tạo (chưa được tồn tại)
@@ -130,6 +142,28 @@ pub async fn generate(config: &Config, year: i32, large_regime_rows: usize, seed
     Ok(())
 }
 
+/// Load-test clerks, units and the regime they report on (see `service::loadtest`).
+pub async fn prepare_load(config: &Config, users: usize, rows: usize, force: bool) -> Result<(), String> {
+    // Not `prepare_database`: with demo mode on it refuses a database that
+    // holds accounts beyond the demonstration's, and this command adds some.
+    let db = service::db::open(&config.database_url, config.database_max_connections).await.map_err(|e| e.to_string())?;
+    service::org::seed_reference_units(&db).await.map_err(|e| e.to_string())?;
+    let opts = service::loadtest::LoadOptions { users, rows, force };
+    let s = service::loadtest::prepare(&db, &opts, chrono::Utc::now()).await.map_err(|e| e.to_string())?;
+    println!(
+        "Đã chuẩn bị {} người dùng thử tải (tạo mới {} người dùng, {} đơn vị), chế độ {} (id {}, {} dòng), kỳ {}; mật khẩu {}.",
+        s.users,
+        s.users_created,
+        s.units_created,
+        service::reports::generator::LARGE_REGIME_CODE,
+        s.regime_id,
+        s.rows,
+        s.period_key,
+        service::loadtest::LOAD_PASSWORD
+    );
+    Ok(())
+}
+
 /// A consistent copy of the live database, taken while the server runs.
 pub async fn backup(config: &Config, path: &std::path::Path) -> Result<(), String> {
     let db = service::db::connect(&config.database_url, 1).await.map_err(|e| e.to_string())?;
@@ -178,6 +212,11 @@ mod tests {
         );
         assert!(parse(args(&["generate"])).unwrap_err().0.contains("--year"));
         assert!(parse(args(&["generate", "--year", "x"])).unwrap_err().0.contains("không hợp lệ"));
+        assert_eq!(
+            parse(args(&["prepare-load", "--users", "50"])),
+            Ok(Command::PrepareLoad { users: 50, rows: 300, force: false })
+        );
+        assert!(parse(args(&["prepare-load", "--users", "-1"])).unwrap_err().0.contains("--users"));
         assert_eq!(parse(args(&["backup", "/tmp/b.db"])), Ok(Command::Backup { path: "/tmp/b.db".into() }));
         let (help, code) = parse(args(&["--help"])).unwrap_err();
         assert!(help.contains("Sao lưu") && code == 0, "{help}");

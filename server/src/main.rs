@@ -52,6 +52,7 @@ async fn run() -> ExitCode {
         Command::Migrate => server::prepare_database(&config).await.map(|_| ()).map_err(|e| e.to_string()),
         Command::CreateAdmin { username, full_name, unit } => cli::create_admin(&config, &username, &full_name, &unit).await,
         Command::Generate { year, large_regime_rows, seed } => cli::generate(&config, year, large_regime_rows, seed).await,
+        Command::PrepareLoad { users, rows, force } => cli::prepare_load(&config, users, rows, force).await,
         Command::Backup { path } => cli::backup(&config, &path).await,
         Command::Restore { path } => cli::restore(&config, &path).await,
     };
