@@ -216,7 +216,7 @@ mod tests {
             parse(args(&["prepare-load", "--users", "50"])),
             Ok(Command::PrepareLoad { users: 50, rows: 300, force: false })
         );
-        assert!(parse(args(&["prepare-load", "--users", "-1"])).unwrap_err().0.contains("--users"));
+        assert!(parse(args(&["prepare-load", "--users", "nhiều"])).unwrap_err().0.contains("--users"));
         assert_eq!(parse(args(&["backup", "/tmp/b.db"])), Ok(Command::Backup { path: "/tmp/b.db".into() }));
         let (help, code) = parse(args(&["--help"])).unwrap_err();
         assert!(help.contains("Sao lưu") && code == 0, "{help}");

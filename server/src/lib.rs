@@ -88,18 +88,37 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/tinh-hinh-bao-cao.xlsx", get(files::export_board))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
+        // The bundle straight from disk, answering If-Modified-Since with a
+        // 304 (Leptos's fallback file handler drops the request's headers).
+        .nest_service("/pkg", tower_http::services::ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
+        .layer(static_compression())
         .layer(DefaultBodyLimit::max(config.upload_max_bytes()))
         // The last line of defence: a handler that panics answers 500 and the
         // server goes on (no request may take the province offline).
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Gzip for the bundle, its script and the style sheet (the 2,2 MB wasm
+/// travels as about 750 KB over a commune's mobile link). Pages and JSON are
+/// left alone: they carry the session's CSRF token next to text a user
+/// typed, which compression would let an eavesdropper guess (BREACH).
+fn static_compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{Predicate, SizeAbove};
+    let assets = |_: axum::http::StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+        headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| ["application/wasm", "text/javascript", "application/javascript", "text/css"].iter().any(|a| t.starts_with(a)))
+    };
+    tower_http::compression::CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(assets))
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

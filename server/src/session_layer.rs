@@ -129,6 +129,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     if is_static_path(req.uri().path(), &state.static_files) && matches!(*req.method(), Method::GET | Method::HEAD) {
         let mut res = next.run(req).await;
         security_headers(&mut res);
+        // The bundle keeps its name across releases, so the browser must ask
+        // whether it changed (a 304 when not): a stale bundle against a newer
+        // server would fail to hydrate.
+        if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
         return res;
     }
     let is_api = req.uri().path().starts_with("/api/");

@@ -16,7 +16,7 @@ async fn probes_and_error_pages(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(security_headers_and_caching, demo_mode_refuses_a_database_with_real_accounts);
+crate::on_both_backends!(security_headers_and_caching, static_files_travel_compressed_and_revalidated, demo_mode_refuses_a_database_with_real_accounts);
 
 async fn security_headers_and_caching(b: Backend) {
     let app = spawn_app(b).await;
@@ -56,4 +56,31 @@ async fn demo_mode_refuses_a_database_with_real_accounts(b: Backend) {
     close(db).await;
     let err = server::prepare_database(&test_config(&url)).await.err().expect("demo mode refused").to_string();
     assert!(err.contains("tài khoản thật") && err.contains("BAOCAO_DEMO"), "{err}");
+}
+
+/// The bundle and style sheet travel gzipped and are revalidated (their names
+/// do not change between releases); a page is never compressed, since it
+/// carries the CSRF token beside text a user typed (BREACH).
+async fn static_files_travel_compressed_and_revalidated(b: Backend) {
+    let site = std::env::temp_dir().join(format!("baocao-site-{}-{b:?}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/baocao.css"), "body { color: #123456; }\n".repeat(200)).unwrap();
+    let mut cfg = test_config(&fresh_database(b).await);
+    cfg.site_root = site.to_str().unwrap().to_string();
+    let app = spawn_app_with(cfg, new_client()).await;
+    let plain = reqwest::Client::new(); // no gzip feature: bodies arrive as sent
+    let r = plain.get(app.url("/pkg/baocao.css")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let modified = r.headers()["last-modified"].clone();
+    let body = r.bytes().await.unwrap();
+    assert!(body.len() < 1000, "compressed: {} bytes", body.len());
+    let r = plain.get(app.url("/pkg/baocao.css")).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "revalidated, not sent again");
+    let r = plain.get(app.url("/dang-nhap")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("content-encoding").is_none(), "pages are not compressed");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&site);
 }
