@@ -4,6 +4,7 @@ pub mod app_user;
 pub mod audit_event;
 pub mod breakdown;
 pub mod breakdown_part;
+pub mod excel_import;
 pub mod form_stash;
 pub mod holiday;
 pub mod import_job;

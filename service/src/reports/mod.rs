@@ -117,7 +117,7 @@ fn require_read(actor: &Actor, unit_id: i32) -> Result<()> {
     }
 }
 
-async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, actor_id: Option<i32>, from: &str, to: &str, note: &str, at: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, actor_id: Option<i32>, from: &str, to: &str, note: &str, at: DateTime<Utc>) -> Result<()> {
     report_event::ActiveModel {
         report_id: Set(report_id),
         at: Set(at),
