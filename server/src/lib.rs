@@ -87,6 +87,11 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/chi-tieu.xlsx", get(files::export_indicators))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
+        // Excel forms of reports: download, and upload for a preview (issue 11).
+        .route("/tai-xuong/bao-cao.xlsx", get(files::download_reports))
+        .route("/tai-xuong/bieu-mau.xlsx", get(files::download_form))
+        .route("/tai-xuong/bieu-mau-don-vi.xlsx", get(files::download_units))
+        .route("/tai-len/bao-cao", axum::routing::post(files::upload_reports))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -186,6 +191,9 @@ fn spawn_housekeeping(db: service::Db, auth: service::auth::AuthSettings) {
             }
             if let Err(e) = service::reports::stash::purge(&db, now).await {
                 tracing::warn!(error = %e, "form stash clean-up failed");
+            }
+            if let Err(e) = service::excel::import::purge(&db, now).await {
+                tracing::warn!(error = %e, "Excel upload clean-up failed");
             }
         }
     });
