@@ -111,6 +111,18 @@ export_leptos_debug_env() {
   export LEPTOS_BIN_DIR="server" LEPTOS_JS_MINIFY="false" LEPTOS_HASH_FILES="false"
 }
 
+# The integration tests send reminder e-mails to a real SMTP server on the
+# loopback: Python's aiosmtpd (PyPI).
+ensure_aiosmtpd() {
+  if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+    log "installing aiosmtpd (SMTP server for the e-mail tests)"
+    if ! command -v pip3 >/dev/null 2>&1 && ! python3 -m pip --version >/dev/null 2>&1; then
+      apt_install python3-pip
+    fi
+    python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+  fi
+}
+
 # Waits until the server at $1 answers /readyz.
 wait_ready() {
   for _ in $(seq 1 120); do

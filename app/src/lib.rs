@@ -58,10 +58,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dang-nhap") view=pages::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/doi-mat-khau") view=pages::password::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/don-vi") view=pages::units::UnitsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tinh-hinh-bao-cao") view=pages::board::BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tinh-hinh-bao-cao/qua-han") view=pages::overdue::OverduePage ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-bao") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/don-vi/:id") view=pages::units::UnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/moi") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bao-cao") view=pages::archive::ArchivePage ssr=SsrMode::Async/>
                     <Route path=path!("/bao-cao/:id") view=pages::report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu") view=pages::catalogue::indicators::IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu/moi") view=pages::catalogue::indicators::NewIndicatorPage ssr=SsrMode::Async/>

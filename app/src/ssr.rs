@@ -16,6 +16,8 @@ pub struct ServerContext {
     pub db: Db,
     pub auth: AuthSettings,
     pub demo: bool,
+    /// Reminder e-mails are configured (SMTP): pages say when they are off.
+    pub email_on: bool,
 }
 
 /// Put in the request's extensions by the session middleware.

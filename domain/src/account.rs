@@ -89,3 +89,36 @@ mod tests {
         assert!(!check(&"a1".repeat(65)).is_empty());
     }
 }
+
+/// Checks the contacts a person gives for reminders: an e-mail address
+/// (empty: none) and a telephone number (digits, spaces, `+ . - ( )`).
+pub fn check_contacts(email: &str, phone: &str) -> Result<(String, String), crate::FieldErrors> {
+    let (email, phone) = (email.trim().to_string(), phone.trim().to_string());
+    let mut e = crate::FieldErrors::new();
+    let looks_like_address = |s: &str| match s.split_once('@') {
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'),
+        None => false,
+    };
+    if !email.is_empty() && (email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) || !looks_like_address(&email)) {
+        e.add("email", "Địa chỉ thư điện tử chưa đúng (ví dụ: ten@sonla.gov.vn).");
+    }
+    if phone.chars().count() > 40 || !phone.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c)) {
+        e.add("phone", "Số điện thoại chỉ gồm chữ số, dấu cách và + . - ( ), ví dụ 0212 3852 123.");
+    }
+    e.into_result().map(|_| (email, phone))
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::check_contacts;
+
+    #[test]
+    fn contacts_are_checked() {
+        assert_eq!(check_contacts(" a@sonla.gov.vn ", "0212 3852 123").unwrap(), ("a@sonla.gov.vn".into(), "0212 3852 123".into()));
+        assert!(check_contacts("", "").is_ok());
+        assert!(check_contacts("khong-co-a-còng", "").is_err());
+        assert!(check_contacts("a@b", "").is_err());
+        assert!(check_contacts("a b@c.vn", "").is_err());
+        assert!(check_contacts("", "gọi tôi").is_err());
+    }
+}

@@ -2,6 +2,7 @@
 //! the server share one definition of every rule.
 
 pub mod access;
+pub mod board;
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
@@ -13,9 +14,11 @@ pub mod figures;
 pub mod indicator;
 pub mod dec;
 pub mod numfmt;
+pub mod office;
 pub mod org;
 pub mod period;
 pub mod regime;
+pub mod reminders;
 pub mod report;
 pub mod reporting;
 pub mod role;

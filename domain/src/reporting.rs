@@ -43,6 +43,32 @@ impl DueReport {
     }
 }
 
+/// One report in a unit's archive (every period, any status).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveRow {
+    pub report_id: i32,
+    pub regime_code: String,
+    pub regime_name: String,
+    pub period_key: String,
+    pub period_label: String,
+    pub status: ReportStatus,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub on_time: Option<bool>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A unit's archive page: the reports, and what its filters offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Archive {
+    pub unit_id: i32,
+    pub unit_name: String,
+    pub reports: crate::views::Page<ArchiveRow>,
+    /// (id, code, name) of the regimes the unit has reports under.
+    pub regimes: Vec<(i32, String, String)>,
+    /// Years the unit has reports for, newest first.
+    pub years: Vec<i32>,
+}
+
 /// What the current user may do with a report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Permissions {

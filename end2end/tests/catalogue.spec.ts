@@ -70,7 +70,8 @@ test("an administrator creates an indicator and a regime with a rule, previews a
   // Publishing checks every item Decree 09 (art. 7) asks a regime to state,
   // each named where it is missing.
   await open(page, info, new URL(regimeUrl).pathname);
-  await page.getByRole("button", { name: "Ban hành phiên bản 1" }).click();
+  await page.getByText("Ban hành phiên bản 1…").click();
+  await page.getByRole("button", { name: "Xác nhận ban hành phiên bản 1" }).click();
   const refused = page.getByRole("alert").filter({ hasText: "Chưa ban hành được" });
   await expect(refused).toBeVisible();
   await expect(refused).toContainText("đề cương");
@@ -87,7 +88,8 @@ test("an administrator creates an indicator and a regime with a rule, previews a
 
   // Publish version 1.
   await open(page, info, new URL(regimeUrl).pathname);
-  await page.getByRole("button", { name: "Ban hành phiên bản 1" }).click();
+  await page.getByText("Ban hành phiên bản 1…").click();
+  await page.getByRole("button", { name: "Xác nhận ban hành phiên bản 1" }).click();
   await expect(page.getByText("Đã ban hành phiên bản 1.")).toBeVisible();
 });
 

@@ -16,6 +16,10 @@ pub struct Model {
     pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Where reminders go (empty: none).
+    pub email: String,
+    /// For the office's phone round.
+    pub phone: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

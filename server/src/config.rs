@@ -47,6 +47,31 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Where the compiled site (wasm, css, assets) is served from.
     pub site_root: String,
+    /// The site's public address, for links in e-mails (default: from `listen`).
+    pub public_url: String,
+    /// The hour (0–23, Asia/Ho_Chi_Minh) from which the daily reminders run.
+    pub reminder_hour: u32,
+    /// SMTP server for reminder e-mails; empty: e-mail is off.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_username: String,
+    /// Only from `BAOCAO_SMTP_PASSWORD` (never in the file, never logged).
+    #[serde(skip)]
+    pub smtp_password: Secret,
+    /// The sender, e.g. `Báo cáo Sơn La <baocao@sonla.gov.vn>`.
+    pub smtp_from: String,
+    /// `starttls` (port 587), `tls` (465) or `none` (a relay on the local network).
+    pub smtp_tls: String,
+}
+
+/// A secret setting: prints as `***`, so no log or error shows it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub Option<String>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "***" } else { "None" })
+    }
 }
 
 impl Default for Config {
@@ -67,6 +92,14 @@ impl Default for Config {
             upload_max_mb: 10,
             log_format: LogFormat::Text,
             site_root: "target/site".into(),
+            public_url: String::new(),
+            reminder_hour: 7,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_username: String::new(),
+            smtp_password: Secret(None),
+            smtp_from: String::new(),
+            smtp_tls: "starttls".into(),
         }
     }
 }
@@ -151,6 +184,14 @@ impl Config {
                     }
                 }
                 "BAOCAO_SITE_ROOT" => self.site_root = raw.clone(),
+                "BAOCAO_PUBLIC_URL" => self.public_url = raw.trim().trim_end_matches('/').to_string(),
+                "BAOCAO_REMINDER_HOUR" => self.reminder_hour = parse_env(name, raw, "cần giờ từ 0 đến 23")?,
+                "BAOCAO_SMTP_HOST" => self.smtp_host = raw.trim().to_string(),
+                "BAOCAO_SMTP_PORT" => self.smtp_port = parse_env(name, raw, "cần số cổng")?,
+                "BAOCAO_SMTP_USERNAME" => self.smtp_username = raw.clone(),
+                "BAOCAO_SMTP_PASSWORD" => self.smtp_password = Secret(Some(raw.clone())),
+                "BAOCAO_SMTP_FROM" => self.smtp_from = raw.clone(),
+                "BAOCAO_SMTP_TLS" => self.smtp_tls = raw.trim().to_ascii_lowercase(),
                 _ => return Err(ConfigError(format!("{name}: không có thiết lập này"))),
             }
         }
@@ -179,7 +220,49 @@ impl Config {
                 return Err(ConfigError(format!("{name} = {v} (phải lớn hơn 0)")));
             }
         }
+        if self.reminder_hour > 23 {
+            return Err(ConfigError(format!("reminder_hour = {} (cần giờ từ 0 đến 23)", self.reminder_hour)));
+        }
+        if !self.smtp_host.is_empty() {
+            if service::reminders::mail::TlsMode::from_code(&self.smtp_tls).is_none() {
+                return Err(ConfigError(format!("smtp_tls = {:?} (cần starttls, tls hoặc none)", self.smtp_tls)));
+            }
+            if self.smtp_from.trim().is_empty() {
+                return Err(ConfigError("smtp_from: cần địa chỉ gửi thư khi đã đặt smtp_host".into()));
+            }
+            if let Err(e) = service::reminders::mail::Mailer::new(&self.smtp()) {
+                return Err(ConfigError(format!("smtp: {e}")));
+            }
+        }
         Ok(())
+    }
+
+    /// The SMTP settings (meaningful when `smtp_host` is set).
+    pub fn smtp(&self) -> service::reminders::mail::SmtpSettings {
+        use service::reminders::mail::{SmtpSettings, TlsMode};
+        SmtpSettings {
+            host: self.smtp_host.clone(),
+            port: self.smtp_port,
+            username: (!self.smtp_username.is_empty()).then(|| self.smtp_username.clone()),
+            password: self.smtp_password.0.clone(),
+            from: self.smtp_from.clone(),
+            tls: TlsMode::from_code(&self.smtp_tls).unwrap_or(TlsMode::StartTls),
+        }
+    }
+
+    /// The SMTP client, or `None` when e-mail is off.
+    pub fn mailer(&self) -> Option<service::reminders::mail::Mailer> {
+        if self.smtp_host.is_empty() {
+            return None;
+        }
+        service::reminders::mail::Mailer::new(&self.smtp()).ok()
+    }
+
+    /// The daily reminder run's settings for this server.
+    pub fn daily_settings(&self) -> service::reminders::daily::DailySettings {
+        let site_url = if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() };
+        let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+        service::reminders::daily::DailySettings { hour: self.reminder_hour, site_url, owner: format!("{host}:{}:{}", std::process::id(), self.listen) }
     }
 
     pub fn auth_settings(&self) -> service::auth::AuthSettings {
@@ -234,6 +317,35 @@ mod tests {
         assert!(err(&[("BAOCAO_SESSION_TTL_HOURS", "0")]).contains("session_ttl_hours"));
         assert!(err(&[("BAOCAO_LISTN", "x")]).contains("BAOCAO_LISTN"));
         assert!(err(&[("BAOCAO_CONFIG", "/khong/co.toml")]).contains("/khong/co.toml"));
+    }
+
+    #[test]
+    fn smtp_password_comes_from_the_environment_only_and_never_prints() {
+        let c = Config::from_sources(&env(&[
+            ("BAOCAO_SMTP_HOST", "127.0.0.1"),
+            ("BAOCAO_SMTP_PORT", "2525"),
+            ("BAOCAO_SMTP_TLS", "none"),
+            ("BAOCAO_SMTP_FROM", "Báo cáo Sơn La <baocao@sonla.example>"),
+            ("BAOCAO_SMTP_USERNAME", "baocao"),
+            ("BAOCAO_SMTP_PASSWORD", "mat-khau-bi-mat"),
+            ("BAOCAO_REMINDER_HOUR", "6"),
+        ]))
+        .unwrap();
+        assert_eq!(c.smtp_port, 2525);
+        assert_eq!(c.reminder_hour, 6);
+        assert!(c.mailer().is_some());
+        let shown = format!("{c:?} {:?}", c.smtp());
+        assert!(!shown.contains("mat-khau-bi-mat"), "{shown}");
+        assert!(Config::from_sources(&env(&[])).unwrap().mailer().is_none(), "no host: e-mail is off");
+        let err = |pairs: &[(&str, &str)]| Config::from_sources(&env(pairs)).unwrap_err().to_string();
+        assert!(err(&[("BAOCAO_REMINDER_HOUR", "24")]).contains("reminder_hour"));
+        assert!(err(&[("BAOCAO_SMTP_HOST", "h"), ("BAOCAO_SMTP_FROM", "a@b.vn"), ("BAOCAO_SMTP_TLS", "ssl")]).contains("smtp_tls"));
+        assert!(err(&[("BAOCAO_SMTP_HOST", "h")]).contains("smtp_from"));
+        let dir = std::env::temp_dir().join(format!("baocao-cfg-smtp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("pw.toml");
+        std::fs::write(&f, "smtp_password = \"x\"\n").unwrap();
+        assert!(err(&[("BAOCAO_CONFIG", f.to_str().unwrap())]).contains("smtp_password"), "a password in the file is refused");
     }
 
     #[test]

@@ -30,23 +30,23 @@ fn page_back(status: StatusCode, message: &str, back: (&str, &str)) -> Response 
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
+/// A service error as a page, through the one mapping server functions use
+/// too (status and words come from `AppError`, internals go to the log).
 fn failure(e: ServiceError) -> Response {
     failure_back(e, ("/danh-muc/nhap-xuat", "Quay lại Nhập/xuất"))
 }
 
 fn failure_back(e: ServiceError, back: (&str, &str)) -> Response {
-    match e {
-        ServiceError::Forbidden(m) => page_back(StatusCode::FORBIDDEN, &m, back),
-        ServiceError::Unauthenticated => Redirect::to("/dang-nhap").into_response(),
-        ServiceError::NotFound(m) => page_back(StatusCode::NOT_FOUND, &m, back),
-        ServiceError::Validation(f) => page_back(StatusCode::UNPROCESSABLE_ENTITY, &f.to_string(), back),
-        ServiceError::Conflict(m) | ServiceError::TooManyRequests(m) => page_back(StatusCode::CONFLICT, &m, back),
-        ServiceError::Duplicate(_) => page_back(StatusCode::CONFLICT, "Dữ liệu này vừa được tạo bởi một thao tác khác. Vui lòng tải lại trang.", back),
-        ServiceError::Internal(detail) => {
-            tracing::error!(%detail, "file route failed");
-            page_back(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố; dữ liệu chưa bị thay đổi. Vui lòng thử lại sau.", back)
-        }
+    let err = app::ssr::to_app_error(e);
+    if err == app::error::AppError::Unauthenticated {
+        return Redirect::to("/dang-nhap").into_response();
     }
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match &err {
+        app::error::AppError::Validation(f) => f.to_string(),
+        other => other.to_string(),
+    };
+    page_back(status, &message, back)
 }
 
 fn actor(auth: &RequestAuth) -> Result<Actor, Response> {
@@ -283,4 +283,26 @@ fn too_large(state: &AppState) -> String {
         "Không nhận được tệp: tệp vượt giới hạn {} MB hoặc việc tải lên bị gián đoạn. Hãy xóa các trang tính không dùng hoặc chia thành nhiều tệp rồi tải lên lại.",
         state.config.upload_max_mb
     )
+}
+
+/// The completion board as a workbook, for the month and filters in the query string.
+pub async fn export_board(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(q): axum::extract::Query<app::api::board::BoardQuery>,
+) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let now = chrono::Utc::now();
+    let filter = match q.filter(domain::datefmt::vn_today(now)) {
+        Ok(f) => f,
+        Err(e) => return page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    };
+    let name = format!("tinh-hinh-bao-cao-{}-{:02}.xlsx", filter.year, filter.month);
+    match service::board::workbook::export(&state.ctx.db, &actor, filter, now).await {
+        Ok(bytes) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name),
+        Err(e) => failure(e),
+    }
 }

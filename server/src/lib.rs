@@ -74,7 +74,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn router(config: Arc<Config>, db: service::Db) -> Router {
-    let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo };
+    let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo, email_on: !config.smtp_host.is_empty() };
     let leptos_options = leptos_options(&config);
     let static_files = Arc::new(site_files(&config.site_root));
     let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files };
@@ -85,6 +85,7 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/tai-xuong/danh-muc.json", get(files::export_catalogue))
         .route("/tai-xuong/chi-tieu.xlsx", get(files::export_indicators))
+        .route("/tai-xuong/tinh-hinh-bao-cao.xlsx", get(files::export_board))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
         // Excel forms of reports: download, and upload for a preview (issue 11).
@@ -170,6 +171,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _instance = service::db::lock_instance(&config.database_url).map_err(StartError::Lock)?;
     let db = prepare_database(&config).await?;
     spawn_housekeeping(db.clone(), config.auth_settings());
+    spawn_daily_reminders(db.clone(), &config);
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind { addr: config.listen, source })?;
@@ -194,6 +196,26 @@ fn spawn_housekeeping(db: service::Db, auth: service::auth::AuthSettings) {
             }
             if let Err(e) = service::excel::import::purge(&db, now).await {
                 tracing::warn!(error = %e, "Excel upload clean-up failed");
+            }
+        }
+    });
+}
+
+/// Checks every minute whether today's reminders are due; the lease in the
+/// database lets only one server run them, once a day (see
+/// `service::reminders::daily`).
+pub fn spawn_daily_reminders(db: service::Db, config: &Config) {
+    let mailer = config.mailer();
+    let settings = config.daily_settings();
+    if mailer.is_none() {
+        tracing::info!("reminder e-mails are off (no smtp_host); in-app notifications still run daily");
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = service::reminders::daily::run_if_due(&db, mailer.as_ref(), &settings, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "daily reminders failed; the next minute tries again");
             }
         }
     });

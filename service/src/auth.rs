@@ -218,7 +218,9 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
         if let Some(d) = ip.locked_for(Some(&istate), now) {
             return Err(locked_message(false, d));
         }
-        return Err(ServiceError::field("password", WRONG_CREDENTIALS));
+        // Which of the two was wrong is not said (names cannot be probed),
+        // so the message is the form's, not a field's.
+        return Err(ServiceError::field("form", WRONG_CREDENTIALS));
     };
     change_throttle(db, &ipkey, now, |s| s.map(|s| ip.undo_attempt(s)).unwrap_or(ThrottleState { failures: 0, window_start: now, locked_until: None })).await?;
     if !user.active {

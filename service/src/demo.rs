@@ -52,6 +52,23 @@ pub async fn seed_demo_accounts(db: &crate::Db) -> Result<()> {
         };
         users::insert_demo_user(db, &input, a.role).await?;
     }
+    seed_demo_contacts(db).await
+}
+
+/// Contacts for the demo accounts (reminders and the office's phone round
+/// need them), on a reserved domain that never delivers: `sonla.example`.
+async fn seed_demo_contacts(db: &crate::Db) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for (i, a) in DEMO_ACCOUNTS.iter().enumerate() {
+        entity::app_user::Entity::update_many()
+            .col_expr(entity::app_user::Column::Email, Expr::value(format!("{}@sonla.example", a.username)))
+            .col_expr(entity::app_user::Column::Phone, Expr::value(format!("0212 385 {:03}", 100 + i)))
+            .filter(entity::app_user::Column::Username.eq(a.username))
+            .filter(entity::app_user::Column::Email.eq(""))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }
 

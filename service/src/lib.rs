@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod catalogue;
 pub mod codes;
 pub mod db;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod excel;
 pub mod org;
 pub mod password;
+pub mod reminders;
 pub mod reports;
 pub mod users;
 

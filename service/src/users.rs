@@ -282,3 +282,24 @@ pub(crate) async fn insert_demo_user<C: ConnectionTrait>(db: &C, input: &NewUser
     }
     Ok(())
 }
+
+/// The signed-in person's own contacts (e-mail, telephone).
+pub async fn contacts(db: &crate::Db, actor: &Actor) -> Result<(String, String)> {
+    let u = app_user::Entity::find_by_id(actor.user_id).one(db).await?.ok_or(ServiceError::Unauthenticated)?;
+    Ok((u.email, u.phone))
+}
+
+/// Sets the signed-in person's own contacts, where reminders go.
+pub async fn set_contacts(db: &crate::Db, actor: &Actor, email: &str, phone: &str) -> Result<()> {
+    let (email, phone) = domain::account::check_contacts(email, phone).map_err(ServiceError::Validation)?;
+    let txn = db.begin().await?;
+    let u = app_user::Entity::find_by_id(actor.user_id).one(&txn).await?.ok_or(ServiceError::Unauthenticated)?;
+    let mut am = u.into_active_model();
+    am.email = Set(email);
+    am.phone = Set(phone);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    audit::record(&txn, Some(actor.user_id), "sua_lien_he", &actor.user_id.to_string(), "").await?;
+    txn.commit().await?;
+    Ok(())
+}

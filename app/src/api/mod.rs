@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod board;
 pub mod catalogue;
+pub mod notifications;
 pub mod reports;
 pub mod units;
 

@@ -19,6 +19,14 @@ pub async fn unit_reports(unit_id: Option<i32>) -> Result<Vec<DueReport>, AppErr
     service::reports::due_for_unit(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), chrono::Utc::now()).await.map_err(service_err)
 }
 
+/// A unit's reports of every period and status (the caller's unit unless given).
+#[server(prefix = "/api", endpoint = "bao-cao/luu-tru", input = server_fn::codec::GetUrl)]
+pub async fn unit_archive(unit_id: Option<i32>, regime: Option<i32>, year: Option<i32>, page: Option<u64>) -> Result<domain::reporting::Archive, AppError> {
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::reports::archive(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), regime, year, page.unwrap_or(1)).await.map_err(service_err)
+}
+
 #[server(prefix = "/api", endpoint = "bao-cao/lap")]
 pub async fn start_report(csrf: Option<String>, regime_id: i32, period: String) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
@@ -39,6 +47,8 @@ pub struct ReportPage {
     pub history_total: u64,
     /// What a failed save without JavaScript submitted, shown again.
     pub stash: Option<Stash>,
+    /// The office's notes on rows at the latest return, by cell key.
+    pub review_notes: HashMap<String, String>,
 }
 
 #[server(prefix = "/api", endpoint = "bao-cao/xem", input = server_fn::codec::GetUrl)]
@@ -51,7 +61,8 @@ pub async fn get_report(id: i32, stash: Option<String>) -> Result<ReportPage, Ap
         Some(t) => service::reports::stash::get(&ctx.db, &actor, id, &t, now).await.map_err(service_err)?,
         None => None,
     };
-    Ok(ReportPage { data, history, history_total, stash })
+    let review_notes = service::reports::review_notes::current(&ctx.db, &actor, id).await.map_err(service_err)?;
+    Ok(ReportPage { data, history, history_total, stash, review_notes })
 }
 
 /// What a successful save answers.
@@ -172,7 +183,7 @@ pub async fn save_report(
 
 /// Approve, send back, accept, return or reopen a report.
 #[server(prefix = "/api", endpoint = "bao-cao/xu-ly")]
-pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>) -> Result<String, AppError> {
+pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>, row: Option<String>, row_note: Option<String>) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     use domain::report::Transition;
     let (actor, _) = require_actor()?;
@@ -185,7 +196,8 @@ pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason
         "mo_lai" => Transition::Reopen,
         _ => return Err(fail(AppError::Validation(domain::FieldErrors::single("form", "Thao tác không hợp lệ.")))),
     };
-    let status = service::reports::transition(&ctx.db, &actor, id, t, reason.as_deref().unwrap_or(""), chrono::Utc::now())
+    let note = row.zip(row_note);
+    let status = service::reports::transition_noted(&ctx.db, &actor, id, t, reason.as_deref().unwrap_or(""), note, chrono::Utc::now())
         .await
         .map_err(service_err)?;
     let target = format!("/bao-cao/{id}?trang-thai={}", status.code());

@@ -20,6 +20,7 @@ fn nav_for(user: &SessionView) -> Vec<NavItem> {
             items.push(NavItem { href: format!("/don-vi/{}", user.unit_id), label: "Đơn vị của tôi" })
         }
         Role::Reviewer | Role::Leader => {
+            items.push(NavItem { href: "/tinh-hinh-bao-cao".into(), label: "Tình hình báo cáo" });
             items.push(NavItem { href: "/don-vi".into(), label: "Đơn vị" });
             items.push(NavItem { href: "/danh-muc/che-do".into(), label: "Chế độ báo cáo" });
         }
@@ -56,6 +57,7 @@ fn UserBox(user: SessionView) -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     view! {
+        <a class="skip-link" href="#noi-dung">"Bỏ qua, đến nội dung chính"</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark">"BC"</span>
@@ -73,13 +75,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <nav class="mainnav" aria-label="Điều hướng chính">
                                 {items.into_iter().map(|i| view! { <A href=i.href>{i.label}</A> }).collect_view()}
                             </nav>
+                            <crate::components::bell::Bell/>
                             <UserBox user=u/>
                         }
                     })
                 })}
             </Suspense>
         </header>
-        <main class="content">{children()}</main>
+        <main class="content" id="noi-dung" tabindex="-1">{children()}</main>
         <footer class="footer">
             <p>"© UBND tỉnh Sơn La · Hệ thống thông tin báo cáo theo Nghị định 09/2019/NĐ-CP"</p>
         </footer>

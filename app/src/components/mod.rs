@@ -1,6 +1,12 @@
+pub mod bell;
 pub mod form;
+pub mod form_client;
 pub mod guard;
 pub mod layout;
+pub mod report_form;
 pub mod report_list;
+pub mod review_note;
 pub mod status;
 pub mod tabs;
+pub mod trend;
+pub mod unit_board;

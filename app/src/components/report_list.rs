@@ -20,7 +20,13 @@ fn status_text(d: &DueReport) -> String {
 }
 
 #[component]
-pub fn UnitReports(unit_id: Option<i32>, can_start: bool) -> impl IntoView {
+pub fn UnitReports(
+    unit_id: Option<i32>,
+    can_start: bool,
+    /// A unit leader's home: the reports waiting for their approval first.
+    #[prop(optional)]
+    approvals: bool,
+) -> impl IntoView {
     let data = Resource::new(move || unit_id, unit_reports);
     let start = ServerAction::<StartReport>::new();
     let error = Signal::derive(move || action_error(start.value().get()));
@@ -33,9 +39,29 @@ pub fn UnitReports(unit_id: Option<i32>, can_start: bool) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="empty">"Không có báo cáo nào đến kỳ."</p> }.into_any(),
                     Ok(list) => view! {
+                        {approvals.then(|| {
+                            let waiting: Vec<_> = list.iter().filter(|d| d.status == Some(domain::report::ReportStatus::AwaitingApproval)).cloned().collect();
+                            view! {
+                                <section class="awaiting" aria-labelledby="cho-duyet">
+                                    <h3 id="cho-duyet">{format!("Chờ bạn duyệt ({})", waiting.len())}</h3>
+                                    {if waiting.is_empty() {
+                                        view! { <p class="empty">"Không có báo cáo nào chờ duyệt."</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="plain-list">
+                                                {waiting.into_iter().filter_map(|d| d.report_id.map(|id| view! {
+                                                    <li><A href=format!("/bao-cao/{id}")>{format!("{} — {}", d.regime_name, d.period_label)}</A>
+                                                        <small class="muted">{format!(" · hạn {}", format_date(d.deadline))}</small></li>
+                                                })).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </section>
+                            }
+                        })}
                         <div class="table-wrap">
                             <table class="table due-list">
-                                <thead><tr><th>"Chế độ báo cáo"</th><th>"Kỳ"</th><th>"Hạn gửi"</th><th>"Trạng thái"</th><th></th></tr></thead>
+                                <thead><tr><th>"Chế độ báo cáo"</th><th>"Kỳ"</th><th>"Hạn gửi"</th><th>"Trạng thái"</th><th><span class="visually-hidden">"Thao tác"</span></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|d| {
                                         let overdue = d.is_overdue();
@@ -43,10 +69,10 @@ pub fn UnitReports(unit_id: Option<i32>, can_start: bool) -> impl IntoView {
                                         let status = status_text(&d);
                                         view! {
                                             <tr class:overdue=overdue>
-                                                <td>{d.regime_name.clone()}<br/><small class="muted">{d.regime_code.clone()}</small></td>
-                                                <td>{d.period_label.clone()}</td>
-                                                <td>{format_date(d.deadline)}<br/><small class:late=overdue>{if d.status.is_some_and(|s| s.is_delivered()) { String::new() } else { note }}</small></td>
-                                                <td>{status}</td>
+                                                <td data-label="Chế độ báo cáo">{d.regime_name.clone()}<br/><small class="muted">{d.regime_code.clone()}</small></td>
+                                                <td data-label="Kỳ">{d.period_label.clone()}</td>
+                                                <td data-label="Hạn gửi">{format_date(d.deadline)}<br/><small class:late=overdue>{if d.status.is_some_and(|s| s.is_delivered()) { String::new() } else { note }}</small></td>
+                                                <td data-label="Trạng thái">{status}</td>
                                                 <td>
                                                     {match d.report_id {
                                                         Some(id) => view! { <A href=format!("/bao-cao/{id}") attr:class="button-secondary">"Mở báo cáo"</A> }.into_any(),

@@ -20,8 +20,10 @@ fn UnitHome(user: SessionView) -> impl IntoView {
         <section class="card">
             <h2>{format!("Báo cáo của {}", user.unit_name)}</h2>
             <p class="muted">{duty}</p>
-            <UnitReports unit_id=None can_start=user.role == Role::Clerk/>
+            <UnitReports unit_id=None can_start=user.role == Role::Clerk approvals=user.role == Role::UnitLeader/>
+            <p><A href="/bao-cao">"Tất cả báo cáo của đơn vị (các kỳ đã qua)"</A></p>
         </section>
+        <crate::components::unit_board::UnitBoard unit_id=None reviewer=false/>
     }
 }
 
@@ -33,8 +35,10 @@ fn ProvinceHome(user: SessionView) -> impl IntoView {
         Role::Leader => "Bạn theo dõi số liệu tổng hợp toàn tỉnh và tiến độ số hóa chỉ tiêu thống kê.",
         _ => "Bạn quản lý tài khoản, đơn vị và danh mục chỉ tiêu, chế độ báo cáo.",
     };
+    let reviewer = user.role == Role::Reviewer;
     view! {
         <p>{duty}</p>
+        {reviewer.then(|| view! { <crate::pages::inbox::Inbox/> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -53,7 +57,8 @@ fn ProvinceHome(user: SessionView) -> impl IntoView {
             })}
         </Suspense>
         <p class="actions">
-            <A href="/don-vi" attr:class="button">"Danh sách đơn vị"</A>
+            <A href="/tinh-hinh-bao-cao" attr:class="button">"Tình hình báo cáo"</A>
+            <A href="/don-vi" attr:class="button-secondary">"Danh sách đơn vị"</A>
             {(user.role == Role::Admin).then(|| view! { <A href="/quan-tri/nguoi-dung" attr:class="button-secondary">"Quản lý người dùng"</A> })}
         </p>
     }

@@ -1,7 +1,12 @@
 pub mod admin_users;
+pub mod archive;
+pub mod board;
 pub mod catalogue;
 pub mod home;
+pub mod inbox;
 pub mod login;
+pub mod notifications;
+pub mod overdue;
 pub mod password;
 pub mod report;
 pub mod units;

@@ -8,13 +8,12 @@ use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::error::{action_error, AppError};
+use crate::components::report_form::{Ctx, FormTable, Mode};
 use crate::util::follow_success;
 use domain::calendar::EntryState;
-use domain::column::Column;
 use domain::datefmt::{format_date, format_datetime, vn_today};
-use domain::entry::{cell_key, check_entry, Checked, References, Sheet};
-use domain::indicator::{IndicatorSpec, ValueType};
-use domain::regime::{roman, RegimeDoc};
+use domain::entry::{check_entry, Checked};
+use domain::regime::RegimeDoc;
 use domain::report::ReportStatus;
 use domain::reporting::ReportHeader;
 use domain::rules::Severity;
@@ -96,36 +95,13 @@ fn HeaderCard(header: ReportHeader, doc_name: String, form_number: String) -> im
     }
 }
 
-/// How a typed figure was read, when it differs from what was typed
-/// (`1234.5` → `1.234,5`), so the clerk sees the system understood.
-fn reading(spec: &IndicatorSpec, typed: &str) -> Option<String> {
-    let t = typed.trim();
-    let v = spec.parse_input(t).ok().flatten()?;
-    let shown = spec.format(&v);
-    (shown != t && spec.value_type.is_numeric()).then(|| format!("Đã hiểu là {shown}"))
-}
-
-/// How the form table shows the current period's cells.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Inputs the clerk types in.
-    Edit,
-    /// The stored figures as text.
-    Read,
-    /// Empty, disabled inputs: the catalogue's preview of a form.
-    Blank,
-}
-
-#[derive(Clone)]
-struct Ctx {
-    doc: RegimeDoc,
-    specs: HashMap<String, IndicatorSpec>,
-    refs: References,
-}
-
 #[component]
 fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
-    let PageData { data, history, history_total, stash } = page;
+    let PageData { data, history, history_total, stash, review_notes } = page;
+    provide_context(crate::components::review_note::ReviewNotes {
+        notes: review_notes,
+        rows: data.doc.indicator_codes().into_iter().map(|c| { let name = data.specs.iter().find(|s| s.code == c).map(|s| s.name.clone()).unwrap_or_default(); (c, name) }).collect(),
+    });
     let perms = data.permissions;
     let header = data.header.clone();
     let report_id = header.id;
@@ -141,20 +117,33 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     }
     narrative.resize(data.doc.outline.len(), String::new());
     let ctx = StoredValue::new(Ctx { specs: data.spec_map(), doc: data.doc.clone(), refs: data.references.clone() });
+    // What was last saved, to know whether there is input to lose.
+    let saved_inputs = RwSignal::new(values.clone());
     let inputs = RwSignal::new(values);
     let findings = Memo::new(move |_| ctx.with_value(|c| inputs.with(|v| check_entry(&c.doc, &c.specs, v, &c.refs, true))));
     let row_version = RwSignal::new(header.row_version);
     let save = ServerAction::<SaveReport>::new();
     let saved_note = RwSignal::new(notice);
-    Effect::new(move |_| {
-        if let Some(Ok(reply)) = save.value().get() {
+    let dirty = Signal::derive(move || inputs.with(|now| saved_inputs.with(|then| now != then)));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(reply)) => {
             row_version.set(reply.row_version);
             saved_note.set(Some(reply.message.clone()));
+            saved_inputs.set(inputs.get_untracked());
             if let Some(go) = reply.go_to {
                 crate::util::hard_navigate(&go);
+            } else if reply.send_error.is_some() {
+                crate::components::form_client::focus_first_problem();
             }
         }
+        Some(Err(_)) => crate::components::form_client::focus_first_problem(),
+        None => {}
     });
+    if perms.edit {
+        crate::components::form_client::warn_before_leaving(dirty);
+        let busy = Signal::derive(move || save.pending().get());
+        crate::components::form_client::autosave("report-form", "save-draft", dirty, busy, 120);
+    }
     let save_error = Signal::derive(move || match save.value().get() {
         Some(Ok(reply)) => reply.send_error,
         other => action_error(other),
@@ -183,18 +172,20 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
         })}
         {if perms.edit {
             view! {
-                <ActionForm action=save attr:class="report-form-wrap" attr:novalidate=true>
+                <ActionForm action=save attr:class="report-form-wrap" attr:novalidate=true attr:id="report-form">
                     <FormBanner error=save_error/>
                     <CsrfField/>
                     <input type="hidden" name="id" value=report_id.to_string()/>
                     <input type="hidden" name="row_version" value=move || row_version.get().to_string()/>
                     {body}
                     <div class="actions sticky-actions">
-                        <button type="submit" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
+                        <button type="submit" id="save-draft" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
                         <button type="submit" name="intent" value="gui" class="button" disabled=move || save.pending().get()>{send_label}</button>
-                        <span class="muted">{move || {
+                        // Read out when it changes, so a screen reader hears new errors.
+                        <span class="muted" role="status" aria-live="polite">{move || {
                             let n = findings.with(|c| c.errors().count());
-                            if n > 0 { format!("Còn {n} lỗi cần sửa trước khi gửi.") } else { String::new() }
+                            let unsaved = if dirty.get() { " Có thay đổi chưa lưu; bản nháp tự lưu 2 phút một lần." } else { "" };
+                            if n > 0 { format!("Còn {n} lỗi cần sửa trước khi gửi.{unsaved}") } else { unsaved.trim().to_string() }
                         }}</span>
                     </div>
                 </ActionForm>
@@ -242,163 +233,6 @@ fn UnreadableSummary(inputs: RwSignal<HashMap<String, String>>, findings: Memo<C
                 </div>
             }
         })
-    }
-}
-
-#[component]
-fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>, comments: HashMap<String, String>, mode: Mode) -> impl IntoView {
-    let (doc, specs) = ctx.with_value(|c| (c.doc.clone(), c.specs.clone()));
-    let columns = doc.columns.clone();
-    let ncols = columns.len() + 3;
-    let mut stt = 0usize;
-    let rows = doc.sections.iter().enumerate().map(|(si, section)| {
-        let lines = section.rows.iter().filter_map(|row| {
-            let spec = specs.get(&row.indicator)?.clone();
-            stt += 1;
-            let n = stt;
-            let mut cells: Vec<(String, String, bool)> = vec![(cell_key(&spec.code, None), spec.name.clone(), false)];
-            cells.extend(spec.parts.iter().map(|p| (cell_key(&spec.code, Some(&p.code)), format!("Trong đó: {}", p.name), true)));
-            let required = row.required;
-            Some(cells.into_iter().map(|(key, label, is_part)| {
-                let spec = spec.clone();
-                let comment = comments.get(&key).cloned().unwrap_or_default();
-                view! {
-                    <FormRowView ctx inputs findings spec key label is_part required stt=(!is_part).then_some(n) columns=columns.clone() comment mode/>
-                }
-            }).collect_view())
-        }).collect_view();
-        view! {
-            <tr class="section-row"><td colspan=ncols.to_string()>{format!("{}. {}", roman(si + 1), section.title)}</td></tr>
-            {lines}
-        }
-    }).collect_view();
-    view! {
-        <div class="table-wrap">
-            <table class="table form-table">
-                <thead>
-                    <tr>
-                        <th>"STT"</th><th>"Chỉ tiêu"</th><th>"ĐVT"</th>
-                        {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-}
-
-/// A regime version's form with nothing typed in: the catalogue preview
-/// shows the very table the clerk will fill.
-#[component]
-pub fn BlankForm(doc: RegimeDoc, specs: Vec<IndicatorSpec>) -> impl IntoView {
-    let specs = specs.into_iter().map(|s| (s.code.clone(), s)).collect();
-    let ctx = StoredValue::new(Ctx { doc, specs, refs: References::default() });
-    let inputs = RwSignal::new(HashMap::new());
-    let findings = Memo::new(|_| Checked::default());
-    view! { <FormTable ctx inputs findings comments=HashMap::new() mode=Mode::Blank/> }
-}
-
-#[component]
-#[allow(clippy::too_many_arguments)]
-fn FormRowView(
-    ctx: StoredValue<Ctx>,
-    inputs: RwSignal<HashMap<String, String>>,
-    findings: Memo<Checked>,
-    spec: IndicatorSpec,
-    key: String,
-    label: String,
-    is_part: bool,
-    required: bool,
-    stt: Option<usize>,
-    columns: Vec<Column>,
-    comment: String,
-    mode: Mode,
-) -> impl IntoView {
-    let initial = inputs.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
-    let input_name = format!("values[{key}]");
-    let aria = format!("{label} — Thực hiện kỳ này");
-    let input = if mode == Mode::Blank {
-        view! { <input type="text" disabled aria-label=aria/> }.into_any()
-    } else if mode == Mode::Read {
-        view! { <span class="figure">{initial.clone()}</span> }.into_any()
-    } else if spec.value_type == ValueType::YesNo {
-        let key2 = key.clone();
-        let opts = ["", "Có", "Không"];
-        view! {
-            <select name=input_name aria-label=aria on:change=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }>
-                {opts.into_iter().map(|o| view! { <option value=o selected=initial == o>{if o.is_empty() { "—" } else { o }}</option> }).collect_view()}
-            </select>
-        }.into_any()
-    } else {
-        let key2 = key.clone();
-        let mode = if spec.value_type.is_numeric() { "decimal" } else { "text" };
-        let placeholder = if spec.value_type == ValueType::Date { "dd/mm/yyyy" } else { "" };
-        view! {
-            <input type="text" name=input_name inputmode=mode placeholder=placeholder aria-label=aria value=initial.clone()
-                class:numeric=spec.value_type.is_numeric()
-                on:input=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }/>
-        }.into_any()
-    };
-    let hint = {
-        let (key, spec) = (key.clone(), spec.clone());
-        move || inputs.with(|m| m.get(&key).and_then(|t| reading(&spec, t))).map(|h| view! { <small class="reading">{h}</small> })
-    };
-    let messages = {
-        let key = key.clone();
-        move || {
-            findings.with(|c| c.for_cell(&key).map(|f| (f.severity, f.message.clone())).collect::<Vec<_>>()).into_iter().map(|(sev, m)| {
-                view! { <p class=if sev == Severity::Error { "field-error" } else { "field-warn" }>{m}</p> }
-            }).collect_view()
-        }
-    };
-    let mut input = Some(input);
-    let cols = columns.into_iter().map(|c| {
-        if c == Column::Current {
-            return view! { <td class="current">{input.take()}{hint.clone()}{messages.clone()}</td> }.into_any();
-        }
-        let key = key.clone();
-        // Every reference column from one sheet of this period's readable
-        // figures: a rate compares in percentage points, a rate's year to
-        // date is Σ numerator ÷ Σ denominator, and a year to date says how
-        // many of its periods were reported.
-        let shown = move || {
-            ctx.with_value(|cx| {
-                findings.with(|checked| {
-                    let sheet = Sheet { specs: &cx.specs, refs: &cx.refs, current: &checked.values };
-                    let note = (c == Column::YearToDate).then(|| sheet.year_to_date(&key).coverage_note(cx.doc.schedule.frequency)).flatten();
-                    (sheet.display(&key, c), note)
-                })
-            })
-        };
-        view! {
-            <td class="ref">{move || {
-                let (text, note) = shown();
-                view! { {text}{note.map(|n| view! { <small class="muted coverage">{n}</small> })} }
-            }}</td>
-        }.into_any()
-    }).collect_view();
-    let row_id = format!("row-{key}");
-    view! {
-        <tr id=row_id class:part-row=is_part>
-            <td>{stt.map(|n| n.to_string()).unwrap_or_default()}</td>
-            <td>
-                {label}
-                {(required && !is_part).then(|| view! { <span class="required" title="Bắt buộc">" *"</span> })}
-                {(!is_part).then(|| view! { <br/><small class="muted">{spec.code.clone()}</small> })}
-                {if mode == Mode::Edit {
-                    view! {
-                        <details class="comment" open=!comment.is_empty()>
-                            <summary>"Ghi chú"</summary>
-                            <input type="text" name=format!("comments[{key}]") value=comment.clone() aria-label=format!("Ghi chú cho {key}")/>
-                        </details>
-                    }.into_any()
-                } else {
-                    (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
-                }}
-            </td>
-            <td>{if is_part { String::new() } else { spec.unit.clone() }}</td>
-            {cols}
-        </tr>
     }
 }
 
@@ -473,7 +307,7 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
     let error = Signal::derive(move || action_error(act.value().get()).or_else(|| action_error(extend.value().get())));
     follow_success(act.value());
     follow_success(extend.value());
-    let (id, id2) = (header.id.to_string(), header.id.to_string());
+    let (id, id2, id_direct) = (header.id.to_string(), header.id.to_string(), header.id.to_string());
     let status = header.status;
     let choices: Vec<(&'static str, &'static str, bool)> = [
         (approve, "duyet", "Duyệt và gửi", false),
@@ -487,24 +321,41 @@ fn Decisions(header: ReportHeader, approve: bool, review: bool, grant: bool) -> 
     .map(|(_, a, l, reason)| (a, l, reason))
     .collect();
     let any = !choices.is_empty() || grant;
+    let (direct, with_reason): (Vec<_>, Vec<_>) = choices.into_iter().partition(|(_, _, needs)| !needs);
     any.then(|| view! {
         <section class="card decisions">
             <h2>"Xử lý báo cáo"</h2>
             <FormBanner error/>
-            {(!choices.is_empty()).then(|| view! {
+            {(!direct.is_empty()).then(|| view! {
                 <ActionForm action=act attr:class="form">
                     <CsrfField/>
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <label for="reason">"Lý do / ý kiến (bắt buộc khi trả lại)"</label>
-                    <textarea id="reason" name="reason" rows="2"></textarea>
-                    <FieldMessage error name="reason"/>
+                    <input type="hidden" name="id" value=id_direct.clone()/>
                     <div class="actions">
-                        {choices.into_iter().map(|(a, l, needs)| view! {
-                            <button type="submit" name="action" value=a class=if needs { "button-secondary" } else { "button" }>{l}</button>
-                        }).collect_view()}
+                        {direct.into_iter().map(|(a, l, _)| view! { <button type="submit" name="action" value=a class="button">{l}</button> }).collect_view()}
                     </div>
                 </ActionForm>
             })}
+            // Sending a report back cannot be undone in one click: it opens
+            // first, asks for the reason, and only then is confirmed.
+            {with_reason.into_iter().map(|(a, l, _)| {
+                let field = format!("reason-{a}");
+                let id = id.clone();
+                view! {
+                    <details class="confirm">
+                        <summary class="button-secondary">{format!("{l}…")}</summary>
+                        <ActionForm action=act attr:class="form">
+                            <CsrfField/>
+                            <input type="hidden" name="id" value=id.clone()/>
+                            <input type="hidden" name="action" value=a/>
+                            <label for=field.clone()>"Lý do (đơn vị sẽ thấy để sửa)"</label>
+                            <textarea id=field name="reason" rows="2" required></textarea>
+                            <FieldMessage error name="reason"/>
+                            {(a == "tra_lai").then(|| view! { <crate::components::review_note::RowNoteFields/> })}
+                            <button type="submit" class="button">{format!("Xác nhận: {}", l.to_lowercase())}</button>
+                        </ActionForm>
+                    </details>
+                }
+            }).collect_view()}
             {grant.then(|| view! {
                 <ActionForm action=extend attr:class="form inline-form">
                     <CsrfField/>

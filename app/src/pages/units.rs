@@ -66,7 +66,9 @@ pub fn UnitPage() -> impl IntoView {
     let data = Resource::new(id, get_unit);
     view! {
         <Title text="Đơn vị"/>
-        <Protected children=move |_| view! {
+        <Protected children=move |user| {
+            let reviewer = user.role == domain::Role::Reviewer;
+            view! {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -87,6 +89,7 @@ pub fn UnitPage() -> impl IntoView {
                             </section>
                             {d.unit.kind.is_reporting_unit().then(|| view! {
                                 <section class="card"><h2>"Báo cáo của đơn vị"</h2><UnitReports unit_id=Some(d.unit.id) can_start=false/></section>
+                                <crate::components::unit_board::UnitBoard unit_id=Some(d.unit.id) reviewer/>
                             })}
                             {(!d.children.is_empty()).then(|| view! {
                                 <section class="card"><h2>"Đơn vị trực thuộc"</h2><UnitTable units=d.children/></section>
@@ -95,6 +98,6 @@ pub fn UnitPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        }/>
+        }}/>
     }
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod admin;
 mod auth;
+mod board;
 mod catalogue;
 mod catalogue_facts;
 mod reports;

@@ -153,6 +153,14 @@ enum Arg {
     ImportMissing,
     /// A multipart upload of a file that is not a catalogue.
     JunkUpload,
+    /// The board of December 2031.
+    BoardMonth,
+    /// Accepting Sở Y tế's report (a draft: skipped) from the inbox.
+    BulkAcceptSyt,
+    /// An exception for Tô Hiệu's open period of the communes' report.
+    ExceptionUnitTh,
+    /// One's own e-mail and telephone.
+    Contacts,
 }
 
 /// Ids of the objects the calls name, made in `fixture`.
@@ -314,6 +322,10 @@ impl Arg {
             Arg::ImportJob => kv(&[("id", &id(fx.import_job))]),
             Arg::ImportMissing => kv(&[("id", MISSING)]),
             Arg::JunkUpload => vec![],
+            Arg::BoardMonth => kv(&[("q[thang]", "2031-12")]),
+            Arg::BulkAcceptSyt => kv(&[(&format!("chon[{}]", fx.syt_report), "1"), ("back", "/")]),
+            Arg::ExceptionUnitTh => kv(&[("regime_id", &id(fx.xa.0)), ("unit_id", &id(fx.th_unit)), ("period", &fx.xa.1), ("until", "31/12/2099")]),
+            Arg::Contacts => kv(&[("email", "ma.tran@sonla.example"), ("phone", "0212 385 999")]),
         }
     }
 }
@@ -412,6 +424,8 @@ const TABLE: &[Row] = &[
     r("/api/bao-cao/cua-don-vi",                Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/bao-cao/cua-don-vi",                Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
     // Only a clerk starts a report, for its own unit, of a regime its unit reports under (starting again finds the same report).
+    r("/api/bao-cao/luu-tru",                   Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/bao-cao/luu-tru",                   Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/bao-cao/lap",                       Arg::StartYte,                "401         403                    ok     403    403       403        403     403"),
     r("/api/bao-cao/lap",                       Arg::StartXa,                 "401         403                    403    403    ok        403        403     403"),
     r("/api/bao-cao/xem",                       Arg::ReportSyt,               "401         ok                     ok     ok     403       ok         ok      403"),
@@ -440,6 +454,21 @@ const TABLE: &[Row] = &[
     r("/api/bao-cao/gia-han",                   Arg::ExceptionSyt,            "401         403                    403    403    403       ok         403     403"),
     r("/api/bao-cao/gia-han",                   Arg::ExceptionTh,             "401         403                    403    403    403       ok         403     403"),
     r("/api/bao-cao/gia-han",                   Arg::ExceptionMissing,        "401         403                    403    403    403       404        403     403"),
+    // --- The office's board: province-wide roles read it; a unit's record is read by its own people too; only the office acts ------------
+    r("/api/tinh-hinh/bang",                    Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/xu-huong",                Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/qua-han",                 Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfSyt,            "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/hop-thu",                           Arg::Nothing,                 "401         403                    403    403    403       ok         403     403"),
+    // The office's acceptance skips a draft (it is not waiting), changing nothing.
+    r("/api/hop-thu/tiep-nhan",                 Arg::BulkAcceptSyt,           "401         403                    403    403    403       ok         403     403"),
+    r("/api/tinh-hinh/gia-han",                 Arg::ExceptionUnitTh,         "401         403                    403    403    403       ok         403     403"),
+    // --- Notifications: one's own; the bell's count answers 0 to anyone without a usable session ------------------------------------------
+    r("/api/thong-bao/dem",                     Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/api/thong-bao",                         Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/thong-bao/da-doc",                  Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/thong-bao/lien-he",                 Arg::Contacts,                "401         ok                     ok     ok     ok        ok         ok      403"),
     // --- Catalogue: read by every signed-in user, changed by the administrator only -----------------------------------------------------------
     r("/api/danh-muc/chi-tieu",                 Arg::IndicatorSearch,         "401         ok                     ok     ok     ok        ok         ok      403"),
     r("/api/danh-muc/chi-tieu/xem",             Arg::Indicator,               "401         ok                     ok     ok     ok        ok         ok      403"),
@@ -478,6 +507,7 @@ const TABLE: &[Row] = &[
     r("/readyz",                                Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
     r("/tai-xuong/danh-muc.json",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-xuong/chi-tieu.xlsx",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
+    r("/tai-xuong/tinh-hinh-bao-cao.xlsx",      Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       ok         ok      →/doi-mat-khau"),
     r("/tai-len/danh-muc",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-len/chi-tieu",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
 ];

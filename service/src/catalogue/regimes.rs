@@ -326,6 +326,35 @@ pub async fn form_specs<C: ConnectionTrait>(db: &C, doc: &RegimeDoc) -> crate::R
     Ok(doc.indicator_codes().iter().filter_map(|c| specs.get(c).cloned()).collect())
 }
 
+/// The preview of a regime's draft (`version: None`) or of a published
+/// version, as a clerk will see its form, on a period open now (or the
+/// year's first).
+pub async fn preview(db: &crate::Db, id: i32, version: Option<i32>, now: chrono::DateTime<Utc>) -> crate::Result<domain::catalogue::PreviewData> {
+    let doc = match version {
+        Some(v) => version_doc(db, id, v).await?,
+        None => parse_doc(&regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?.draft)?,
+    };
+    let specs = form_specs(db, &doc).await?;
+    let holidays = super::holidays::all(db).await?;
+    let today = domain::datefmt::vn_today(now);
+    let period = doc
+        .schedule
+        .open_periods(today, &holidays)
+        .into_iter()
+        .next()
+        .or_else(|| domain::period::Period::all_in_year(doc.schedule.frequency, chrono::Datelike::year(&today)).into_iter().next());
+    let (sample_period, window, deadline) = match period {
+        Some(p) => {
+            let w = doc.schedule.entry_window(&p, &holidays);
+            let d = domain::datefmt::format_date;
+            (p.label(), format!("Từ ngày {} đến ngày {}", d(w.cutoff_start), d(w.cutoff_end)), d(w.deadline))
+        }
+        None => ("Đột xuất".into(), "Theo thời gian của đợt báo cáo".into(), "Theo văn bản yêu cầu".into()),
+    };
+    let receiving_unit = crate::org::find_unit_by_code(db, &doc.receiving_unit).await.map(|u| u.name).unwrap_or_default();
+    Ok(domain::catalogue::PreviewData { regime_id: id, doc, specs, version, sample_period, window, deadline, receiving_unit })
+}
+
 /// A rule as the rule editor's form sent it, unchecked.
 #[derive(Clone, Debug, Default)]
 pub struct RuleForm {

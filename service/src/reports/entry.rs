@@ -130,7 +130,7 @@ fn trimmed(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
 }
 
-fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, changes: &Changes, who: Option<String>) -> String {
+fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, changes: &Changes, who: Option<String>, same_user: bool) -> String {
     let (theirs, _) = display_values(l, stored);
     let mut diffs = Vec::new();
     for (_, key, spec, _, _) in domain::figures::cells(&l.doc, &l.specs) {
@@ -149,11 +149,13 @@ fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, c
             diffs.push(format!("{key}: bạn nhập \"{mine}\", bản đã lưu là \"{other}\""));
         }
     }
-    let who = who.map(|w| format!(" ({w})")).unwrap_or_default();
-    let mut m = format!(
-        "Báo cáo vừa được lưu bởi người khác{who} lúc {} sau khi bạn mở trang. Số liệu của bạn CHƯA được lưu và vẫn còn trên trang.",
-        domain::datefmt::format_datetime(l.report.updated_at)
-    );
+    let at = domain::datefmt::format_datetime(l.report.updated_at);
+    let mut m = if same_user {
+        format!("Bạn vừa lưu báo cáo này ở một cửa sổ hoặc thẻ khác lúc {at}, sau khi mở trang này. Số liệu ở trang này CHƯA được lưu và vẫn còn trên trang.")
+    } else {
+        let who = who.map(|w| format!(" ({w})")).unwrap_or_default();
+        format!("Báo cáo vừa được lưu bởi người khác{who} lúc {at} sau khi bạn mở trang. Số liệu của bạn CHƯA được lưu và vẫn còn trên trang.")
+    };
     if diffs.is_empty() {
         m.push_str(" Số liệu hai bên giống nhau; hãy tải lại trang rồi lưu lại.");
     } else {
@@ -359,12 +361,13 @@ pub(crate) async fn save_in_txn<C: ConnectionTrait>(
 }
 
 /// The conflict answer, built from what is stored now.
-async fn stale(db: &crate::Db, id: i32, changes: &Changes) -> ServiceError {
+async fn stale(db: &crate::Db, actor: &Actor, id: i32, changes: &Changes) -> ServiceError {
     let built = async {
         let fresh = load(db, id).await?;
         let stored = load_values(db, id, &fresh.ids).await?;
         let who = user_name(db, fresh.report.updated_by).await?;
-        Ok::<_, ServiceError>(conflict_message(&fresh, &stored, changes, who))
+        let same_user = fresh.report.updated_by == Some(actor.user_id);
+        Ok::<_, ServiceError>(conflict_message(&fresh, &stored, changes, who, same_user))
     };
     match built.await {
         Ok(m) => ServiceError::Conflict(m),
@@ -393,7 +396,7 @@ pub async fn save_changes(db: &crate::Db, actor: &Actor, id: i32, row_version: i
 async fn save_loaded(db: &crate::Db, actor: &Actor, l: Loaded, row_version: i32, changes: Changes, source: Source, now: DateTime<Utc>) -> Result<Saved> {
     let id = l.report.id;
     if row_version != l.report.row_version {
-        return Err(stale(db, id, &changes).await);
+        return Err(stale(db, actor, id, &changes).await);
     }
     let txn = db.begin().await?;
     match save_in(&txn, actor, &l, row_version, &changes, source, now).await? {
@@ -403,7 +406,7 @@ async fn save_loaded(db: &crate::Db, actor: &Actor, l: Loaded, row_version: i32,
         }
         Written::Stale => {
             txn.rollback().await.ok();
-            Err(stale(db, id, &changes).await)
+            Err(stale(db, actor, id, &changes).await)
         }
     }
 }
@@ -425,14 +428,14 @@ pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: 
     check_editable(actor, &l, now)?;
     let changes = Changes::from_form(&l, &sub);
     if row_version != l.report.row_version {
-        return Err(stale(db, id, &changes).await);
+        return Err(stale(db, actor, id, &changes).await);
     }
     let txn = db.begin().await?;
     let saved = match save_in(&txn, actor, &l, row_version, &changes, source, now).await? {
         Written::Saved(s) => s,
         Written::Stale => {
             txn.rollback().await.ok();
-            return Err(stale(db, id, &changes).await);
+            return Err(stale(db, actor, id, &changes).await);
         }
     };
     let sent = match check_before_sending(&txn, &l, &saved_explanations(&changes, &l)).await {

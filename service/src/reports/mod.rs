@@ -12,12 +12,13 @@ pub mod generator;
 pub mod history;
 pub mod overview;
 pub mod review;
+pub mod review_notes;
 pub mod stash;
 pub mod store;
 
 pub use entry::{page, save, save_and_send, save_changes, Changes, Saved, SaveAndSend};
-pub use overview::{due_for_unit, start};
-pub use review::{grant_exception, transition};
+pub use overview::{archive, due_for_unit, start};
+pub use review::{grant_exception, transition, transition_noted};
 
 use crate::catalogue::regimes::parse_doc;
 use crate::{Result, ServiceError};
@@ -117,8 +118,9 @@ fn require_read(actor: &Actor, unit_id: i32) -> Result<()> {
     }
 }
 
-pub(crate) async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, actor_id: Option<i32>, from: &str, to: &str, note: &str, at: DateTime<Utc>) -> Result<()> {
-    report_event::ActiveModel {
+/// Records a status change (or a note on the report's life); its id names it in notifications.
+pub(crate) async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, actor_id: Option<i32>, from: &str, to: &str, note: &str, at: DateTime<Utc>) -> Result<i64> {
+    let e = report_event::ActiveModel {
         report_id: Set(report_id),
         at: Set(at),
         user_id: Set(actor_id),
@@ -129,7 +131,7 @@ pub(crate) async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, act
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(e.id)
 }
 
 async fn user_name<C: ConnectionTrait>(db: &C, id: Option<i32>) -> Result<Option<String>> {

@@ -48,6 +48,15 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
             open.push((r.clone(), doc.clone(), p));
         }
     }
+    // Closed periods the office reopened for this unit (an exception granted before a report was started).
+    let exceptions = crate::board::actions::open_exceptions(db, unit_id, today).await?;
+    for (regime_id, key, _) in exceptions.iter().cloned() {
+        let Some((r, v)) = bound.iter().find(|(r, _)| r.id == regime_id) else { continue };
+        let Ok(p) = Period::parse_key(&key) else { continue };
+        if !open.iter().any(|(o, _, q)| o.id == regime_id && *q == p) {
+            open.push((r.clone(), parse_doc(&v.definition)?, p));
+        }
+    }
     let open_keys: HashSet<String> = open.iter().map(|(_, _, p)| p.key()).collect();
     let in_play = [ReportStatus::Draft.code(), ReportStatus::Returned.code(), ReportStatus::AwaitingApproval.code()];
     let existing = report::Entity::find()
@@ -69,7 +78,13 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
     for (r, doc, p) in &open {
         seen.insert((r.id, p.key()));
         let rep = existing.iter().find(|e| e.regime_id == r.id && e.period_key == p.key());
-        out.push(due_line(r, doc, p, rep, &holidays, today));
+        let mut line = due_line(r, doc, p, rep, &holidays, today);
+        if rep.is_none() {
+            if let Some((_, _, until)) = exceptions.iter().find(|(id, k, _)| *id == r.id && *k == p.key()) {
+                line.state = doc.schedule.entry_window(p, &holidays).state(today, Some(*until));
+            }
+        }
+        out.push(line);
     }
     // Started reports outside the open windows that still need work (returned,
     // awaiting the leader, drafts given an exception, recently sent).
@@ -142,7 +157,9 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
     }
     let holidays = crate::catalogue::holidays::all(db).await?;
     let w = doc.schedule.entry_window(&period, &holidays);
-    match w.state(vn_today(now), None) {
+    // The office may have opened a closed period for this unit before it started the report.
+    let exception = crate::board::actions::exception_until(db, regime_id, actor.unit_id, &period.key()).await?;
+    match w.state(vn_today(now), exception) {
         EntryState::NotOpen => {
             return Err(ServiceError::Forbidden(format!("{} chưa mở để nhập số liệu (mở từ ngày {}).", period.label(), format_date(w.opens))))
         }
@@ -165,7 +182,7 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
         row_version: Set(0),
         narrative: Set(serde_json::to_string(&vec![String::new(); doc.outline.len()]).unwrap_or_else(|_| "[]".into())),
         explanations: Set("{}".into()),
-        window_exception_until: Set(None),
+        window_exception_until: Set(exception),
         created_at: Set(now),
         created_by: Set(Some(actor.user_id)),
         updated_at: Set(now),
@@ -207,3 +224,74 @@ async fn find_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, p
 }
 
 
+
+/// Reports shown per page of a unit's archive.
+pub const ARCHIVE_PAGE: u64 = 30;
+
+/// A unit's reports of every period and status, newest period first,
+/// optionally for one regime and one year: the archive a clerk reaches in
+/// one click from home. Readable by the unit and by province-wide roles.
+pub async fn archive(db: &crate::Db, actor: &Actor, unit_id: i32, regime_id: Option<i32>, year: Option<i32>, page: u64) -> Result<domain::reporting::Archive> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    require_read(actor, unit_id)?;
+    let unit = crate::org::find_unit(db, unit_id).await?;
+    let mut q = report::Entity::find().filter(report::Column::UnitId.eq(unit_id));
+    if let Some(r) = regime_id {
+        q = q.filter(report::Column::RegimeId.eq(r));
+    }
+    if let Some(y) = year {
+        // Every period key starts with its year (2025-07, 2025-Q3, 2025, 2025-07-01..).
+        q = q.filter(report::Column::PeriodKey.starts_with(y.to_string()));
+    }
+    let page = page.max(1);
+    let paginator = q.order_by_desc(report::Column::PeriodKey).order_by_asc(report::Column::RegimeId).paginate(db, ARCHIVE_PAGE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let used: Vec<i32> = report::Entity::find()
+        .select_only()
+        .column(report::Column::RegimeId)
+        .distinct()
+        .filter(report::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let regimes: HashMap<i32, regime::Model> = regime::Entity::find().filter(regime::Column::Id.is_in(used)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let keys: Vec<String> = report::Entity::find()
+        .select_only()
+        .column(report::Column::PeriodKey)
+        .distinct()
+        .filter(report::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut years: Vec<i32> = keys.iter().filter_map(|k| Period::parse_key(k).ok()).map(|p| p.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let status = crate::codes::decode(&r.status, ReportStatus::from_code, "report.status")?;
+            let regime = regimes.get(&r.regime_id);
+            Ok(domain::reporting::ArchiveRow {
+                report_id: r.id,
+                regime_code: regime.map(|g| g.code.clone()).unwrap_or_default(),
+                regime_name: regime.map(|g| g.name.clone()).unwrap_or_default(),
+                period_label: Period::parse_key(&r.period_key).map(|p| p.label()).unwrap_or_else(|_| r.period_key.clone()),
+                period_key: r.period_key,
+                status,
+                sent_at: r.sent_at,
+                on_time: r.on_time,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut regimes: Vec<(i32, String, String)> = regimes.into_values().map(|r| (r.id, r.code, r.name)).collect();
+    regimes.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(domain::reporting::Archive {
+        unit_id,
+        unit_name: unit.name,
+        reports: domain::views::Page { items, total, page, per_page: ARCHIVE_PAGE },
+        regimes,
+        years,
+    })
+}

@@ -8,7 +8,7 @@ use super::store::{self, load_values};
 use super::{load, record_event, require_read, Loaded};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::datefmt::{format_date, vn_today};
+use domain::datefmt::vn_today;
 use domain::entry::check_figures;
 use domain::report::{may, next_status, ReportStatus, Transition};
 use domain::reporting::Permissions;
@@ -89,6 +89,20 @@ fn sent_columns(q: sea_orm::UpdateMany<report::Entity>, actor: &Actor, l: &Loade
 
 /// Moves a report along its life (send, approve, accept, return…).
 pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, reason: &str, now: DateTime<Utc>) -> Result<ReportStatus> {
+    transition_noted(db, actor, id, t, reason, None, now).await
+}
+
+/// The same, and when the office returns a report, a note on one of its
+/// rows (cell key, text) that the clerk sees beside the figure.
+pub async fn transition_noted(
+    db: &crate::Db,
+    actor: &Actor,
+    id: i32,
+    t: Transition,
+    reason: &str,
+    row_note: Option<(String, String)>,
+    now: DateTime<Utc>,
+) -> Result<ReportStatus> {
     let l = load(db, id).await?;
     require_read(actor, l.report.unit_id)?;
     if !may(actor, l.report.unit_id, t) {
@@ -99,7 +113,7 @@ pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, r
     if t.needs_reason() && reason.is_empty() {
         return Err(ServiceError::field("reason", "Vui lòng ghi lý do để đơn vị biết cần sửa gì."));
     }
-    let reason: String = reason.chars().take(super::MAX_COMMENT).collect();
+    let row_note = super::review_notes::check(&l, t, row_note)?;
     let txn = db.begin().await?;
     if t == Transition::Send {
         // Lock the report where it is as read (the first statement is a
@@ -132,13 +146,42 @@ pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, r
             }
         };
     }
+    match move_in(&txn, actor, &l, t, to, reason, row_note, now).await {
+        Ok(()) => {
+            txn.commit().await?;
+            Ok(to)
+        }
+        Err(e) => {
+            txn.rollback().await.ok();
+            Err(e)
+        }
+    }
+}
+
+/// Every step but sending, inside the caller's transaction, on a report as
+/// loaded (`to` already allowed by `next_status`): the status moves only if
+/// it is still what was read. The office's steps are also recorded for the
+/// unit's page and notified to the unit (`crate::board::actions`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn move_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    l: &Loaded,
+    t: Transition,
+    to: ReportStatus,
+    reason: &str,
+    row_note: Option<(String, String)>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let reason: String = reason.chars().take(super::MAX_COMMENT).collect();
+    let id = l.report.id;
     let mut q = report::Entity::update_many()
         .col_expr(report::Column::Status, Expr::value(to.code()))
         .col_expr(report::Column::RowVersion, Expr::col(report::Column::RowVersion).add(1))
         .col_expr(report::Column::UpdatedAt, Expr::value(now))
         .col_expr(report::Column::UpdatedBy, Expr::value(actor.user_id));
     if to == ReportStatus::Sent && t == Transition::Approve {
-        q = sent_columns(q, actor, &l, now);
+        q = sent_columns(q, actor, l, now);
     }
     if t == Transition::Approve {
         q = q.col_expr(report::Column::ApprovedAt, Expr::value(now)).col_expr(report::Column::ApprovedBy, Expr::value(actor.user_id));
@@ -149,34 +192,25 @@ pub async fn transition(db: &crate::Db, actor: &Actor, id: i32, t: Transition, r
     if t.needs_reason() {
         q = q.col_expr(report::Column::ReturnReason, Expr::value(reason.clone()));
     }
-    let r = q.filter(report::Column::Id.eq(id)).filter(report::Column::Status.eq(l.status.code())).exec(&txn).await?;
+    let r = q.filter(report::Column::Id.eq(id)).filter(report::Column::Status.eq(l.status.code())).exec(txn).await?;
     if r.rows_affected == 0 {
-        txn.rollback().await.ok();
         return Err(ServiceError::Conflict("Trạng thái báo cáo vừa thay đổi; hãy tải lại trang.".into()));
     }
-    store::set_delivery(&txn, id, to).await?;
-    record_event(&txn, id, Some(actor.user_id), l.status.code(), to.code(), &reason, now).await?;
-    txn.commit().await?;
-    Ok(to)
+    store::set_delivery(txn, id, to).await?;
+    let event = record_event(txn, id, Some(actor.user_id), l.status.code(), to.code(), &reason, now).await?;
+    if matches!(t, Transition::Accept | Transition::Return | Transition::Reopen) {
+        crate::board::actions::after_review(txn, actor, l, t, &reason, event, now).await?;
+    }
+    if let Some((cell, note)) = row_note {
+        super::review_notes::add(txn, actor, id, &cell, &note, now).await?;
+    }
+    Ok(())
 }
 
-/// The provincial office lets a unit enter a report after its window closed.
+/// The provincial office lets a unit enter a report after its window
+/// closed (the same as an exception for the report's unit and period).
 pub async fn grant_exception(db: &crate::Db, actor: &Actor, id: i32, until: NaiveDate, now: DateTime<Utc>) -> Result<()> {
-    if !actor.can_review() {
-        return Err(ServiceError::Forbidden("Chỉ Văn phòng UBND tỉnh được gia hạn nhập báo cáo.".into()));
-    }
+    crate::board::require_reviewer(actor)?;
     let l = load(db, id).await?;
-    if until < vn_today(now) {
-        return Err(ServiceError::field("until", "Ngày gia hạn phải từ hôm nay trở đi."));
-    }
-    let txn = db.begin().await?;
-    report::Entity::update_many()
-        .col_expr(report::Column::WindowExceptionUntil, Expr::value(until))
-        .filter(report::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    record_event(&txn, id, Some(actor.user_id), l.status.code(), l.status.code(), &format!("Gia hạn nhập số liệu đến hết ngày {}", format_date(until)), now)
-        .await?;
-    txn.commit().await?;
-    Ok(())
+    crate::board::actions::set_exception(db, actor, l.report.regime_id, l.report.unit_id, &l.report.period_key, Some(until), now).await
 }

@@ -2,9 +2,8 @@
 //! draft's fields, the form designer and rule editor, publication, preview,
 //! and "try this rule".
 
-use domain::catalogue::{RegimeDetail, RegimeRow, TryResult};
+use domain::catalogue::{PreviewData, RegimeDetail, RegimeRow, TryResult};
 use domain::indicator::IndicatorSpec;
-use domain::regime::RegimeDoc;
 use domain::views::{Page, UnitRow};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -202,55 +201,16 @@ pub async fn set_regime_active(csrf: Option<String>, id: i32, active: bool) -> R
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     service::catalogue::regimes::set_active(&ctx.db, &actor, id, active).await.map_err(service_err)?;
-    let target = format!("/danh-muc/che-do/{id}?da-luu=1");
+    let target = format!("/danh-muc/che-do/{id}?trang-thai={}", if active { "ap-dung" } else { "ngung" });
     redirect_form_post(&target);
     Ok(target)
-}
-
-/// What the preview needs: the document and the specs of its rows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreviewData {
-    pub regime_id: i32,
-    pub doc: RegimeDoc,
-    pub specs: Vec<IndicatorSpec>,
-    /// `None` for the draft.
-    pub version: Option<i32>,
-    pub sample_period: String,
-    pub window: String,
-    pub deadline: String,
-    pub receiving_unit: String,
 }
 
 #[server(prefix = "/api", endpoint = "danh-muc/che-do/xem-truoc", input = server_fn::codec::GetUrl)]
 pub async fn regime_preview(id: i32, version: Option<i32>) -> Result<PreviewData, AppError> {
     require_actor()?;
     let ctx = server_context()?;
-    let doc = match version {
-        Some(v) => service::catalogue::regimes::version_doc(&ctx.db, id, v).await.map_err(service_err)?,
-        None => service::catalogue::regimes::detail(&ctx.db, id).await.map_err(service_err)?.draft,
-    };
-    let specs = service::catalogue::regimes::form_specs(&ctx.db, &doc).await.map_err(service_err)?;
-    let holidays = service::catalogue::holidays::all(&ctx.db).await.map_err(service_err)?;
-    let today = domain::datefmt::vn_today(chrono::Utc::now());
-    let period = doc
-        .schedule
-        .open_periods(today, &holidays)
-        .into_iter()
-        .next()
-        .or_else(|| domain::period::Period::all_in_year(doc.schedule.frequency, chrono::Datelike::year(&today)).into_iter().next());
-    let (sample_period, window, deadline) = match period {
-        Some(p) => {
-            let w = doc.schedule.entry_window(&p, &holidays);
-            (
-                p.label(),
-                format!("Từ ngày {} đến ngày {}", domain::datefmt::format_date(w.cutoff_start), domain::datefmt::format_date(w.cutoff_end)),
-                domain::datefmt::format_date(w.deadline),
-            )
-        }
-        None => ("Đột xuất".into(), "Theo thời gian của đợt báo cáo".into(), "Theo văn bản yêu cầu".into()),
-    };
-    let receiving_unit = service::org::find_unit_by_code(&ctx.db, &doc.receiving_unit).await.map(|u| u.name).unwrap_or_default();
-    Ok(PreviewData { regime_id: id, doc, specs, version, sample_period, window, deadline, receiving_unit })
+    service::catalogue::regimes::preview(&ctx.db, id, version, chrono::Utc::now()).await.map_err(service_err)
 }
 
 #[server(prefix = "/api", endpoint = "danh-muc/quy-tac/thu", input = server_fn::codec::GetUrl)]

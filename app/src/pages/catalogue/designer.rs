@@ -97,7 +97,7 @@ pub fn DesignerPage() -> impl IntoView {
                                                         })}
                                                     </div>
                                                     <table class="table compact">
-                                                        <thead><tr><th>"STT"</th><th>"Mã"</th><th>"Chỉ tiêu"</th><th>"Bắt buộc"</th>{admin.then(|| view! { <th></th> })}</tr></thead>
+                                                        <thead><tr><th>"STT"</th><th>"Mã"</th><th>"Chỉ tiêu"</th><th>"Bắt buộc"</th>{admin.then(|| view! { <th><span class="visually-hidden">"Thao tác"</span></th> })}</tr></thead>
                                                         <tbody>
                                                             {sec.rows.iter().enumerate().map(|(ri, r)| {
                                                                                     view! {

@@ -1,11 +1,12 @@
 //! The form as a clerk will see it, for the draft or any published version.
 
 use super::regimes::regime_id;
-use crate::api::catalogue::{regime_preview, PreviewData};
+use crate::api::catalogue::regime_preview;
+use domain::catalogue::PreviewData;
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::RegimeTabs;
-use crate::pages::report::BlankForm;
+use crate::components::report_form::BlankForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -159,6 +159,7 @@ pub fn RegimePage() -> impl IntoView {
                         let notice = {
                             let q = query.read_untracked();
                             q.get("ban-hanh").map(|v| format!("Đã ban hành phiên bản {v}. Báo cáo đã bắt đầu trước đó vẫn theo phiên bản cũ."))
+                                .or_else(|| q.get("trang-thai").map(|v| if v == "ngung" { "Đã ngừng áp dụng chế độ báo cáo này.".to_string() } else { "Đã áp dụng lại chế độ báo cáo này.".to_string() }))
                                 .or_else(|| q.get("da-luu").map(|_| "Đã lưu bản nháp.".to_string()))
                                 .or_else(|| q.get("da-tao").map(|_| "Đã tạo bản nháp. Hãy điền các thông tin theo Nghị định 09, thiết kế biểu mẫu rồi ban hành.".to_string()))
                         };
@@ -182,7 +183,7 @@ pub fn RegimePage() -> impl IntoView {
                                         } else {
                                             view! {
                                                 <table class="table compact">
-                                                    <thead><tr><th>"Phiên bản"</th><th>"Ban hành lúc"</th><th>"Người ban hành"</th><th></th></tr></thead>
+                                                    <thead><tr><th>"Phiên bản"</th><th>"Ban hành lúc"</th><th>"Người ban hành"</th><th><span class="visually-hidden">"Thao tác"</span></th></tr></thead>
                                                     <tbody>
                                                         {d.versions.iter().map(|v| view! {
                                                             <tr>
@@ -199,25 +200,47 @@ pub fn RegimePage() -> impl IntoView {
                                         {admin.then(|| view! {
                                             <ErrorList error=publish_failure title="Chưa ban hành được. Còn thiếu hoặc chưa đúng:"/>
                                             <FormBanner error=toggle_error/>
-                                            <div class="actions">
-                                                <ActionForm action=publish attr:class="inline">
-                                                    <CsrfField/>
-                                                    <input type="hidden" name="id" value=d.id.to_string()/>
-                                                    <label for="effective_from">"Có hiệu lực từ ngày"</label>
-                                                    <input id="effective_from" name="effective_from" type="text" inputmode="numeric" placeholder="ngày/tháng/năm" aria-describedby="effective_from-hint"/>
-                                                    <p class="hint" id="effective_from-hint">"Để trống: từ hôm nay. Kỳ báo cáo kết thúc từ ngày này trở đi theo phiên bản mới."</p>
-                                                    <FieldMessage error=publish_failure name="effective_from"/>
-                                                    <button type="submit" class="button" disabled=!d.unpublished_changes>
-                                                        {if d.current_version == 0 { "Ban hành phiên bản 1".to_string() } else { format!("Ban hành phiên bản {}", d.current_version + 1) }}
-                                                    </button>
-                                                </ActionForm>
-                                                <ActionForm action=toggle attr:class="inline">
+                                            // Publishing and withdrawing cannot be undone in one
+                                            // click: each opens first, says what will happen, and
+                                            // is confirmed by a second button.
+                                            {
+                                                let next = if d.current_version == 0 { 1 } else { d.current_version + 1 };
+                                                if d.unpublished_changes {
+                                                    view! {
+                                                        <details class="confirm">
+                                                            <summary class="button">{format!("Ban hành phiên bản {next}…")}</summary>
+                                                            <ActionForm action=publish attr:class="form">
+                                                                <CsrfField/>
+                                                                <input type="hidden" name="id" value=d.id.to_string()/>
+                                                                <p>"Phiên bản đã ban hành không sửa được nữa; báo cáo đã lập trước đó vẫn theo phiên bản cũ."</p>
+                                                                <label for="effective_from">"Có hiệu lực từ ngày"</label>
+                                                                <input id="effective_from" name="effective_from" type="text" inputmode="numeric" placeholder="ngày/tháng/năm" aria-describedby="effective_from-hint"/>
+                                                                <p class="hint" id="effective_from-hint">"Để trống: từ hôm nay. Kỳ báo cáo kết thúc từ ngày này trở đi theo phiên bản mới."</p>
+                                                                <FieldMessage error=publish_failure name="effective_from"/>
+                                                                <button type="submit" class="button">{format!("Xác nhận ban hành phiên bản {next}")}</button>
+                                                            </ActionForm>
+                                                        </details>
+                                                    }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <p class="hint">{format!("Chưa thể ban hành phiên bản {next}: bản nháp không có thay đổi nào so với phiên bản đang áp dụng.")}</p>
+                                                    }.into_any()
+                                                }
+                                            }
+                                            <details class="confirm">
+                                                <summary class="button-secondary">{if d.active { "Ngừng áp dụng…" } else { "Áp dụng lại…" }}</summary>
+                                                <ActionForm action=toggle attr:class="form">
                                                     <CsrfField/>
                                                     <input type="hidden" name="id" value=d.id.to_string()/>
                                                     <input type="hidden" name="active" value=(!d.active).to_string()/>
-                                                    <button type="submit" class="button-secondary">{if d.active { "Ngừng áp dụng" } else { "Áp dụng lại" }}</button>
+                                                    <p>{if d.active {
+                                                        "Đơn vị sẽ không lập báo cáo mới theo chế độ này nữa; báo cáo đã lập vẫn được giữ."
+                                                    } else {
+                                                        "Các đơn vị lại lập báo cáo theo phiên bản đang áp dụng."
+                                                    }}</p>
+                                                    <button type="submit" class="button-secondary">{if d.active { "Xác nhận ngừng áp dụng" } else { "Xác nhận áp dụng lại" }}</button>
                                                 </ActionForm>
-                                            </div>
+                                            </details>
                                         })}
                                     </section>
                                 }.into_any()
