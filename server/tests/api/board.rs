@@ -278,7 +278,7 @@ async fn only_the_office_acts_and_only_on_what_it_may(b: Backend) {
     let th = app.unit_id("03646").await;
     let syt = app.unit_id("SYT").await;
     let id = seed(&app, xa.id, v.id, th, "2031-06", ReportStatus::Sent, Some((vn(2031, 6, 10, 9, 0, 0), true))).await;
-    let other = seed(&app, xa.id, v.id, app.unit_id("03647").await, "2031-06", ReportStatus::Sent, Some((vn(2031, 6, 10, 9, 0, 0), true))).await;
+    let other = seed(&app, xa.id, v.id, app.unit_id("03664").await, "2031-06", ReportStatus::Sent, Some((vn(2031, 6, 10, 9, 0, 0), true))).await;
     let key = format!("chon[{id}]");
     for who in ["cv.tohieu", "ld.tohieu", "cv.syt", "ld.syt", "ld.tinh", "quantri"] {
         let c = app.another_browser();
@@ -349,18 +349,40 @@ fn mailbox(dir: &std::path::Path) -> Vec<String> {
 }
 
 /// A real SMTP server on a free local port (Python's aiosmtpd, storing
-/// what it receives in a maildir).
-fn smtp_server() -> (std::process::Child, u16, std::path::PathBuf) {
+/// what it receives in a maildir), stopped and removed when dropped, so a
+/// failing test leaves no process behind.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn smtp_server() -> SmtpServer {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let dir = std::env::temp_dir().join(format!("baocao-mail-{port}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // A maildir needs its three folders; Python's Mailbox only makes them
+    // for a directory that does not exist yet.
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
     let child = std::process::Command::new("python3")
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("python3 -m aiosmtpd (scripts/tools.sh ensure_aiosmtpd installs it)");
+    let server = SmtpServer { child, port, dir };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (child, port, dir);
+            return server;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
@@ -371,7 +393,8 @@ fn smtp_server() -> (std::process::Child, u16, std::path::PathBuf) {
 /// produce each notification and each e-mail once.
 async fn reminders_are_produced_once(b: Backend) {
     let app = spawn_app(b).await;
-    let (mut smtp, port, dir) = smtp_server();
+    let smtp = smtp_server();
+    let (port, dir) = (smtp.port, smtp.dir.clone());
     let mailer = service::reminders::mail::Mailer::new(&service::reminders::mail::SmtpSettings {
         host: "127.0.0.1".into(),
         port,
@@ -414,8 +437,6 @@ async fn reminders_are_produced_once(b: Backend) {
     // The next day: "due today" for the December report, once.
     let next = service::reminders::daily::run_if_due(&app.db, None, &settings("b"), vn(2031, 12, 22, 7, 0, 0)).await.unwrap().expect("the next day's run");
     assert!(next.notices > 0 && next.emails_sent == 0, "without SMTP nothing is sent and nothing fails: {next:?}");
-    let _ = smtp.kill();
-    let _ = smtp.wait();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(smtp);
     app.stop().await;
 }
