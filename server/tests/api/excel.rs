@@ -18,6 +18,7 @@ crate::on_both_backends!(
     another_units_workbook_is_refused,
     a_round_trip_without_edits_changes_nothing_and_an_edit_imports_exactly_that,
     hostile_files_get_a_vietnamese_message_and_the_server_stays_up,
+    excel_check_prints_the_preview_and_exits_by_what_it_found,
 );
 
 async fn actor(app: &TestApp, username: &str) -> Actor {
@@ -271,5 +272,69 @@ async fn hostile_files_get_a_vietnamese_message_and_the_server_stays_up(b: Backe
         still_up(&app).await;
     }
     assert!(audits(&app, id).await.is_empty(), "nothing stored");
+    app.stop().await;
+}
+
+/// Runs `server excel-check FILE` on the app's database: exit code and the JSON it printed.
+fn excel_check(app: &TestApp, file: &std::path::Path) -> (i32, serde_json::Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("excel-check")
+        .arg(file)
+        .env("BAOCAO_DATABASE_URL", &app.database_url)
+        .env_remove("BAOCAO_CONFIG")
+        .output()
+        .expect("the server binary runs");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON on stdout ({e}): {} / {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), json)
+}
+
+async fn excel_check_prints_the_preview_and_exits_by_what_it_found(b: Backend) {
+    let app = spawn_app(b).await;
+    let clerk = actor(&app, "cv.syt").await;
+    let id = open_report(&app, &clerk, "YTE_THANG").await;
+    let bytes = service::excel::download::reports(&app.db, &clerk, &[id], Utc::now()).await.unwrap().bytes;
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("baocao-excel-check-{}-{stamp}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // Clean: one figure changed, exit 0, the change listed with its cell.
+    let mut book = read(&bytes);
+    set(&mut book, 0, "YT01", Data::Float(1500.0));
+    let clean = dir.join("sach.xlsx");
+    std::fs::write(&clean, write_book(&book)).unwrap();
+    let (code, json) = excel_check(&app, &clean);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["readable"], true);
+    assert_eq!(json["clean"], true);
+    assert_eq!(json["format"], "xlsx");
+    let changes = json["sheets"][0]["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json:#}");
+    assert_eq!(changes[0]["new"], "1.500");
+    assert!(changes[0]["cell"].as_str().unwrap().contains('!'));
+
+    // Text in a number cell: exit 1, the problem at its cell, in Vietnamese.
+    set(&mut book, 0, "YT01", Data::String("abc".into()));
+    let bad = dir.join("loi.xlsx");
+    std::fs::write(&bad, write_book(&book)).unwrap();
+    let (code, json) = excel_check(&app, &bad);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["clean"], false);
+    let problems = json["sheets"][0]["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["cell"].as_str().is_some_and(|c| c.contains('!')) && p["message"].as_str().unwrap().contains("abc")), "{json:#}");
+
+    // Unreadable: exit 2 with the reason.
+    let junk = dir.join("van-ban.xlsx");
+    std::fs::write(&junk, "không phải bảng tính").unwrap();
+    let (code, json) = excel_check(&app, &junk);
+    assert_eq!(code, 2, "{json:#}");
+    assert_eq!(json["readable"], false);
+    assert!(!json["summary"].as_str().unwrap().is_empty());
+    let (code, _) = excel_check(&app, &dir.join("khong-co.xlsx"));
+    assert_eq!(code, 2);
+
+    // Nothing stored by any of it.
+    assert!(audits(&app, id).await.is_empty());
+    assert_eq!(entity::excel_import::Entity::find().all(&app.db).await.unwrap().len(), 0);
+    std::fs::remove_dir_all(&dir).ok();
     app.stop().await;
 }
