@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/bao-cao") view=pages::archive::ArchivePage ssr=SsrMode::Async/>
                     <Route path=path!("/bao-cao/:id") view=pages::report::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nhap-excel") view=pages::excel::ExcelUploadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nhap-excel/:id") view=pages::excel::ExcelPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu") view=pages::catalogue::indicators::IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu/moi") view=pages::catalogue::indicators::NewIndicatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/danh-muc/chi-tieu/:id") view=pages::catalogue::indicators::IndicatorPage ssr=SsrMode::Async/>

@@ -7,6 +7,7 @@ pub mod breakdown_part;
 pub mod daily_run;
 pub mod email_log;
 pub mod entry_exception;
+pub mod excel_import;
 pub mod form_stash;
 pub mod holiday;
 pub mod import_job;

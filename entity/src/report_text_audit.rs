@@ -17,6 +17,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub new_text: Option<String>,
     pub source: String,
+    /// The uploaded file a change came from (source Excel).
+    pub source_file: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

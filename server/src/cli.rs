@@ -71,6 +71,11 @@ pub enum Command {
         /// Tệp sao lưu đã tạo bằng lệnh backup
         path: PathBuf,
     },
+    /// Kiểm tra một tệp Excel biểu mẫu mà không lưu gì: in bản xem trước dạng JSON; mã thoát 0 = nhập được không lỗi, 1 = có lỗi, 2 = không đọc được tệp
+    ExcelCheck {
+        /// Tệp .xlsx, .xls hoặc .ods cần kiểm tra
+        file: PathBuf,
+    },
 }
 
 /// Reads the command line; `Err` holds the text to print and the exit code.
@@ -186,6 +191,70 @@ pub async fn restore(config: &Config, path: &std::path::Path) -> Result<(), Stri
     Ok(())
 }
 
+/// What `server excel-check` prints: the preview of a file, as the upload
+/// page shows it, or why it cannot be read.
+#[derive(Debug, serde::Serialize)]
+pub struct ExcelCheckReport {
+    pub file: String,
+    /// `xlsx`, `xls`, `ods`; absent when the file could not be read.
+    pub format: Option<String>,
+    pub readable: bool,
+    /// Whether the file would import with no problem.
+    pub clean: bool,
+    /// One line for a person: what would go in, or why the file cannot be read.
+    pub summary: String,
+    pub sheets: Vec<domain::excel::SheetPreview>,
+}
+
+impl ExcelCheckReport {
+    /// 0: would import cleanly; 1: has problems; 2: cannot be read.
+    pub fn exit_code(&self) -> u8 {
+        match (self.readable, self.clean) {
+            (false, _) => 2,
+            (true, true) => 0,
+            (true, false) => 1,
+        }
+    }
+}
+
+/// Reads and checks a workbook against the database without storing
+/// anything (the database is opened, not migrated).
+pub async fn excel_check(config: &Config, file: &std::path::Path) -> Result<ExcelCheckReport, String> {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let unreadable = |summary: String| ExcelCheckReport { file: name.clone(), format: None, readable: false, clean: false, summary, sheets: vec![] };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(unreadable(format!("Không có tệp {}.", file.display()))),
+        Err(e) => return Ok(unreadable(format!("Không đọc được tệp {}: {e}.", file.display()))),
+    };
+    let db = service::db::connect(&config.database_url, 2).await.map_err(|e| e.to_string())?;
+    let limits = service::excel::Limits { max_file_bytes: config.upload_max_bytes(), ..service::excel::Limits::default() };
+    let now = chrono::Utc::now();
+    let checked = service::excel::import::check_file(&db, bytes, limits, now).await.map_err(|e| e.to_string())?;
+    Ok(match checked {
+        Err(e) => unreadable(e.to_string()),
+        Ok((format, c)) => {
+            let clean = c.is_clean();
+            let view = domain::excel::ImportView {
+                id: 0,
+                file_name: name.clone(),
+                created_at: now,
+                state: domain::excel::ImportState::Ready,
+                target_report: None,
+                sheets: c.sheets,
+            };
+            ExcelCheckReport {
+                file: name,
+                format: format.map(|f| format!("{f:?}").to_lowercase()),
+                readable: true,
+                clean,
+                summary: view.summary(),
+                sheets: view.sheets,
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +287,8 @@ mod tests {
         );
         assert!(parse(args(&["prepare-load", "--users", "nhiều"])).unwrap_err().0.contains("--users"));
         assert_eq!(parse(args(&["backup", "/tmp/b.db"])), Ok(Command::Backup { path: "/tmp/b.db".into() }));
+        assert_eq!(parse(args(&["excel-check", "bieu-mau.xlsx"])), Ok(Command::ExcelCheck { file: "bieu-mau.xlsx".into() }));
+        assert!(parse(args(&["excel-check"])).unwrap_err().0.contains("thiếu"));
         let (help, code) = parse(args(&["--help"])).unwrap_err();
         assert!(help.contains("Sao lưu") && code == 0, "{help}");
     }

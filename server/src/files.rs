@@ -4,7 +4,7 @@
 
 use crate::state::AppState;
 use app::ssr::RequestAuth;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -13,10 +13,19 @@ use service::ServiceError;
 
 /// A page for the rare error a plain form or link meets here.
 fn page(status: StatusCode, message: &str) -> Response {
+    page_back(status, message, ("/danh-muc/nhap-xuat", "Quay lại Nhập/xuất"))
+}
+
+/// The same, with the way back the page came from.
+fn page_back(status: StatusCode, message: &str, back: (&str, &str)) -> Response {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let body = format!(
-        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{0}</title></head>\
-         <body><h1>{0}</h1><p>{message}</p><p><a href=\"/danh-muc/nhap-xuat\">Quay lại Nhập/xuất</a></p></body></html>",
-        status.canonical_reason().unwrap_or("Lỗi")
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{0}</title></head>\
+         <body><h1>{0}</h1><p>{1}</p><p><a href=\"{2}\">{3}</a></p></body></html>",
+        status.canonical_reason().unwrap_or("Lỗi"),
+        escape(message),
+        escape(back.0),
+        escape(back.1)
     );
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
@@ -24,6 +33,10 @@ fn page(status: StatusCode, message: &str) -> Response {
 /// A service error as a page, through the one mapping server functions use
 /// too (status and words come from `AppError`, internals go to the log).
 fn failure(e: ServiceError) -> Response {
+    failure_back(e, ("/danh-muc/nhap-xuat", "Quay lại Nhập/xuất"))
+}
+
+fn failure_back(e: ServiceError, back: (&str, &str)) -> Response {
     let err = app::ssr::to_app_error(e);
     if err == app::error::AppError::Unauthenticated {
         return Redirect::to("/dang-nhap").into_response();
@@ -33,7 +46,7 @@ fn failure(e: ServiceError) -> Response {
         app::error::AppError::Validation(f) => f.to_string(),
         other => other.to_string(),
     };
-    page(status, &message)
+    page_back(status, &message, back)
 }
 
 fn actor(auth: &RequestAuth) -> Result<Actor, Response> {
@@ -137,6 +150,139 @@ pub async fn import_catalogue(State(state): State<AppState>, Extension(auth): Ex
 
 pub async fn import_indicators(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, multipart: Multipart) -> Response {
     import(state, auth, multipart, Upload::Indicators).await
+}
+
+// --- Excel forms of reports (see service::excel) -------------------------------------------------
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const HOME: (&str, &str) = ("/", "Về trang chủ");
+
+/// The query string, repeated keys kept in order (`id=1&id=2`).
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+fn ids_of(pairs: &[(String, String)], key: &str) -> Vec<i32> {
+    pairs.iter().filter(|(k, _)| k == key).filter_map(|(_, v)| v.trim().parse().ok()).collect()
+}
+
+fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn workbook(result: service::Result<service::excel::download::Download>, back: (&str, &str)) -> Response {
+    match result {
+        Ok(d) => attachment(d.bytes, XLSX, &d.file_name),
+        Err(e) => failure_back(e, back),
+    }
+}
+
+/// `/tai-xuong/bao-cao.xlsx?id=…[&id=…]`: started reports as the biểu mẫu, a sheet each.
+pub async fn download_reports(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let ids = ids_of(&query_pairs(q.as_deref()), "id");
+    let back = match ids.first() {
+        Some(id) => format!("/bao-cao/{id}"),
+        None => "/".to_string(),
+    };
+    workbook(service::excel::download::reports(&state.ctx.db, &actor, &ids, chrono::Utc::now()).await, (&back, "Quay lại báo cáo"))
+}
+
+/// `/tai-xuong/bieu-mau.xlsx?che_do=…&ky=…[&don_vi=…]`: a unit's form for a
+/// period, empty when the report is not started (a unit can start offline).
+pub async fn download_form(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let pairs = query_pairs(q.as_deref());
+    let (Some(regime), Some(period)) = (ids_of(&pairs, "che_do").first().copied(), value_of(&pairs, "ky")) else {
+        return page_back(StatusCode::UNPROCESSABLE_ENTITY, "Thiếu chế độ báo cáo hoặc kỳ báo cáo của biểu mẫu cần tải.", HOME);
+    };
+    let unit = ids_of(&pairs, "don_vi").first().copied();
+    workbook(service::excel::download::form(&state.ctx.db, &actor, regime, period, unit, chrono::Utc::now()).await, HOME)
+}
+
+/// `/tai-xuong/bieu-mau-don-vi.xlsx?che_do=…&ky=…`: one workbook, a sheet per unit the caller reads.
+pub async fn download_units(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let pairs = query_pairs(q.as_deref());
+    let (Some(regime), Some(period)) = (ids_of(&pairs, "che_do").first().copied(), value_of(&pairs, "ky")) else {
+        return page_back(StatusCode::UNPROCESSABLE_ENTITY, "Thiếu chế độ báo cáo hoặc kỳ báo cáo của biểu mẫu cần tải.", HOME);
+    };
+    workbook(service::excel::download::units(&state.ctx.db, &actor, regime, period, chrono::Utc::now()).await, HOME)
+}
+
+/// How long the upload waits for a small file's check before showing the
+/// page (which shows progress for a large one and refreshes itself).
+const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `/tai-len/bao-cao`: an Excel file of filled forms (multipart: `csrf`,
+/// then `bao_cao` when uploaded on a report, then `file`). Who asks is
+/// checked before the file is read; the file is checked in the background
+/// and the clerk lands on its preview.
+pub async fn upload_reports(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, mut multipart: Multipart) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let db = &state.ctx.db;
+    if let Err(e) = service::excel::import::authorize(db, &actor, None).await {
+        return failure_back(e, HOME);
+    }
+    let mut target: Option<i32> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return page_back(StatusCode::UNPROCESSABLE_ENTITY, "Vui lòng chọn tệp Excel để tải lên.", ("/nhap-excel", "Quay lại")),
+            Err(_) => return page_back(StatusCode::PAYLOAD_TOO_LARGE, &too_large(&state), ("/nhap-excel", "Quay lại")),
+        };
+        match field.name() {
+            Some("bao_cao") => {
+                target = field.text().await.ok().and_then(|t| t.trim().parse().ok());
+                // Onto a report: its unit is checked before the file is read.
+                if let Err(e) = service::excel::import::authorize(db, &actor, target).await {
+                    return failure_back(e, HOME);
+                }
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep.xlsx").to_string();
+                let back = match target {
+                    Some(id) => (format!("/bao-cao/{id}"), "Quay lại báo cáo"),
+                    None => ("/nhap-excel".to_string(), "Quay lại"),
+                };
+                let bytes = match field.bytes().await {
+                    Ok(b) if b.is_empty() => {
+                        return page_back(StatusCode::UNPROCESSABLE_ENTITY, "Tệp tải lên đang trống. Hãy chọn tệp biểu mẫu đã nhập số liệu.", (&back.0, back.1))
+                    }
+                    Ok(b) => b.to_vec(),
+                    Err(_) => return page_back(StatusCode::PAYLOAD_TOO_LARGE, &too_large(&state), (&back.0, back.1)),
+                };
+                let limits = service::excel::Limits { max_file_bytes: state.config.upload_max_bytes(), ..service::excel::Limits::default() };
+                return match service::excel::import::upload(db, &actor, &name, bytes, target, limits, chrono::Utc::now()).await {
+                    Ok((id, done)) => {
+                        let _ = tokio::time::timeout(UPLOAD_WAIT, done).await;
+                        Redirect::to(&format!("/nhap-excel/{id}")).into_response()
+                    }
+                    Err(e) => failure_back(e, (&back.0, back.1)),
+                };
+            }
+            _ => continue,
+        }
+    }
+}
+
+fn too_large(state: &AppState) -> String {
+    format!(
+        "Không nhận được tệp: tệp vượt giới hạn {} MB hoặc việc tải lên bị gián đoạn. Hãy xóa các trang tính không dùng hoặc chia thành nhiều tệp rồi tải lên lại.",
+        state.config.upload_max_mb
+    )
 }
 
 /// The completion board as a workbook, for the month and filters in the query string.

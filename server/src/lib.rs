@@ -88,6 +88,11 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/tinh-hinh-bao-cao.xlsx", get(files::export_board))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
+        // Excel forms of reports: download, and upload for a preview (issue 11).
+        .route("/tai-xuong/bao-cao.xlsx", get(files::download_reports))
+        .route("/tai-xuong/bieu-mau.xlsx", get(files::download_form))
+        .route("/tai-xuong/bieu-mau-don-vi.xlsx", get(files::download_units))
+        .route("/tai-len/bao-cao", axum::routing::post(files::upload_reports))
         // The bundle straight from disk, answering If-Modified-Since with a
         // 304 (Leptos's fallback file handler drops the request's headers).
         .nest_service("/pkg", tower_http::services::ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")))
@@ -207,6 +212,9 @@ fn spawn_housekeeping(db: service::Db, auth: service::auth::AuthSettings) {
             }
             if let Err(e) = service::reports::stash::purge(&db, now).await {
                 tracing::warn!(error = %e, "form stash clean-up failed");
+            }
+            if let Err(e) = service::excel::import::purge(&db, now).await {
+                tracing::warn!(error = %e, "Excel upload clean-up failed");
             }
         }
     });

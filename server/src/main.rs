@@ -46,7 +46,10 @@ async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    server::init_tracing(config.log_format);
+    // `excel-check` prints JSON on standard output: no log lines in it.
+    if !matches!(command, Command::ExcelCheck { .. }) {
+        server::init_tracing(config.log_format);
+    }
     let result = match command {
         Command::Serve => server::run(config).await.map_err(|e| e.to_string()),
         Command::Migrate => server::prepare_database(&config).await.map(|_| ()).map_err(|e| e.to_string()),
@@ -55,6 +58,21 @@ async fn run() -> ExitCode {
         Command::PrepareLoad { users, rows, force } => cli::prepare_load(&config, users, rows, force).await,
         Command::Backup { path } => cli::backup(&config, &path).await,
         Command::Restore { path } => cli::restore(&config, &path).await,
+        Command::ExcelCheck { file } => {
+            return match cli::excel_check(&config, &file).await {
+                Ok(report) => {
+                    match serde_json::to_string_pretty(&report) {
+                        Ok(json) => println!("{json}"),
+                        Err(e) => eprintln!("lỗi: {e}"),
+                    }
+                    ExitCode::from(report.exit_code())
+                }
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod board;
 pub mod catalogue;
+pub mod excel;
 pub mod notifications;
 pub mod reports;
 pub mod units;

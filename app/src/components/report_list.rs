@@ -67,6 +67,10 @@ pub fn UnitReports(
                                         let overdue = d.is_overdue();
                                         let note = d.deadline_note();
                                         let status = status_text(&d);
+                                        let excel = (d.report_id.is_none() && d.state.accepts_entry()).then(|| (
+                                            format!("/tai-xuong/bieu-mau.xlsx?che_do={}&ky={}{}", d.regime_id, d.period_key, unit_id.map(|u| format!("&don_vi={u}")).unwrap_or_default()),
+                                            format!("Tải biểu mẫu Excel trống ({})", d.period_label),
+                                        ));
                                         view! {
                                             <tr class:overdue=overdue>
                                                 <td data-label="Chế độ báo cáo">{d.regime_name.clone()}<br/><small class="muted">{d.regime_code.clone()}</small></td>
@@ -86,6 +90,7 @@ pub fn UnitReports(
                                                         }.into_any(),
                                                         None => view! { <span class="muted">{d.state.label()}</span> }.into_any(),
                                                     }}
+                                                    {excel.map(|(href, label)| view! { <a class="excel-link" href=href download>{label}</a> })}
                                                 </td>
                                             </tr>
                                         }

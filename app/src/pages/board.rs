@@ -148,7 +148,8 @@ fn BoardTable(board: Board, reviewer: bool) -> impl IntoView {
                     <tr>
                         <th>"Đơn vị"</th>
                         {columns.iter().map(|c| view! {
-                            <th scope="col">{c.regime_name.clone()}<br/><small class="muted">{format!("{} · hạn {}", c.period_label, format_date(c.deadline))}</small></th>
+                            <th scope="col">{c.regime_name.clone()}<br/><small class="muted">{format!("{} · hạn {}", c.period_label, format_date(c.deadline))}</small>
+                                <br/><a class="excel-link" href=format!("/tai-xuong/bieu-mau-don-vi.xlsx?che_do={}&ky={}", c.regime_id, c.period_key) download title=format!("Biểu mẫu Excel {} {}, mỗi đơn vị một trang tính", c.regime_name, c.period_label)>"Tải Excel các đơn vị"</a></th>
                         }).collect_view()}
                         {TALLY_HEADERS.iter().map(|h| view! { <th class="num">{*h}</th> }).collect_view()}
                     </tr>

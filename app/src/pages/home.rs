@@ -22,6 +22,7 @@ fn UnitHome(user: SessionView) -> impl IntoView {
             <p class="muted">{duty}</p>
             <UnitReports unit_id=None can_start=user.role == Role::Clerk approvals=user.role == Role::UnitLeader/>
             <p><A href="/bao-cao">"Tất cả báo cáo của đơn vị (các kỳ đã qua)"</A></p>
+            {(user.role == Role::Clerk).then(|| view! { <p><A href="/nhap-excel">"Nhập số liệu từ tệp Excel"</A></p> })}
         </section>
         <crate::components::unit_board::UnitBoard unit_id=None reviewer=false/>
     }

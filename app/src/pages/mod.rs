@@ -2,6 +2,7 @@ pub mod admin_users;
 pub mod archive;
 pub mod board;
 pub mod catalogue;
+pub mod excel;
 pub mod home;
 pub mod inbox;
 pub mod login;

@@ -162,6 +162,16 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <HeaderCard header=header.clone() doc_name=title form_number/>
+        <section class="card excel-tools" aria-label="Excel">
+            <a class="button-secondary" href=format!("/tai-xuong/bao-cao.xlsx?id={report_id}") download>"Tải biểu mẫu Excel"</a>
+            {perms.edit.then(|| view! {
+                <details class="excel-upload-box">
+                    <summary class="button-secondary">"Nhập số liệu từ tệp Excel…"</summary>
+                    <crate::pages::excel::ExcelUploadForm report_id=report_id compact=true/>
+                    <p class="hint">"Bạn được xem trước mọi thay đổi trước khi lưu."</p>
+                </details>
+            })}
+        </section>
         {move || saved_note.get().map(|m| view! { <Notice message=m/> })}
         <UnreadableSummary inputs findings/>
         {(!stash_messages.is_empty()).then(|| view! {

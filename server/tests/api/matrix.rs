@@ -161,6 +161,15 @@ enum Arg {
     ExceptionUnitTh,
     /// One's own e-mail and telephone.
     Contacts,
+    /// An Excel upload of Sở Y tế's clerk that could not be read.
+    ExcelImportSyt,
+    /// The Excel form of Sở Y tế's health report (`che_do`, `ky`).
+    FormYte,
+    /// The Excel form of Tô Hiệu's communes' report, for Tô Hiệu.
+    FormXaTh,
+    /// A report's Excel form by its id (`/tai-xuong/bao-cao.xlsx?id=`).
+    ReportFileSyt,
+    ReportFileTh,
 }
 
 /// Ids of the objects the calls name, made in `fixture`.
@@ -178,6 +187,7 @@ struct Fx {
     regime: i32,
     yte_regime: i32,
     import_job: i32,
+    excel_import: i32,
 }
 
 const MISSING: &str = "999999";
@@ -326,6 +336,11 @@ impl Arg {
             Arg::BulkAcceptSyt => kv(&[(&format!("chon[{}]", fx.syt_report), "1"), ("back", "/")]),
             Arg::ExceptionUnitTh => kv(&[("regime_id", &id(fx.xa.0)), ("unit_id", &id(fx.th_unit)), ("period", &fx.xa.1), ("until", "31/12/2099")]),
             Arg::Contacts => kv(&[("email", "ma.tran@sonla.example"), ("phone", "0212 385 999")]),
+            Arg::ExcelImportSyt => kv(&[("id", &id(fx.excel_import))]),
+            Arg::FormYte => kv(&[("che_do", &id(fx.yte.0)), ("ky", &fx.yte.1)]),
+            Arg::FormXaTh => kv(&[("che_do", &id(fx.xa.0)), ("ky", &fx.xa.1), ("don_vi", &id(fx.th_unit))]),
+            Arg::ReportFileSyt => kv(&[("id", &id(fx.syt_report))]),
+            Arg::ReportFileTh => kv(&[("id", &id(fx.th_report))]),
         }
     }
 }
@@ -502,6 +517,11 @@ const TABLE: &[Row] = &[
     r("/api/danh-muc/nhap/ket-qua",             Arg::ImportJob,               "401         ok                     403    403    403       403        403     403"),
     r("/api/danh-muc/nhap/ket-qua",             Arg::ImportMissing,           "401         404                    403    403    403       403        403     403"),
     r("/api/danh-muc/nhap/gan-day",             Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
+    // --- Excel uploads: only the clerk who uploaded sees and confirms one (an unreadable one cannot be confirmed) -------------------------
+    r("/api/nhap-excel/xem",                    Arg::ExcelImportSyt,          "401         403                    ok     403    403       403        403     403"),
+    r("/api/nhap-excel/xem",                    Arg::ImportMissing,           "401         404                    404    404    404       404        404     403"),
+    r("/api/nhap-excel/gan-day",                Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/nhap-excel/xac-nhan",               Arg::ExcelImportSyt,          "401         403                    409    403    403       403        403     403"),
     // --- Plain routes: a signed-out browser is sent to the sign-in page; an upload ends on its result page -----------------------------------
     r("/healthz",                               Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
     r("/readyz",                                Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
@@ -510,6 +530,14 @@ const TABLE: &[Row] = &[
     r("/tai-xuong/tinh-hinh-bao-cao.xlsx",      Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       ok         ok      →/doi-mat-khau"),
     r("/tai-len/danh-muc",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-len/chi-tieu",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
+    // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.
+    r("/tai-xuong/bao-cao.xlsx",                Arg::ReportFileSyt,           "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/bao-cao.xlsx",                Arg::ReportFileTh,            "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    // Without a unit: the caller's own, which has no such report unless it reports under the regime.
+    r("/tai-xuong/bieu-mau.xlsx",               Arg::FormYte,                 "→/dang-nhap 404                    ok     ok     404       404        404     →/doi-mat-khau"),
+    r("/tai-xuong/bieu-mau.xlsx",               Arg::FormXaTh,                "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/bieu-mau-don-vi.xlsx",        Arg::FormYte,                 "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
+    r("/tai-len/bao-cao",                       Arg::JunkUpload,              "→/dang-nhap 403                    →/nhap-excel/… 403 →/nhap-excel/… 403   403     →/doi-mat-khau"),
 ];
 
 /// The plain routes of `server::router`, read from its source: every
@@ -578,7 +606,7 @@ async fn send(b: &Browser, method: &str, path: &str, arg: Arg, fields: &[(String
     let accept = if arg.plain_form() { "text/html,application/xhtml+xml" } else { "*/*" };
     let req = match method {
         "GET" if path.starts_with("/api/") => c.get(url).query(fields),
-        "GET" => c.get(url),
+        "GET" => c.get(url).query(fields),
         "POST" if path.starts_with("/tai-len/") => {
             let mut form = reqwest::multipart::Form::new();
             if with_csrf {
@@ -719,6 +747,12 @@ async fn fixture(app: &TestApp) -> Fx {
     catalogue::holidays::add(&app.db, &admin, SEEDED_HOLIDAY, "Ngày nghỉ sẽ xóa", false).await.unwrap();
     let import_job = catalogue::imports::import_catalogue(&app.db, &admin, "rac.json", b"khong phai json").await.unwrap();
     let yte_regime = regime_id(app, "YTE_THANG").await;
+    // An Excel upload of Sở Y tế's clerk that is not a workbook: read (and refused) in the background.
+    let clerk_syt = actor(app, "cv.syt", Role::Clerk, syt_unit).await;
+    let (excel_import, done) = service::excel::import::upload(&app.db, &clerk_syt, "rac.xlsx", b"khong phai excel".to_vec(), None, service::excel::Limits::default(), chrono::Utc::now())
+        .await
+        .unwrap();
+    let _ = done.await;
 
     let mut fx = Fx {
         syt_unit,
@@ -734,6 +768,7 @@ async fn fixture(app: &TestApp) -> Fx {
         regime,
         yte_regime,
         import_job,
+        excel_import,
     };
     refresh(app, &mut fx).await;
     fx

@@ -69,13 +69,49 @@ impl Default for Limits {
 pub struct Sheet {
     pub name: String,
     pub visible: bool,
-    /// (row, column), 0-based, to the cell's value (a formula gives its cached value).
+    /// (row, column), 0-based, to the cell's value (a formula gives its cached
+    /// value; an error value such as #DIV/0! is `Data::Error`).
     pub cells: BTreeMap<(u32, u32), Data>,
+    /// Merged areas, first and last cell (.xlsx and .xls; calamine does not
+    /// report them for .ods).
+    pub merged: Vec<Merge>,
+    /// Numeric cells shown as percentages (`45,5%` typed in Excel is stored
+    /// as 0.455 with a percent format): their value is a hundredth of what the
+    /// clerk sees. Known for .xlsx only.
+    pub percent: std::collections::BTreeSet<(u32, u32)>,
+}
+
+/// A merged area: its value sits in the first (top-left) cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merge {
+    pub first: (u32, u32),
+    pub last: (u32, u32),
+}
+
+impl Merge {
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first.0..=self.last.0).contains(&row) && (self.first.1..=self.last.1).contains(&col)
+    }
 }
 
 impl Sheet {
     pub fn get(&self, row: u32, col: u32) -> Option<&Data> {
         self.cells.get(&(row, col))
+    }
+
+    /// The merged area a cell lies in, if any.
+    pub fn merge_of(&self, row: u32, col: u32) -> Option<Merge> {
+        self.merged.iter().copied().find(|m| m.contains(row, col))
+    }
+
+    /// What a cell of a column holds: its own value, or, when it lies in an
+    /// area merged down that column, the area's value. A title merged across
+    /// columns belongs to its first column only.
+    pub fn shown(&self, row: u32, col: u32) -> Option<&Data> {
+        match self.get(row, col) {
+            Some(d) => Some(d),
+            None => self.merge_of(row, col).filter(|m| m.first.1 == col).and_then(|m| self.get(m.first.0, m.first.1)),
+        }
     }
 
     /// The cells of one row, in column order.
@@ -163,10 +199,19 @@ pub async fn read_untrusted(bytes: Vec<u8>, limits: Limits) -> Result<Book, Book
         tokio::sync::Semaphore::new(cores.max(1))
     });
     let permit = tokio::time::timeout(Duration::from_secs(10), gate.acquire()).await.map_err(|_| BookError::Busy)?;
-    let _permit = permit.map_err(|_| BookError::Busy)?;
-    tokio::task::spawn_blocking(move || read(&bytes, &limits))
-        .await
-        .unwrap_or_else(|e| Err(BookError::corrupt(format!("reader stopped: {e}"))))
+    let permit = permit.map_err(|_| BookError::Busy)?;
+    // The parse checks the clock itself; this is the backstop for a library
+    // call that does not return. The permit goes with the parse, so an
+    // abandoned one still counts against the gate until it really ends.
+    let backstop = limits.max_time + Duration::from_secs(5);
+    let job = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        read(&bytes, &limits)
+    });
+    match tokio::time::timeout(backstop, job).await {
+        Ok(done) => done.unwrap_or_else(|e| Err(BookError::corrupt(format!("reader stopped: {e}")))),
+        Err(_) => Err(BookError::Timeout),
+    }
 }
 
 /// Reads a workbook on the calling thread (use [`read_untrusted`] from async code).
@@ -184,7 +229,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Book, BookError> {
     let started = Instant::now();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match container(bytes) {
         Container::Zip => read_zip(bytes, limits, started),
-        Container::Compound => read_compound(bytes, limits),
+        Container::Compound => read_compound(bytes, limits, started),
         Container::Other(what) => Err(BookError::NotSpreadsheet(what)),
     }))
     .unwrap_or_else(|_| Err(BookError::corrupt("parser panicked")))
@@ -214,7 +259,7 @@ fn read_zip(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, Boo
     } else if has("xl/workbook.bin") {
         Err(BookError::Xlsb)
     } else if has("content.xml") && is_ods(&mut zip) {
-        read_ods(&mut zip, bytes, limits)
+        read_ods(&mut zip, bytes, limits, started)
     } else if has("word/document.xml") {
         Err(BookError::WordDocument)
     } else if has("content.xml") {
@@ -246,15 +291,17 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, Bo
     let mut book = Book { format: Some(Format::Xlsx), sheets: Vec::with_capacity(meta.len()) };
     let mut cells_read = 0u64;
     for (name, visible) in meta {
-        let mut sheet = Sheet { name: name.clone(), visible, cells: BTreeMap::new() };
+        let mut sheet = Sheet { name: name.clone(), visible, ..Sheet::default() };
         let mut reader = match wb.worksheet_cells_reader(&name) {
             Ok(r) => r,
             // A chart sheet or a macro sheet holds no cells.
             Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
             Err(e) => return Err(BookError::corrupt(e)),
         };
+        // Which styles show numbers as percentages, worked out once per style.
+        let mut percent_style: Vec<Option<bool>> = vec![None; reader.styles().len()];
         let mut n = 0u32;
-        while let Some(cell) = reader.next_cell().map_err(BookError::corrupt)? {
+        while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(BookError::corrupt)? {
             n = n.wrapping_add(1);
             if n % 4096 == 0 && started.elapsed() > limits.max_time {
                 return Err(BookError::Timeout);
@@ -267,11 +314,53 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, Bo
             if cells_read > limits.max_cells {
                 return Err(BookError::complex(format!("hơn {} ô có dữ liệu", domain::numfmt::format_int(limits.max_cells as i64))));
             }
+            if matches!(value, Data::Float(_) | Data::Int(_)) && style != 0 {
+                let is_percent = match percent_style.get(style).copied().flatten() {
+                    Some(p) => p,
+                    None => {
+                        let p = reader.styles().get(style).and_then(|s| s.number_format.as_ref()).is_some_and(|f| is_percent_format(&f.format_code));
+                        if let Some(slot) = percent_style.get_mut(style) {
+                            *slot = Some(p);
+                        }
+                        p
+                    }
+                };
+                if is_percent {
+                    sheet.percent.insert(cell.get_position());
+                }
+            }
             sheet.cells.insert(cell.get_position(), value);
         }
+        drop(reader);
+        if started.elapsed() > limits.max_time {
+            return Err(BookError::Timeout);
+        }
+        sheet.merged = wb.merge_cells_by_sheet_name(&name).map_err(BookError::corrupt)?.into_iter().map(merge_of).collect();
         book.sheets.push(sheet);
     }
     Ok(book)
+}
+
+fn merge_of(d: calamine::Dimensions) -> Merge {
+    Merge { first: d.start, last: d.end }
+}
+
+/// Whether an Excel number format shows a percentage: a `%` outside quoted
+/// text and escapes (`0.0%`, but not `0.0" %"`… which Excel shows as text).
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if !quoted => {
+                chars.next();
+            }
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// An owned value from the streaming reader's borrowed one.
@@ -291,7 +380,7 @@ fn data_of(d: &calamine::DataRef<'_>) -> Data {
     }
 }
 
-fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Limits) -> Result<Book, BookError> {
+fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, BookError> {
     let content = zip.by_name("content.xml").map_err(BookError::corrupt)?;
     let scan = ods_scan::scan(std::io::BufReader::new(content), 32_768).map_err(|e| match e {
         ods_scan::ScanError::Corrupt(d) => BookError::corrupt(d),
@@ -305,7 +394,7 @@ fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Lim
         return Err(BookError::complex(format!("khoảng {} MB dữ liệu ô", scan.bytes / (1024 * 1024))));
     }
     let mut wb: calamine::Ods<_> = calamine::Ods::new(Cursor::new(bytes)).map_err(BookError::corrupt)?;
-    dense_to_book(&mut wb, Format::Ods, limits)
+    dense_to_book(&mut wb, Format::Ods, limits, started, |_, _| Vec::new())
 }
 
 fn check_grid(grid: u64, limits: &Limits) -> Result<(), BookError> {
@@ -318,7 +407,7 @@ fn check_grid(grid: u64, limits: &Limits) -> Result<(), BookError> {
     Ok(())
 }
 
-fn read_compound(bytes: &[u8], limits: &Limits) -> Result<Book, BookError> {
+fn read_compound(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, BookError> {
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(BookError::corrupt)?;
     // A password-protected .xlsx is an OLE container holding the encrypted package.
     if cfb.exists("/EncryptionInfo") || cfb.exists("/EncryptedPackage") {
@@ -352,7 +441,9 @@ fn read_compound(bytes: &[u8], limits: &Limits) -> Result<Book, BookError> {
         calamine::XlsError::Password => BookError::Encrypted,
         other => BookError::corrupt(other),
     })?;
-    dense_to_book(&mut wb, Format::Xls, limits)
+    dense_to_book(&mut wb, Format::Xls, limits, started, |wb, name| {
+        wb.merge_cells_by_sheet_name(name).unwrap_or_default().into_iter().map(merge_of).collect()
+    })
 }
 
 fn rebuild_compound(name: &str, stream: &[u8]) -> Result<Vec<u8>, BookError> {
@@ -367,7 +458,13 @@ fn rebuild_compound(name: &str, stream: &[u8]) -> Result<Vec<u8>, BookError> {
 
 /// Sheets of a reader that has already built them dense (after the checks
 /// above bounded their size), kept sparse from here on.
-fn dense_to_book<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(wb: &mut R, format: Format, limits: &Limits) -> Result<Book, BookError>
+fn dense_to_book<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(
+    wb: &mut R,
+    format: Format,
+    limits: &Limits,
+    started: Instant,
+    merges: impl Fn(&R, &str) -> Vec<Merge>,
+) -> Result<Book, BookError>
 where
     R::Error: std::fmt::Display,
 {
@@ -378,9 +475,13 @@ where
     let mut book = Book { format: Some(format), sheets: Vec::with_capacity(meta.len()) };
     let mut count = 0u64;
     for (name, visible) in meta {
+        if started.elapsed() > limits.max_time {
+            return Err(BookError::Timeout);
+        }
         let range = wb.worksheet_range(&name).map_err(BookError::corrupt)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut sheet = Sheet { name, visible, cells: BTreeMap::new() };
+        let merged = merges(wb, &name);
+        let mut sheet = Sheet { name, visible, merged, ..Sheet::default() };
         for (r, c, v) in range.used_cells() {
             count += 1;
             if count > limits.max_cells {

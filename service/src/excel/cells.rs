@@ -2,6 +2,7 @@
 
 use calamine::Data;
 use domain::dec::Dec;
+use domain::indicator::{IndicatorSpec, Value, ValueType};
 
 /// "A", "B", …, "Z", "AA" for a 0-based column.
 pub fn col_letter(col: u32) -> String {
@@ -35,7 +36,7 @@ pub fn cell_text(d: &Data) -> String {
         Data::DateTime(dt) => excel_date(dt.as_f64()).map(domain::datefmt::format_date).unwrap_or_default(),
         Data::DateTimeIso(s) => s.get(..10).and_then(domain::datefmt::parse_date).map(domain::datefmt::format_date).unwrap_or_else(|| s.clone()),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }
 
@@ -44,21 +45,103 @@ pub fn is_number(d: &Data) -> bool {
     matches!(d, Data::Int(_) | Data::Float(_))
 }
 
+/// The number a spreadsheet means by a cell: Excel keeps 15 significant
+/// digits and shows no more, so a formula's `12.300000000000001` (binary
+/// floating point) is the 12,3 the clerk sees. Exact from there on.
+pub fn number_of(d: &Data) -> Option<Dec> {
+    match d {
+        Data::Int(i) => Some(Dec::from_int(*i)),
+        Data::Float(f) if f.is_finite() => {
+            // `1.23450000000000e3`: 15 significant digits and a power of ten.
+            let s = format!("{f:.14e}");
+            let (mantissa, exp) = s.split_once('e')?;
+            let exp: i32 = exp.parse().ok()?;
+            let neg = mantissa.starts_with('-');
+            let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+            let m: i128 = digits.parse().ok()?;
+            let m = if neg { -m } else { m };
+            let scale = 14 - exp;
+            if scale >= 0 {
+                Some(Dec::new(m, scale as u32))
+            } else {
+                Some(Dec::new(m.checked_mul(10i128.checked_pow((-scale) as u32)?)?, 0))
+            }
+        }
+        _ => None,
+    }
+}
+
+fn dec_to_scaled(dec: Dec, scale: u8) -> Result<i64, String> {
+    let back = dec.to_scaled(scale).ok_or("Số quá lớn.")?;
+    if Dec::from_scaled(back, scale) != dec {
+        return Err(domain::numfmt::NumberError::TooManyDecimals(scale).to_string());
+    }
+    Ok(back)
+}
+
 /// A numeric cell to a scaled integer; text cells are read in Vietnamese notation.
 pub fn cell_scaled(d: &Data, scale: u8) -> Result<Option<i64>, String> {
     if is_number(d) {
-        let dec = Dec::parse_literal(&cell_text(d)).ok_or("Ô chứa số không đọc được.")?;
-        let back = dec.to_scaled(scale).ok_or("Số quá lớn.")?;
-        if domain::dec::Dec::from_scaled(back, scale) != dec {
-            return Err(domain::numfmt::NumberError::TooManyDecimals(scale).to_string());
-        }
-        return Ok(Some(back));
+        let dec = number_of(d).ok_or("Ô chứa số không đọc được.")?;
+        return dec_to_scaled(dec, scale).map(Some);
     }
     let t = cell_text(d);
     if t.is_empty() {
         return Ok(None);
     }
     domain::numfmt::parse_scaled(&t, scale).map(Some).map_err(|e| e.to_string())
+}
+
+/// Why a form cell could not be read: the message (without the cell's name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unread {
+    /// What the cell showed, for the message and for a draft that keeps it.
+    pub raw: String,
+    pub message: String,
+}
+
+/// Reads a form cell as its indicator's type says, the way a clerk wrote
+/// it: numbers as numbers (exact to Excel's 15 digits), numbers stored as
+/// text in Vietnamese notation, percentages (`45,5%` typed into Excel is
+/// the number 0.455 shown as a percentage), yes/no as text or TRUE/FALSE,
+/// dates as dates or dd/mm/yyyy. `Ok(None)` for a blank cell.
+pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Result<Option<Value>, Unread> {
+    let raw = cell_text(d);
+    let unread = |message: String| Unread { raw: raw.clone(), message };
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Data::Error(e) = d {
+        return Err(unread(format!("ô báo lỗi công thức {e}. Hãy sửa công thức hoặc nhập số liệu trực tiếp.")));
+    }
+    let numeric = spec.value_type.is_numeric();
+    let value = match d {
+        Data::Int(_) | Data::Float(_) if numeric => {
+            let dec = number_of(d).ok_or_else(|| unread("Ô chứa số không đọc được.".into()))?;
+            let dec = if shown_as_percent {
+                if spec.value_type != ValueType::Percent {
+                    let shown = dec.checked_mul(Dec::from_int(100)).map(|v| v.to_string().replace('.', ",")).unwrap_or_default();
+                    return Err(unread(format!(
+                        "ô đang ở dạng phần trăm ({shown}%) nhưng chỉ tiêu này không phải tỷ lệ. Hãy bỏ định dạng % và nhập số."
+                    )));
+                }
+                dec.checked_mul(Dec::from_int(100)).map_err(|_| unread("Số quá lớn.".into()))?
+            } else {
+                dec
+            };
+            Value::Num(dec_to_scaled(dec, spec.effective_scale()).map_err(unread)?)
+        }
+        Data::Bool(_) if numeric => return Err(unread("ô chứa giá trị TRUE/FALSE, không phải số.".into())),
+        Data::DateTime(_) | Data::DateTimeIso(_) if numeric => {
+            return Err(unread("ô đang ở dạng ngày tháng, không phải số. Hãy đổi định dạng ô về dạng số rồi nhập lại.".into()))
+        }
+        Data::Float(_) | Data::Int(_) if spec.value_type == ValueType::Date => {
+            return Err(unread("ngày phải theo dạng ngày/tháng/năm, ví dụ 01/07/2025.".into()))
+        }
+        _ => return spec.parse_input(&raw).map_err(unread),
+    };
+    spec.check_bounds(&value).map_err(unread)?;
+    Ok(Some(value))
 }
 
 /// Excel's day serial (1900 system) to a date.
@@ -90,5 +173,40 @@ mod tests {
         assert_eq!(cell_scaled(&Data::Empty, 1), Ok(None));
         assert_eq!(cell_text(&Data::Bool(true)), "Có");
         assert_eq!(excel_date(45839.0), chrono::NaiveDate::from_ymd_opt(2025, 7, 1));
+        // A formula's binary noise is the figure Excel shows.
+        assert_eq!(cell_scaled(&Data::Float(12.300000000000001), 1), Ok(Some(123)));
+        assert_eq!(cell_scaled(&Data::Float(0.1 + 0.2), 1), Ok(Some(3)));
+        assert!(cell_scaled(&Data::Float(-1e20), 0).is_err());
+        assert_eq!(cell_scaled(&Data::Float(123456789012.0), 0), Ok(Some(123_456_789_012)));
+        assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::Div0)), "#DIV/0!");
+    }
+
+    fn spec(vt: ValueType, scale: u8) -> IndicatorSpec {
+        IndicatorSpec { code: "T01".into(), name: "Thử".into(), value_type: vt, scale, min: Some(0), ..Default::default() }
+    }
+
+    #[test]
+    fn reads_form_cells_as_a_clerk_wrote_them() {
+        let int = spec(ValueType::Integer, 0);
+        let rate = spec(ValueType::Percent, 1);
+        let ok = |d: Data, pct: bool, s: &IndicatorSpec| read_typed(&d, pct, s).unwrap();
+        let err = |d: Data, pct: bool, s: &IndicatorSpec| read_typed(&d, pct, s).unwrap_err().message;
+        assert_eq!(ok(Data::Float(1234.0), false, &int), Some(Value::Num(1234)));
+        assert_eq!(ok(Data::String(" 1.234 ".into()), false, &int), Some(Value::Num(1234)));
+        assert_eq!(ok(Data::String("".into()), false, &int), None);
+        assert_eq!(ok(Data::Float(0.455), true, &rate), Some(Value::Num(455)));
+        assert_eq!(ok(Data::String("45,5%".into()), false, &rate), Some(Value::Num(455)));
+        assert!(err(Data::Float(0.5), true, &int).contains("không phải tỷ lệ"));
+        assert!(err(Data::Float(-3.0), false, &int).contains("nhỏ hơn 0"));
+        assert!(err(Data::Error(calamine::CellErrorType::Ref), false, &int).contains("#REF!"));
+        let e = read_typed(&Data::String("abc".into()), false, &int).unwrap_err();
+        assert_eq!(e.raw, "abc");
+        assert!(e.message.starts_with("Không đọc được số"), "{}", e.message);
+        let yn = spec(ValueType::YesNo, 0);
+        assert_eq!(ok(Data::Bool(true), false, &yn), Some(Value::Bool(true)));
+        assert_eq!(ok(Data::String("Không".into()), false, &yn), Some(Value::Bool(false)));
+        let date = spec(ValueType::Date, 0);
+        assert_eq!(ok(Data::DateTime(calamine::ExcelDateTime::new(45839.0, calamine::ExcelDateTimeType::DateTime, false)), false, &date), Some(Value::Date(domain::period::date(2025, 7, 1))));
+        assert!(err(Data::Float(45839.0), false, &date).contains("ngày/tháng/năm"));
     }
 }

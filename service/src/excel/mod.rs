@@ -9,9 +9,15 @@
 
 pub mod book;
 pub mod cells;
+pub mod download;
+pub mod import;
+pub mod layout;
 mod ods_scan;
+pub mod read;
 mod sniff;
+pub mod target;
+pub mod write;
 mod xls_scan;
 
-pub use book::{read, read_untrusted, Book, BookError, Format, Limits, Sheet};
+pub use book::{read, read_untrusted, Book, BookError, Format, Limits, Merge, Sheet};
 pub use cells::{cell_name, cell_scaled, cell_text, col_letter, is_number};

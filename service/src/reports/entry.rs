@@ -109,6 +109,8 @@ pub struct Changes {
     pub comments: Option<HashMap<String, String>>,
     pub narrative: Option<Vec<String>>,
     pub explanations: Option<HashMap<usize, String>>,
+    /// The uploaded file the changes come from, kept on their audit rows.
+    pub file_name: Option<String>,
 }
 
 impl Changes {
@@ -119,6 +121,7 @@ impl Changes {
             comments: Some(sub.comments.clone()),
             narrative: Some(sub.narrative.clone()),
             explanations: Some(sub.explanations.clone()),
+            file_name: None,
         }
     }
 }
@@ -164,7 +167,7 @@ fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, c
 }
 
 /// Who may change figures, whether the report and its period still allow it.
-fn check_editable(actor: &Actor, l: &Loaded, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn check_editable(actor: &Actor, l: &Loaded, now: DateTime<Utc>) -> Result<()> {
     if !actor.can_write_unit(l.report.unit_id) {
         return Err(if actor.can_read_unit(l.report.unit_id) {
             ServiceError::Forbidden("Chỉ chuyên viên của đơn vị mới sửa được số liệu báo cáo.".into())
@@ -220,6 +223,7 @@ async fn save_in<C: ConnectionTrait>(
     };
     narrative.resize(l.doc.outline.len(), String::new());
     let explanations = saved_explanations(changes, l);
+    let source_file: Option<String> = changes.file_name.as_ref().map(|n| n.chars().take(255).collect());
 
     let bumped = report::Entity::update_many()
         .col_expr(report::Column::RowVersion, Expr::value(row_version + 1))
@@ -249,6 +253,7 @@ async fn save_in<C: ConnectionTrait>(
         old_text: Set((!old.is_empty()).then(|| old.to_string())),
         new_text: Set((!new.is_empty()).then(|| new.to_string())),
         source: Set(source.code().into()),
+        source_file: Set(source_file.clone()),
         ..Default::default()
     };
     for code in l.doc.indicator_codes() {
@@ -293,6 +298,7 @@ async fn save_in<C: ConnectionTrait>(
                     old_value: Set(old_shown),
                     new_value: Set(new_shown),
                     source: Set(source.code().into()),
+                    source_file: Set(source_file.clone()),
                     ..Default::default()
                 });
             }
@@ -334,6 +340,24 @@ async fn save_in<C: ConnectionTrait>(
         report_text_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len() }))
+}
+
+/// Saves typed changes inside a transaction the caller holds (an Excel
+/// import writes several reports in one): `None` when someone saved since
+/// `row_version`, and then nothing was written.
+pub(crate) async fn save_in_txn<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    l: &Loaded,
+    row_version: i32,
+    changes: &Changes,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<Option<Saved>> {
+    Ok(match save_in(txn, actor, l, row_version, changes, source, now).await? {
+        Written::Saved(s) => Some(s),
+        Written::Stale => None,
+    })
 }
 
 /// The conflict answer, built from what is stored now.

@@ -33,6 +33,14 @@ fn text_field_label(l: &Loaded, field: &str) -> String {
     }
 }
 
+/// "biểu mẫu", "tệp Excel «bieu-mau.xlsx»".
+fn via(source: &str, file: Option<&str>) -> String {
+    match file {
+        Some(f) if !f.is_empty() => format!("{} «{f}»", Source::label(source)),
+        _ => Source::label(source).to_string(),
+    }
+}
+
 fn shorten(s: &str) -> String {
     const MAX: usize = 120;
     if s.chars().count() > MAX {
@@ -95,7 +103,7 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
             "{key}: {} → {} (qua {})",
             a.old_value.unwrap_or_else(|| "trống".into()),
             a.new_value.unwrap_or_else(|| "trống".into()),
-            Source::label(&a.source)
+            via(&a.source, a.source_file.as_deref())
         );
         out.push(HistoryEntry { at: a.at, who: who(a.user_id), what });
     }
@@ -105,7 +113,7 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
             text_field_label(l, &t.field),
             shorten(t.old_text.as_deref().unwrap_or("")),
             shorten(t.new_text.as_deref().unwrap_or("")),
-            Source::label(&t.source)
+            via(&t.source, t.source_file.as_deref())
         );
         out.push(HistoryEntry { at: t.at, who: who(t.user_id), what });
     }
