@@ -2,6 +2,7 @@
 //! the server share one definition of every rule.
 
 pub mod access;
+pub mod aggregate;
 pub mod board;
 pub mod account;
 pub mod calendar;
@@ -12,6 +13,7 @@ pub mod entry;
 pub mod figures;
 pub mod indicator;
 pub mod dec;
+pub mod digital;
 pub mod numfmt;
 pub mod office;
 pub mod org;
