@@ -312,6 +312,18 @@ impl Rollup {
         self.figures.get(&(indicator, part.to_string()))?.get(&unit)
     }
 
+    /// The units with a figure for an indicator's part (for a rate: both of its parts, or the rate itself).
+    pub fn reporters(&self, indicator: i32, part: &str) -> std::collections::BTreeSet<i32> {
+        let of = |ind: i32| -> std::collections::BTreeSet<i32> {
+            self.figures.get(&(ind, part.to_string())).map(|m| m.keys().copied().collect()).unwrap_or_default()
+        };
+        let mut out = of(indicator);
+        if let Some(rate) = self.defs.get(&indicator).and_then(|d| d.rate) {
+            out.extend(of(rate.numerator).intersection(&of(rate.denominator)));
+        }
+        out
+    }
+
     fn expected_in(&self, indicator: i32, nodes: &HashSet<i32>, reporters: &[i32]) -> usize {
         let mut e: HashSet<i32> = self.expected.get(&indicator).map(|s| s.intersection(nodes).copied().collect()).unwrap_or_default();
         e.extend(reporters.iter().copied());
@@ -371,7 +383,7 @@ impl Rollup {
         let num = self.stored_cell(rate.numerator, part, &pairs, is_unit)?;
         let den = self.stored_cell(rate.denominator, part, &pairs, is_unit)?;
         let value = match (num.value, den.value) {
-            (Some(n), Some(d)) if !d.is_zero() => Some(n.checked_div(d)?.checked_mul(rate.factor)?.round(crate::dec::DIV_SCALE)),
+            (Some(n), Some(d)) if !d.is_zero() => Some(n.checked_mul(rate.factor)?.checked_div(d)?),
             _ => None,
         };
         if value.is_none() && is_unit {
