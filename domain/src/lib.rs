@@ -7,6 +7,7 @@ pub mod board;
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
+pub mod dashboard;
 pub mod column;
 pub mod datefmt;
 pub mod entry;

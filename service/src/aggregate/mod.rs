@@ -14,6 +14,7 @@
 //! and leader see their own unit only.
 
 pub mod digital;
+pub mod views;
 
 use crate::board::expected::Expectations;
 use crate::{Result, ServiceError};
@@ -57,6 +58,8 @@ pub struct Figures {
     pub scope: i32,
     scope_nodes: HashSet<i32>,
     pub counted: Counted,
+    facts: Vec<Fact>,
+    defs: Vec<IndicatorDef>,
 }
 
 impl Figures {
@@ -73,6 +76,18 @@ impl Figures {
 
     pub fn unit(&self, id: i32) -> Option<&UnitRow> {
         self.units.iter().find(|u| u.id == id)
+    }
+
+    /// The same figures for another period of the same year (trends),
+    /// without expectations (counts of reporters only).
+    pub fn at(&self, target: Period) -> Result<Rollup> {
+        let none = HashMap::new();
+        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &none, target, counted: self.counted })
+            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+    }
+
+    pub fn in_scope(&self, node: i32) -> bool {
+        self.scope_nodes.contains(&node)
     }
 
     /// The children of a node that the actor may see, in reference order.
@@ -252,5 +267,5 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
     }
     let rollup = Rollup::new(&aggregate::Input { facts: &facts, indicators: &defs, expected: &expected, target, counted })
         .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
-    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted })
+    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs })
 }
