@@ -59,6 +59,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/doi-mat-khau") view=pages::password::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/don-vi") view=pages::units::UnitsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tinh-hinh-bao-cao") view=pages::board::BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tong-hop") view=pages::aggregate::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tong-hop/so-hoa") view=pages::aggregate::DigitalSharePage ssr=SsrMode::Async/>
+                    <Route path=path!("/tong-hop/bang") view=pages::aggregate::PivotPage ssr=SsrMode::Async/>
                     <Route path=path!("/tinh-hinh-bao-cao/qua-han") view=pages::overdue::OverduePage ssr=SsrMode::Async/>
                     <Route path=path!("/thong-bao") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/don-vi/:id") view=pages::units::UnitPage ssr=SsrMode::Async/>

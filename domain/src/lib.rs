@@ -2,10 +2,12 @@
 //! the server share one definition of every rule.
 
 pub mod access;
+pub mod aggregate;
 pub mod board;
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
+pub mod dashboard;
 pub mod column;
 pub mod datefmt;
 pub mod entry;
@@ -13,6 +15,7 @@ pub mod excel;
 pub mod figures;
 pub mod indicator;
 pub mod dec;
+pub mod digital;
 pub mod numfmt;
 pub mod office;
 pub mod org;

@@ -306,3 +306,63 @@ pub async fn export_board(
         Err(e) => failure(e),
     }
 }
+
+/// The pivot's query from the URL: `ct` may be repeated (a multiple select
+/// posted as a plain form) or comma-separated.
+fn pivot_query(pairs: Vec<(String, String)>) -> app::api::aggregate::PivotQuery {
+    let mut q = app::api::aggregate::PivotQuery::default();
+    let mut ct: Vec<String> = vec![];
+    for (k, v) in pairs {
+        match k.as_str() {
+            "nam" => q.nam = Some(v),
+            "tan_suat" => q.tan_suat = Some(v),
+            "nut" => q.nut = Some(v),
+            "tinh" => q.tinh = Some(v),
+            "ct" => ct.push(v),
+            _ => {}
+        }
+    }
+    q.ct = (!ct.is_empty()).then(|| ct.join(","));
+    q
+}
+
+async fn export_pivot(state: AppState, auth: RequestAuth, pairs: Vec<(String, String)>, csv: bool) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let req = match app::api::aggregate::pivot_request(&pivot_query(pairs)) {
+        Ok(r) => r,
+        Err(e) => return page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    };
+    let today = domain::datefmt::vn_today(chrono::Utc::now());
+    let p = match service::aggregate::views::pivot(&state.ctx.db, &actor, req, today).await {
+        Ok(p) => p,
+        Err(e) => return failure(e),
+    };
+    let name = format!("tong-hop-{}-{}", p.year, p.frequency);
+    let out = if csv { service::aggregate::views::pivot_csv(&p) } else { service::aggregate::views::pivot_xlsx(&p) };
+    match out {
+        Ok(bytes) if csv => attachment(bytes, "text/csv; charset=utf-8", &format!("{name}.csv")),
+        Ok(bytes) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx")),
+        Err(e) => failure(e),
+    }
+}
+
+/// The pivot table as a workbook.
+pub async fn export_pivot_xlsx(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    export_pivot(state, auth, pairs, false).await
+}
+
+/// The pivot table as CSV (UTF-8, numbers with a dot).
+pub async fn export_pivot_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    export_pivot(state, auth, pairs, true).await
+}

@@ -86,6 +86,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/danh-muc.json", get(files::export_catalogue))
         .route("/tai-xuong/chi-tieu.xlsx", get(files::export_indicators))
         .route("/tai-xuong/tinh-hinh-bao-cao.xlsx", get(files::export_board))
+        .route("/tai-xuong/tong-hop.xlsx", get(files::export_pivot_xlsx))
+        .route("/tai-xuong/tong-hop.csv", get(files::export_pivot_csv))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
         // Excel forms of reports: download, and upload for a preview (issue 11).

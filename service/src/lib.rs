@@ -2,6 +2,7 @@
 //! one use case: it checks who is asking, does its work in one transaction and
 //! returns plain data (`domain::views`) or a [`ServiceError`].
 
+pub mod aggregate;
 pub mod audit;
 pub mod auth;
 pub mod board;

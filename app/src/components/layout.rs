@@ -20,11 +20,13 @@ fn nav_for(user: &SessionView) -> Vec<NavItem> {
             items.push(NavItem { href: format!("/don-vi/{}", user.unit_id), label: "Đơn vị của tôi" })
         }
         Role::Reviewer | Role::Leader => {
+            items.push(NavItem { href: "/tong-hop".into(), label: "Tổng hợp" });
             items.push(NavItem { href: "/tinh-hinh-bao-cao".into(), label: "Tình hình báo cáo" });
             items.push(NavItem { href: "/don-vi".into(), label: "Đơn vị" });
             items.push(NavItem { href: "/danh-muc/che-do".into(), label: "Chế độ báo cáo" });
         }
         Role::Admin => {
+            items.push(NavItem { href: "/tong-hop".into(), label: "Tổng hợp" });
             items.push(NavItem { href: "/danh-muc/chi-tieu".into(), label: "Danh mục" });
             items.push(NavItem { href: "/quan-tri/nguoi-dung".into(), label: "Người dùng" });
             items.push(NavItem { href: "/don-vi".into(), label: "Đơn vị" });

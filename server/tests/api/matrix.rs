@@ -155,6 +155,11 @@ enum Arg {
     JunkUpload,
     /// The board of December 2031.
     BoardMonth,
+    /// The leaders' pages (tổng hợp): a period, a year, a target.
+    DashPeriod,
+    DigitalPeriod,
+    PivotYear,
+    DigitalTarget,
     /// Accepting Sở Y tế's report (a draft: skipped) from the inbox.
     BulkAcceptSyt,
     /// An exception for Tô Hiệu's open period of the communes' report.
@@ -333,6 +338,10 @@ impl Arg {
             Arg::ImportMissing => kv(&[("id", MISSING)]),
             Arg::JunkUpload => vec![],
             Arg::BoardMonth => kv(&[("q[thang]", "2031-12")]),
+            Arg::DashPeriod => kv(&[("q[ky]", "2031-Q4")]),
+            Arg::DigitalPeriod => kv(&[("ky", "2031-Q4")]),
+            Arg::PivotYear => kv(&[("q[nam]", "2031"), ("q[tan_suat]", "quy")]),
+            Arg::DigitalTarget => kv(&[("nam", "2031"), ("muc_tieu", "55")]),
             Arg::BulkAcceptSyt => kv(&[(&format!("chon[{}]", fx.syt_report), "1"), ("back", "/")]),
             Arg::ExceptionUnitTh => kv(&[("regime_id", &id(fx.xa.0)), ("unit_id", &id(fx.th_unit)), ("period", &fx.xa.1), ("until", "31/12/2099")]),
             Arg::Contacts => kv(&[("email", "ma.tran@sonla.example"), ("phone", "0212 385 999")]),
@@ -473,6 +482,11 @@ const TABLE: &[Row] = &[
     r("/api/tinh-hinh/bang",                    Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
     r("/api/tinh-hinh/xu-huong",                Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
     r("/api/tinh-hinh/qua-han",                 Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
+    // Tổng hợp: every signed-in user sees figures (a unit's people their own unit only); the digital-data share is the province's; only the administrator sets its target.
+    r("/api/tong-hop/bang-dieu-khien",          Arg::DashPeriod,              "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/tong-hop/bang",                     Arg::PivotYear,               "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/tong-hop/so-hoa",                   Arg::DigitalPeriod,           "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tong-hop/muc-tieu",                 Arg::DigitalTarget,           "401         ok                     403    403    403       403        403     403"),
     r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfSyt,            "401         ok                     ok     ok     403       ok         ok      403"),
     r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/hop-thu",                           Arg::Nothing,                 "401         403                    403    403    403       ok         403     403"),
@@ -528,6 +542,8 @@ const TABLE: &[Row] = &[
     r("/tai-xuong/danh-muc.json",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-xuong/chi-tieu.xlsx",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-xuong/tinh-hinh-bao-cao.xlsx",      Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/tong-hop.xlsx",               Arg::Nothing,                 "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/tong-hop.csv",                Arg::Nothing,                 "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
     r("/tai-len/danh-muc",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-len/chi-tieu",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.

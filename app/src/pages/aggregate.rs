@@ -1,0 +1,336 @@
+//! Tổng hợp: the leaders' dashboard (tiles, trend and bars drawn as SVG on
+//! the server with the figures in a table beside each, drill-down from the
+//! province to a group, a unit and its reports), the digital-data share
+//! page and the pivot with its XLSX/CSV files. All work without JavaScript:
+//! every choice is a GET form or a link.
+
+use crate::api::aggregate::{get_dashboard, get_digital, get_pivot, DashQuery, PivotQuery, SetDigitalTarget};
+use crate::components::form::{CsrfField, FormBanner};
+use crate::components::guard::Protected;
+use crate::components::status::{ErrorView, Loading};
+use crate::error::action_error;
+use crate::util::follow_success;
+use domain::dashboard::{Choice, Dashboard, DigitalPage, FigureCell, Pivot, ShareRow};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn options(list: &[Choice], current: &str) -> impl IntoView {
+    list.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == current>{c.label.clone()}</option> }).collect_view()
+}
+
+fn counted_select(current: &str) -> impl IntoView {
+    view! {
+        <label>"Số liệu tính"
+            <select name="tinh">
+                <option value="da_gui" selected=current != "da_tiep_nhan">"Báo cáo đã gửi hoặc đã tiếp nhận"</option>
+                <option value="da_tiep_nhan" selected=current == "da_tiep_nhan">"Chỉ báo cáo đã tiếp nhận"</option>
+            </select>
+        </label>
+    }
+}
+
+fn accepted_share(c: &FigureCell) -> String {
+    if c.reported == 0 {
+        "chưa có đơn vị nào báo cáo".into()
+    } else {
+        format!("{} đơn vị báo cáo / {} phải báo cáo; {} có số liệu đã tiếp nhận", c.reported, c.expected, c.accepted)
+    }
+}
+
+#[component]
+fn Tiles(d: Dashboard) -> impl IntoView {
+    let q = |id: i32| format!("/tong-hop?ky={}&nut={}&chi_tieu={id}&tinh={}", d.period_key, d.node_id, d.counted);
+    view! {
+        <div class="tiles">
+            {d.tiles.iter().map(|t| view! {
+                <article class="tile">
+                    <h3><a href=q(t.indicator_id)>{t.name.clone()}</a></h3>
+                    <p class="tile-value"><strong>{t.value.text.clone()}</strong>" "<small>{t.uom.clone()}</small></p>
+                    <p class="muted">{format!("{} · {}", d.period_label, t.value.counts())}</p>
+                    <p>{format!("Cùng kỳ năm trước: {}", t.last_year.text)}
+                        {t.change.clone().map(|c| view! { " (" <strong>{c}</strong> ")" })}</p>
+                    {t.plan.clone().map(|p| view! { <p>{p}</p> })}
+                    {t.anomaly.clone().map(|a| view! { <p class="warning" role="note">{a}</p> })}
+                    {(t.value.double_reported > 0).then(|| view! {
+                        <p class="muted">{format!("{} đơn vị báo cáo trùng ở hai chế độ: lấy một nguồn theo quy tắc bên dưới.", t.value.double_reported)}</p>
+                    })}
+                </article>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn DashboardView(d: Dashboard) -> impl IntoView {
+    let crumbs = d.breadcrumb.clone();
+    let (pk, ind, cnt) = (d.period_key.clone(), d.indicator_id, d.counted.clone());
+    let base = move |nut: i32| format!("/tong-hop?ky={pk}&nut={nut}&chi_tieu={ind}&tinh={cnt}");
+    let base2 = base.clone();
+    let nut = d.node_id.to_string();
+    let chi_tieu = d.indicator_id.to_string();
+    view! {
+        <form method="get" action="/tong-hop" class="filters" aria-label="Chọn kỳ và chỉ tiêu">
+            <input type="hidden" name="nut" value=nut/>
+            <label>"Kỳ"<select name="ky">{options(&d.periods, &d.period_key)}</select></label>
+            <label>"Chỉ tiêu xem chi tiết"<select name="chi_tieu">{options(&d.indicators, &chi_tieu)}</select></label>
+            {counted_select(&d.counted)}
+            <button type="submit" class="button">"Xem"</button>
+        </form>
+        <nav aria-label="Cấp đơn vị" class="breadcrumb">
+            {crumbs.into_iter().enumerate().map(|(k, (id, name))| view! {
+                {(k > 0).then_some(" › ")}<a href=base(id)>{name}</a>
+            }).collect_view()}
+        </nav>
+        <h2>{format!("{} – {}", d.node_name, d.period_label)}</h2>
+        <Tiles d=d.clone()/>
+        <section class="card">
+            <h2>{d.indicator_label.clone()}</h2>
+            <p><strong>{d.node_cell.text.clone()}</strong>{format!(" — {}", accepted_share(&d.node_cell))}</p>
+            <div class="chart-pair">
+                <div class="chart-box" inner_html=d.bars_svg.clone()></div>
+                <table class="table">
+                    <caption>"Theo đơn vị trực thuộc (bấm để xem chi tiết)"</caption>
+                    <thead><tr><th>"Đơn vị"</th><th class="num">"Số liệu"</th><th class="num">"Đã báo cáo"</th><th class="num">"Đã tiếp nhận"</th></tr></thead>
+                    <tbody>
+                        {d.children.iter().map(|c| view! {
+                            <tr>
+                                <th scope="row"><a href=base2(c.unit_id)>{c.name.clone()}</a></th>
+                                <td class="num">{c.cell.text.clone()}</td>
+                                <td class="num">{format!("{}/{}", c.cell.reported, c.cell.expected)}</td>
+                                <td class="num">{c.cell.accepted}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(!d.reports.is_empty()).then(|| view! {
+                <h3>"Báo cáo của đơn vị trong kỳ"</h3>
+                <ul>{d.reports.iter().map(|r| view! { <li><a href=format!("/bao-cao/{}", r.report_id)>{r.label.clone()}</a></li> }).collect_view()}</ul>
+            })}
+            <div class="chart-pair">
+                <div class="chart-box" inner_html=d.trend_svg.clone()></div>
+                <table class="table">
+                    <caption>"Xu hướng theo kỳ (năm nay và năm trước)"</caption>
+                    <thead><tr><th>"Kỳ"</th><th class="num">"Năm nay"</th><th class="num">"Năm trước"</th></tr></thead>
+                    <tbody>
+                        {d.trend.iter().zip(d.trend_last_year.iter()).map(|(a, b)| view! {
+                            <tr><th scope="row">{a.label.clone()}</th><td class="num">{a.value.text.clone()}</td><td class="num">{b.value.text.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section class="card muted">
+            <h2>"Cách tính"</h2>
+            <ul>
+                <li>"Số liệu lấy trực tiếp từ các báo cáo, cập nhật ngay khi đơn vị gửi (không chờ tổng hợp qua đêm)."</li>
+                <li>"Tổng hợp theo cây đơn vị và theo kỳ theo cách tổng hợp của từng chỉ tiêu (cộng, trung bình, nhỏ nhất, lớn nhất, số cuối kỳ); tỷ lệ được tính lại từ tử số và mẫu số đã tổng hợp, không lấy trung bình các tỷ lệ."</li>
+                <li>"Một kỳ chỉ có số khi đơn vị báo cáo đủ kỳ đó (ví dụ đủ 3 tháng của quý); thiếu là « — », không tính là 0."</li>
+                <li>"Báo cáo trùng: nếu đơn vị báo cáo cùng chỉ tiêu ở hai chế độ cho cùng kỳ, lấy nguồn gần kỳ nhất (số của chính kỳ trước số cộng từ các tháng), rồi nguồn đã tiếp nhận, rồi chế độ ban hành trước."</li>
+                <li>"Phát hiện bất thường: điểm z bền vững theo trung vị và độ lệch tuyệt đối trung vị của chính đơn vị, ngưỡng ±3,5."</li>
+                <li>{d.rounding.clone()}</li>
+            </ul>
+        </section>
+    }
+}
+
+fn dash_query() -> Memo<DashQuery> {
+    let q = use_query_map();
+    Memo::new(move |_| {
+        let q = q.read();
+        DashQuery { ky: q.get("ky"), nut: q.get("nut"), chi_tieu: q.get("chi_tieu"), tinh: q.get("tinh") }
+    })
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let q = dash_query();
+    let data = Resource::new(move || q.get(), get_dashboard);
+    view! {
+        <Title text="Tổng hợp số liệu"/>
+        <Protected children=move |_user| view! {
+            <div class="page-head">
+                <h1>"Tổng hợp số liệu"</h1>
+                <p class="actions"><a href="/tong-hop/so-hoa">"Tỷ lệ dữ liệu số (mục tiêu 50 %)"</a>" · "<a href="/tong-hop/bang">"Bảng tổng hợp, tải Excel/CSV"</a></p>
+            </div>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(d) => view! { <DashboardView d/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}
+
+fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView {
+    let caption = caption.to_string();
+    view! {
+        <table class="table">
+            <caption>{caption}</caption>
+            <thead><tr><th>"Nhóm"</th><th class="num">"Đã cung cấp"</th><th class="num">"Tổng số chỉ tiêu"</th><th class="num">"Tỷ lệ"</th></tr></thead>
+            <tbody>
+                {rows.iter().map(|r| view! {
+                    <tr><th scope="row">{r.label.clone()}</th><td class="num">{r.provided}</td><td class="num">{r.total}</td><td class="num">{r.percent.clone()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn TargetForm(year: String) -> impl IntoView {
+    let set = ServerAction::<SetDigitalTarget>::new();
+    let error = Signal::derive(move || action_error(set.value().get()));
+    follow_success(set.value());
+    view! {
+        <ActionForm action=set attr:class="inline-form">
+            <CsrfField/>
+            <FormBanner error/>
+            <input type="hidden" name="nam" value=year.clone()/>
+            <label>{format!("Mục tiêu năm {year} (%)")}<input name="muc_tieu" inputmode="decimal" required/></label>
+            <button type="submit" class="button">"Đặt mục tiêu"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DigitalView(p: DigitalPage) -> impl IntoView {
+    let year = p.period_key.split('-').next().unwrap_or_default().to_string();
+    view! {
+        <form method="get" action="/tong-hop/so-hoa" class="filters" aria-label="Chọn kỳ">
+            <label>"Kỳ"<select name="ky">{options(&p.periods, &p.period_key)}</select></label>
+            {counted_select(&p.counted)}
+            <button type="submit" class="button">"Xem"</button>
+        </form>
+        <section class="card">
+            <h2>{format!("{}: {} ({}/{} chỉ tiêu)", p.period_label, p.province.percent, p.province.provided, p.province.total)}</h2>
+            <p>{format!("Mục tiêu: {}", p.target.clone().unwrap_or_else(|| "chưa đặt".into()))}
+                {p.meets.map(|m| if m { " — đã đạt." } else { " — chưa đạt." })}</p>
+            <p class="muted">{p.target_note.clone()}</p>
+            {p.can_set_target.then(|| view! { <TargetForm year=year.clone()/> })}
+            <h3>"Định nghĩa"</h3>
+            <p id="dinh-nghia">{p.definition.clone()}</p>
+        </section>
+        <section class="card">
+            <div class="chart-pair">
+                <div class="chart-box" inner_html=p.trend_svg.clone()></div>
+                {share_table("Theo kỳ trong năm", &p.trend)}
+            </div>
+            {share_table("Theo lĩnh vực", &p.by_sector)}
+            {share_table("Theo đơn vị chủ trì", &p.by_owner)}
+        </section>
+        <section class="card">
+            <h2>{format!("Chỉ tiêu chưa được cung cấp ({})", p.missing.len())}</h2>
+            <table class="table">
+                <thead><tr><th>"Mã"</th><th>"Chỉ tiêu"</th><th>"Đơn vị chủ trì"</th><th>"Đơn vị còn thiếu số liệu"</th></tr></thead>
+                <tbody>
+                    {p.missing.iter().map(|m| view! {
+                        <tr>
+                            <td>{m.code.clone()}</td>
+                            <td>{m.name.clone()}</td>
+                            <td>{m.owner.clone()}</td>
+                            <td>{if m.owing.is_empty() { "Chưa có chế độ báo cáo nào trên hệ thống yêu cầu chỉ tiêu này".to_string() } else { m.owing.join(", ") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub fn DigitalSharePage() -> impl IntoView {
+    let q = use_query_map();
+    let data = Resource::new(move || (q.read().get("ky"), q.read().get("tinh")), |(ky, tinh)| get_digital(ky, tinh));
+    view! {
+        <Title text="Tỷ lệ chỉ tiêu cung cấp dưới dạng dữ liệu số"/>
+        <Protected allow=|a| a.sees_whole_province()
+            refusal="Tỷ lệ dữ liệu số toàn tỉnh dành cho lãnh đạo tỉnh, Văn phòng UBND tỉnh và quản trị."
+            children=move |_user| view! {
+            <div class="page-head">
+                <h1>"Chỉ tiêu thống kê cung cấp dưới dạng dữ liệu số"</h1>
+                <p class="muted">"Mục tiêu của Đề án phát triển dữ liệu số tỉnh Sơn La năm 2025: 50 % chỉ tiêu thống kê, số liệu báo cáo được cung cấp dưới dạng dữ liệu số."</p>
+            </div>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(p) => view! { <DigitalView p/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}
+
+#[component]
+fn PivotView(p: Pivot, query: PivotQuery) -> impl IntoView {
+    let qs = query.to_query();
+    let chosen: Vec<String> = p.chosen.iter().map(|i| i.to_string()).collect();
+    let freqs = [("thang", "Theo tháng"), ("quy", "Theo quý"), ("6thang", "6 tháng"), ("9thang", "9 tháng"), ("nam", "Cả năm")];
+    view! {
+        <form method="get" action="/tong-hop/bang" class="filters" aria-label="Chọn bảng">
+            <input type="hidden" name="nut" value=p.node_id.to_string()/>
+            <label>"Năm"<input type="number" name="nam" value=p.year.to_string() min="2000" max="2200"/></label>
+            <label>"Kỳ"<select name="tan_suat">
+                {freqs.iter().map(|(v, l)| view! { <option value=*v selected=p.frequency == *v>{*l}</option> }).collect_view()}
+            </select></label>
+            <label>"Chỉ tiêu (giữ Ctrl để chọn nhiều)"<select name="ct" multiple size="6">
+                {p.indicators.iter().map(|c| view! { <option value=c.value.clone() selected=chosen.contains(&c.value)>{c.label.clone()}</option> }).collect_view()}
+            </select></label>
+            {counted_select(&p.counted)}
+            <button type="submit" class="button">"Xem bảng"</button>
+        </form>
+        <p class="actions">
+            <a class="button-secondary" href=format!("/tai-xuong/tong-hop.xlsx?{qs}")>"Tải Excel (XLSX)"</a>
+            " "
+            <a class="button-secondary" href=format!("/tai-xuong/tong-hop.csv?{qs}")>"Tải CSV"</a>
+        </p>
+        <div class="table-wrap">
+            <table class="table pivot">
+                <thead><tr><th>"Chỉ tiêu"</th><th>"Đơn vị"</th>{p.headers.iter().map(|h| view! { <th class="num">{h.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {p.rows.iter().map(|r| view! {
+                        <tr><th scope="row">{r.indicator.clone()}</th><td>{r.unit.clone()}</td>
+                            {r.cells.iter().map(|c| view! { <td class="num" title=format!("{} đơn vị báo cáo", c.reported)>{c.text.clone()}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="muted">{p.rounding.clone()}" « — »: chưa có số liệu (không tính là 0)."</p>
+    }
+}
+
+#[component]
+pub fn PivotPage() -> impl IntoView {
+    let q = use_query_map();
+    let query = Memo::new(move |_| {
+        let q = q.read();
+        let ct = q.get_all("ct").map(|v| v.join(",")).filter(|s| !s.is_empty());
+        PivotQuery { nam: q.get("nam"), tan_suat: q.get("tan_suat"), ct, nut: q.get("nut"), tinh: q.get("tinh") }
+    });
+    let data = Resource::new(move || query.get(), get_pivot);
+    view! {
+        <Title text="Bảng tổng hợp"/>
+        <Protected children=move |_user| view! {
+            <div class="page-head">
+                <h1>"Bảng tổng hợp"</h1>
+                <p class="muted">"Chọn chỉ tiêu, năm và kỳ: hàng là đơn vị (cấp đang xem và các đơn vị trực thuộc), cột là kỳ."</p>
+            </div>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    let query = query.get_untracked();
+                    match data.await {
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        Ok(p) => view! { <PivotView p query/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }/>
+    }
+}

@@ -1,0 +1,70 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Page, TestInfo } from "@playwright/test";
+import { expect, test, open, signIn, signOut } from "./helpers";
+
+// Walks every page each role reaches from its navigation, hydrated and
+// without JavaScript: each must load, hydrate without a console error (the
+// `test` fixture fails on one) and pass axe-core's WCAG 2 A/AA checks with no
+// serious or critical violation. Runs last (files in order): it only reads.
+
+async function axe(page: Page, where: string) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+  expect(bad, `accessibility problems on ${where}`).toEqual([]);
+}
+
+async function visit(page: Page, info: TestInfo, path: string) {
+  await open(page, info, path);
+  await expect(page.locator("main h1, main h2").first()).toBeVisible();
+  await expect(page.locator("main")).not.toContainText("Không tìm thấy trang");
+  await axe(page, path);
+}
+
+test("the sign-in page is accessible", async ({ page }, info) => {
+  await open(page, info, "/dang-nhap");
+  await axe(page, "/dang-nhap");
+});
+
+const walks: { user: string; paths: string[]; report?: boolean }[] = [
+  { user: "cv.syt", paths: ["/", "/bao-cao", "/thong-bao", "/doi-mat-khau"], report: true },
+  { user: "ld.tohieu", paths: ["/", "/bao-cao"], report: true },
+  { user: "vp.tonghop", paths: ["/", "/tinh-hinh-bao-cao", "/tinh-hinh-bao-cao/qua-han", "/don-vi", "/danh-muc/che-do"] },
+  { user: "ld.tinh", paths: ["/", "/tinh-hinh-bao-cao", "/don-vi"] },
+  {
+    user: "quantri",
+    paths: ["/", "/danh-muc/chi-tieu", "/danh-muc/phan-to", "/danh-muc/che-do", "/danh-muc/ngay-nghi", "/danh-muc/nhap-xuat", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi", "/don-vi"],
+  },
+];
+
+for (const w of walks) {
+  test(`${w.user} walks the pages of the role`, async ({ page }, info) => {
+    await signIn(page, info, w.user);
+    await expect(page).toHaveURL(/\/$/);
+    for (const path of w.paths) await visit(page, info, path);
+    // The unit page, from the navigation ("Đơn vị của tôi") or the list of units.
+    await open(page, info, "/don-vi");
+    const unitLink = page.locator('main a[href^="/don-vi/"]').first();
+    if (await unitLink.count()) {
+      const href = (await unitLink.getAttribute("href"))!;
+      await visit(page, info, href);
+    } else {
+      const mine = page.getByRole("link", { name: "Đơn vị của tôi" });
+      await visit(page, info, (await mine.getAttribute("href"))!);
+    }
+    // A report form and a regime's page, where the role reaches one.
+    if (w.report) {
+      await open(page, info, "/bao-cao");
+      const report = page.locator('main a[href^="/bao-cao/"]').first();
+      await visit(page, info, (await report.getAttribute("href"))!);
+    }
+    if (w.user === "quantri") {
+      await open(page, info, "/danh-muc/che-do");
+      const regime = page.locator('main a[href^="/danh-muc/che-do/"]').first();
+      const href = (await regime.getAttribute("href"))!;
+      for (const sub of ["", "/bieu-mau", "/quy-tac", "/ke-hoach", "/xem-truoc"]) await visit(page, info, href + sub);
+    }
+    await signOut(page, info);
+  });
+}

@@ -1,0 +1,273 @@
+//! Aggregate figures, read live from `report_value` (no overnight table:
+//! a value sent by a clerk is in the next request's roll-up).
+//!
+//! One query per roll-up reads the counted rows of the asked indicators for
+//! the target's year through the covering index `ix_report_value_rollup_regime`
+//! (indicator, year, delivery, unit, regime, frequency, ordinal, part, num):
+//! no join to the report, no table lookup. The scale is the indicator's,
+//! which cannot change once a published regime uses it. The fold over
+//! periods, the double-reporting rule and the fold up the unit tree are
+//! `domain::aggregate`, in exact decimals.
+//!
+//! Who sees what: the provincial roles (leaders, the office, the
+//! administrator, machine clients) see the whole province; a unit's clerk
+//! and leader see their own unit only.
+
+pub mod digital;
+pub mod views;
+
+use crate::board::expected::Expectations;
+use crate::{Result, ServiceError};
+use domain::aggregate::{self, Cell, Counted, Fact, IndicatorDef, Rate, Rollup, Tree};
+use domain::dec::Dec;
+use domain::indicator::Aggregation;
+use domain::period::{Frequency, Period};
+use domain::views::UnitRow;
+use domain::Actor;
+use entity::{breakdown_part, indicator, regime_version_indicator, report_value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// What a page needs to know of an indicator.
+#[derive(Clone, Debug)]
+pub struct IndicatorInfo {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub uom: String,
+    pub scale: u8,
+    pub aggregation: Aggregation,
+    /// (code, name) of the breakdown parts.
+    pub parts: Vec<(String, String)>,
+    pub statistical: bool,
+    pub sector: String,
+    pub owner_unit_id: Option<i32>,
+    pub rate: Option<(String, String)>,
+}
+
+/// The factor of a rate: the catalogue's rates are percentages.
+pub const RATE_FACTOR: i64 = 100;
+
+/// A roll-up ready to be read node by node.
+pub struct Figures {
+    pub rollup: Rollup,
+    pub tree: Tree,
+    pub units: Vec<UnitRow>,
+    pub indicators: Vec<IndicatorInfo>,
+    /// The node the actor may see (the province, or their unit).
+    pub scope: i32,
+    scope_nodes: HashSet<i32>,
+    pub counted: Counted,
+    facts: Vec<Fact>,
+    defs: Vec<IndicatorDef>,
+}
+
+impl Figures {
+    pub fn cell(&self, node: i32, indicator: i32, part: &str) -> Result<Cell> {
+        if !self.scope_nodes.contains(&node) {
+            return Err(ServiceError::forbidden());
+        }
+        self.rollup.cell(&self.tree, node, indicator, part).map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+    }
+
+    pub fn indicator(&self, id: i32) -> Option<&IndicatorInfo> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    pub fn unit(&self, id: i32) -> Option<&UnitRow> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// The same figures for another period of the same year (trends),
+    /// without expectations (counts of reporters only).
+    pub fn at(&self, target: Period) -> Result<Rollup> {
+        let none = HashMap::new();
+        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &none, target, counted: self.counted })
+            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+    }
+
+    pub fn in_scope(&self, node: i32) -> bool {
+        self.scope_nodes.contains(&node)
+    }
+
+    /// The children of a node that the actor may see, in reference order.
+    pub fn children(&self, node: i32) -> Vec<&UnitRow> {
+        self.units.iter().filter(|u| u.parent_id == Some(node) && self.scope_nodes.contains(&u.id)).collect()
+    }
+}
+
+/// The province's root unit (the one without a parent).
+pub fn province_root(units: &[UnitRow]) -> Result<i32> {
+    units
+        .iter()
+        .find(|u| u.parent_id.is_none() && u.kind == domain::org::OrgKind::Province)
+        .or_else(|| units.iter().find(|u| u.parent_id.is_none()))
+        .map(|u| u.id)
+        .ok_or_else(|| ServiceError::NotFound("Chưa có cây đơn vị.".into()))
+}
+
+/// Every indicator's roll-up description, with rates resolved to ids.
+pub async fn indicator_infos<C: ConnectionTrait>(db: &C, ids: Option<&[i32]>) -> Result<Vec<IndicatorInfo>> {
+    let mut q = indicator::Entity::find().filter(indicator::Column::Active.eq(true)).order_by_asc(indicator::Column::Code);
+    if let Some(ids) = ids {
+        q = q.filter(indicator::Column::Id.is_in(ids.to_vec()));
+    }
+    let rows = q.all(db).await?;
+    let parts = breakdown_part::Entity::find().order_by_asc(breakdown_part::Column::SortOrder).all(db).await?;
+    let mut by_breakdown: HashMap<i32, Vec<(String, String)>> = HashMap::new();
+    for p in parts {
+        by_breakdown.entry(p.breakdown_id).or_default().push((p.code, p.name));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|m| IndicatorInfo {
+            id: m.id,
+            scale: if matches!(m.value_type.as_str(), "so_thap_phan" | "ty_le") { m.scale.clamp(0, 9) as u8 } else { 0 },
+            aggregation: Aggregation::from_code(&m.aggregation).unwrap_or_default(),
+            parts: m.breakdown_id.and_then(|b| by_breakdown.get(&b).cloned()).unwrap_or_default(),
+            rate: m.rate_numerator.clone().zip(m.rate_denominator.clone()),
+            code: m.code,
+            name: m.name,
+            uom: m.unit,
+            statistical: m.statistical,
+            sector: m.sector,
+            owner_unit_id: m.owner_unit_id,
+        })
+        .collect())
+}
+
+/// The counted figures of some indicators in a year, from the covering index.
+pub async fn load_facts<C: ConnectionTrait>(
+    db: &C,
+    indicators: &[IndicatorInfo],
+    year: i32,
+    counted: Counted,
+    only_units: Option<&[i32]>,
+) -> Result<Vec<Fact>> {
+    if indicators.is_empty() {
+        return Ok(vec![]);
+    }
+    let scales: HashMap<i32, u8> = indicators.iter().map(|i| (i.id, i.scale)).collect();
+    let mut q = report_value::Entity::find()
+        .select_only()
+        .columns([
+            report_value::Column::UnitId,
+            report_value::Column::IndicatorId,
+            report_value::Column::Part,
+            report_value::Column::RegimeId,
+            report_value::Column::Frequency,
+            report_value::Column::Ordinal,
+            report_value::Column::Num,
+            report_value::Column::Delivery,
+        ])
+        .filter(report_value::Column::IndicatorId.is_in(scales.keys().copied().collect::<Vec<_>>()))
+        .filter(report_value::Column::PeriodYear.eq(year))
+        .filter(report_value::Column::Delivery.gte(counted.min_delivery()))
+        .filter(report_value::Column::Num.is_not_null());
+    if let Some(units) = only_units {
+        q = q.filter(report_value::Column::UnitId.is_in(units.to_vec()));
+    }
+    let rows: Vec<(i32, i32, String, i32, String, i16, Option<i64>, i16)> = q.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(unit, indicator, part, regime, freq, ordinal, num, delivery)| {
+            Some(Fact {
+                unit,
+                indicator,
+                part,
+                regime,
+                period: aggregate::period_of(year, &freq, ordinal)?,
+                value: num?,
+                scale: *scales.get(&indicator)?,
+                delivery,
+            })
+        })
+        .collect())
+}
+
+/// Who was expected to report each indicator for a target period: for
+/// every regime, its period ending with the target (a month, quarter… that
+/// tiles it), the version in force for that period, and the units that
+/// version binds if it uses the indicator.
+pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], target: &Period) -> Result<HashMap<i32, HashSet<i32>>> {
+    let exp = Expectations::load(db).await?;
+    let pairs: Vec<(i32, i32)> = regime_version_indicator::Entity::find()
+        .select_only()
+        .columns([regime_version_indicator::Column::RegimeVersionId, regime_version_indicator::Column::IndicatorId])
+        .filter(regime_version_indicator::Column::IndicatorId.is_in(indicator_ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut uses: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (v, i) in pairs {
+        uses.entry(v).or_default().push(i);
+    }
+    let mut out: HashMap<i32, HashSet<i32>> = HashMap::new();
+    for r in &exp.regimes {
+        let freqs: BTreeSet<Frequency> = r.versions.iter().map(|v| v.schedule.frequency).collect();
+        for f in freqs {
+            let Some(tiles) = aggregate::tiling(f, target) else { continue };
+            let Some(last) = tiles.last() else { continue };
+            // The version in force for the period; for a period before the
+            // first version took effect (history loaded later), the first version.
+            let Some(v) = r.in_force(last).or_else(|| r.versions.iter().filter(|v| v.schedule.frequency == f).min_by_key(|v| v.effect.version)) else { continue };
+            for i in uses.get(&v.effect.id).into_iter().flatten() {
+                out.entry(*i).or_default().extend(v.units.iter().copied());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The roll-up of some indicators (all active ones when `None`) for a
+/// target period, as the actor may see it.
+pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: Option<&[i32]>, target: Period, counted: Counted) -> Result<Figures> {
+    if matches!(target, Period::OneOff { .. }) {
+        return Err(ServiceError::field("period", "Kỳ tổng hợp phải là tháng, quý, 6 tháng, 9 tháng hoặc năm."));
+    }
+    let units = crate::org::list_units(db).await?;
+    let root = province_root(&units)?;
+    let tree = Tree::new(&units.iter().map(|u| (u.id, u.parent_id)).collect::<Vec<_>>());
+    let (scope, only): (i32, Option<Vec<i32>>) = if actor.sees_whole_province() {
+        (root, None)
+    } else {
+        (actor.unit_id, Some(vec![actor.unit_id]))
+    };
+    let scope_nodes: HashSet<i32> = match &only {
+        None => tree.subtree(root).into_iter().collect(),
+        Some(u) => u.iter().copied().collect(),
+    };
+    let mut infos = indicator_infos(db, indicator_ids).await?;
+    // A rate needs its parts, even when they were not asked for.
+    let codes: HashMap<String, i32> = indicator_infos(db, None).await?.into_iter().map(|i| (i.code.clone(), i.id)).collect();
+    let wanted: Vec<i32> = infos
+        .iter()
+        .filter_map(|i| i.rate.as_ref())
+        .flat_map(|(n, d)| [codes.get(n).copied(), codes.get(d).copied()])
+        .flatten()
+        .filter(|id| !infos.iter().any(|i| i.id == *id))
+        .collect();
+    if !wanted.is_empty() {
+        infos.extend(indicator_infos(db, Some(&wanted)).await?);
+    }
+    let defs: Vec<IndicatorDef> = infos
+        .iter()
+        .map(|i| IndicatorDef {
+            id: i.id,
+            aggregation: i.aggregation,
+            parts: i.parts.iter().map(|p| p.0.clone()).collect(),
+            rate: i.rate.as_ref().and_then(|(n, d)| {
+                Some(Rate { numerator: *codes.get(n)?, denominator: *codes.get(d)?, factor: Dec::from_int(RATE_FACTOR) })
+            }),
+        })
+        .collect();
+    let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
+    let facts = load_facts(db, &infos, target.year(), counted, only.as_deref()).await?;
+    let mut expected = expected_units(db, &ids, &target).await?;
+    for set in expected.values_mut() {
+        set.retain(|u| scope_nodes.contains(u));
+    }
+    let rollup = Rollup::new(&aggregate::Input { facts: &facts, indicators: &defs, expected: &expected, target, counted })
+        .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
+    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs })
+}

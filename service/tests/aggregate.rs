@@ -1,0 +1,423 @@
+//! Aggregates against figures computed by hand on a small province.
+//!
+//! Province P → groups G1 (communes A, B) and G2 (department C).
+//! Regimes: R1 monthly (A, B, C; every indicator but XK), R2 quarterly (A;
+//! DT only: double reporting), R3 monthly (C; XK).
+//! 2025, months 1–3 under R1:
+//!   A: reports accepted. DT 10, 20, 30; GIA 1,50 2,50 3,50; MN 5 3 4;
+//!      MX 5 3 4; DS 1000 1010 1020; BS 2 2 2; GHI 7 (month 1 only);
+//!      LD 10 (nam 6, nu 4) each month.
+//!   B: months 1, 2 accepted, month 3 only sent. DT 5, 15, – ; GIA 4 4 4;
+//!      MN 1 9 9; MX 1 9 9; DS 500 500 510; BS 1 1 1.
+//!   C: accepted. GIA 2 2 2.
+//! R2: A's first quarter DT 65, sent.  R3: C's XK 100 every month of 2025, accepted.
+//! A draft of A's R1 April report (DT 999) must never count.
+
+use domain::aggregate::Counted;
+use domain::dec::Dec;
+use domain::period::{Frequency, Period};
+use domain::{Actor, Role};
+use entity::{breakdown, breakdown_part, indicator, org_unit, regime, regime_unit, regime_version, regime_version_indicator, report, report_value};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use service::aggregate::{digital, figures};
+use std::collections::HashMap;
+
+fn d(s: &str) -> Dec {
+    Dec::parse_literal(s).unwrap()
+}
+
+struct Fx {
+    db: service::Db,
+    u: HashMap<&'static str, i32>,
+    i: HashMap<&'static str, i32>,
+}
+
+async fn database() -> service::Db {
+    if let Ok(admin_url) = std::env::var("PG_TEST_URL") {
+        let name = format!("baocao_agg_{}_{}", std::process::id(), rand_suffix());
+        let admin = sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        return service::db::open(&format!("{base}/{name}"), 2).await.expect("database");
+    }
+    let dir = std::env::temp_dir().join(format!("baocao-agg-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    service::db::open(&format!("sqlite://{}/agg.db?mode=rwc", dir.display()), 2).await.expect("database")
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{}{}", chrono::Utc::now().timestamp_micros(), N.fetch_add(1, Ordering::SeqCst))
+}
+
+async fn unit(db: &service::Db, code: &str, kind: &str, parent: Option<i32>) -> i32 {
+    org_unit::ActiveModel {
+        code: Set(code.into()),
+        name: Set(format!("Đơn vị {code}")),
+        short_name: Set(code.into()),
+        kind: Set(kind.into()),
+        parent_id: Set(parent),
+        sort_order: Set(0),
+        active: Set(true),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn ind(db: &service::Db, code: &str, vt: &str, scale: i16, agg: &str, sector: &str, owner: Option<i32>, statistical: bool, breakdown: Option<i32>, rate: Option<(&str, &str)>) -> i32 {
+    let now = chrono::Utc::now();
+    indicator::ActiveModel {
+        code: Set(code.into()),
+        name: Set(format!("Chỉ tiêu {code}")),
+        unit: Set("người".into()),
+        value_type: Set(vt.into()),
+        scale: Set(scale),
+        min_value: Set(None),
+        max_value: Set(None),
+        aggregation: Set(agg.into()),
+        sector: Set(sector.into()),
+        owner_unit_id: Set(owner),
+        statistical: Set(statistical),
+        breakdown_id: Set(breakdown),
+        method: Set(String::new()),
+        description: Set(String::new()),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        national_code: Set(String::new()),
+        rate_numerator: Set(rate.map(|r| r.0.to_string())),
+        rate_denominator: Set(rate.map(|r| r.1.to_string())),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// A regime with one published version (in force since 2024) binding units and indicators.
+async fn regime(db: &service::Db, code: &str, freq: Frequency, units: &[i32], inds: &[i32]) -> (i32, i32) {
+    let now = chrono::Utc::now();
+    let r = regime::ActiveModel {
+        code: Set(code.into()),
+        name: Set(format!("Chế độ {code}")),
+        draft: Set("{}".into()),
+        current_version: Set(1),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        remind_days: Set(0),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let schedule = domain::calendar::Schedule { frequency: freq, ..Default::default() };
+    let v = regime_version::ActiveModel {
+        regime_id: Set(r.id),
+        version: Set(1),
+        published_at: Set(now),
+        published_by: Set(None),
+        definition: Set(serde_json::json!({ "name": code, "schedule": schedule }).to_string()),
+        effective_from: Set(Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    for u in units {
+        regime_unit::ActiveModel { regime_version_id: Set(v.id), unit_id: Set(*u) }.insert(db).await.unwrap();
+    }
+    for (n, i) in inds.iter().enumerate() {
+        regime_version_indicator::ActiveModel { regime_version_id: Set(v.id), indicator_id: Set(*i), position: Set(n as i32) }.insert(db).await.unwrap();
+    }
+    (r.id, v.id)
+}
+
+/// A report with its figures ((indicator, part, scaled value)).
+async fn report(db: &service::Db, rg: (i32, i32), unit: i32, period: Period, delivery: i16, values: &[(i32, &str, i64)]) {
+    let now = chrono::Utc::now();
+    let status = ["nhap", "da_gui", "da_tiep_nhan"][delivery as usize];
+    let r = report::ActiveModel {
+        regime_id: Set(rg.0),
+        regime_version_id: Set(rg.1),
+        unit_id: Set(unit),
+        period_key: Set(period.key()),
+        status: Set(status.into()),
+        row_version: Set(1),
+        narrative: Set("[]".into()),
+        explanations: Set("{}".into()),
+        window_exception_until: Set(None),
+        created_at: Set(now),
+        created_by: Set(None),
+        updated_at: Set(now),
+        updated_by: Set(None),
+        sent_at: Set(None),
+        sent_by: Set(None),
+        on_time: Set(None),
+        approved_at: Set(None),
+        approved_by: Set(None),
+        reviewed_at: Set(None),
+        reviewed_by: Set(None),
+        return_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    for (ind, part, num) in values {
+        let scale = indicator::Entity::find_by_id(*ind).one(db).await.unwrap().unwrap().scale;
+        report_value::ActiveModel {
+            report_id: Set(r.id),
+            indicator_id: Set(*ind),
+            part: Set(part.to_string()),
+            num: Set(Some(*num)),
+            txt: Set(None),
+            comment: Set(String::new()),
+            unit_id: Set(unit),
+            regime_id: Set(rg.0),
+            period_key: Set(period.key()),
+            updated_at: Set(now),
+            updated_by: Set(None),
+            invalid: Set(false),
+            delivery: Set(delivery),
+            period_year: Set(period.year()),
+            frequency: Set(period.frequency().code().into()),
+            ordinal: Set(period.ordinal() as i16),
+            scale: Set(scale),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+}
+
+fn m(month: u32) -> Period {
+    Period::Month { year: 2025, month }
+}
+
+async fn fixture() -> Fx {
+    let db = database().await;
+    let p = unit(&db, "P", "tinh", None).await;
+    let g1 = unit(&db, "G1", "nhom", Some(p)).await;
+    let g2 = unit(&db, "G2", "nhom", Some(p)).await;
+    let a = unit(&db, "A", "xa", Some(g1)).await;
+    let b = unit(&db, "B", "xa", Some(g1)).await;
+    let c = unit(&db, "C", "so_nganh", Some(g2)).await;
+    let bd = breakdown::ActiveModel { code: Set("GT".into()), name: Set("Giới tính".into()), ..Default::default() }.insert(&db).await.unwrap().id;
+    for (code, name, n) in [("nam", "Nam", 1), ("nu", "Nữ", 2)] {
+        breakdown_part::ActiveModel { breakdown_id: Set(bd), code: Set(code.into()), name: Set(name.into()), sort_order: Set(n), ..Default::default() }
+            .insert(&db)
+            .await
+            .unwrap();
+    }
+    let mut i = HashMap::new();
+    i.insert("DT", ind(&db, "DT", "so_nguyen", 0, "tong", "y_te", None, true, None, None).await);
+    i.insert("GIA", ind(&db, "GIA", "so_thap_phan", 2, "trung_binh", "y_te", None, true, None, None).await);
+    i.insert("MN", ind(&db, "MN", "so_nguyen", 0, "nho_nhat", "y_te", None, false, None, None).await);
+    i.insert("MX", ind(&db, "MX", "so_nguyen", 0, "lon_nhat", "y_te", None, false, None, None).await);
+    i.insert("DS", ind(&db, "DS", "so_nguyen", 0, "cuoi_ky", "dan_so", None, true, None, None).await);
+    i.insert("BS", ind(&db, "BS", "so_nguyen", 0, "tong", "y_te", None, false, None, None).await);
+    i.insert("GHI", ind(&db, "GHI", "so_nguyen", 0, "khong", "y_te", None, false, None, None).await);
+    i.insert("LD", ind(&db, "LD", "so_nguyen", 0, "tong", "lao_dong", None, false, Some(bd), None).await);
+    i.insert("TL", ind(&db, "TL", "ty_le", 2, "khong", "y_te", None, false, None, Some(("BS", "DS"))).await);
+    i.insert("XK", ind(&db, "XK", "so_nguyen", 0, "tong", "cong_thuong", Some(c), true, None, None).await);
+    i.insert("KHAC", ind(&db, "KHAC", "so_nguyen", 0, "tong", "cong_thuong", Some(c), true, None, None).await);
+    let r1_inds: Vec<i32> = ["DT", "GIA", "MN", "MX", "DS", "BS", "GHI", "LD", "TL"].iter().map(|k| i[k]).collect();
+    let r1 = regime(&db, "R1", Frequency::Monthly, &[a, b, c], &r1_inds).await;
+    let r2 = regime(&db, "R2", Frequency::Quarterly, &[a], &[i["DT"]]).await;
+    let r3 = regime(&db, "R3", Frequency::Monthly, &[c], &[i["XK"]]).await;
+    let a_vals: [[i64; 7]; 3] = [[10, 150, 5, 5, 1000, 2, 7], [20, 250, 3, 3, 1010, 2, -1], [30, 350, 4, 4, 1020, 2, -1]];
+    for (k, row) in a_vals.iter().enumerate() {
+        let mut v: Vec<(i32, &str, i64)> = ["DT", "GIA", "MN", "MX", "DS", "BS", "GHI"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
+        v.extend([(i["LD"], "", 10), (i["LD"], "nam", 6), (i["LD"], "nu", 4)]);
+        report(&db, r1, a, m(k as u32 + 1), 2, &v).await;
+    }
+    let b_vals: [[i64; 6]; 3] = [[5, 400, 1, 1, 500, 1], [15, 400, 9, 9, 500, 1], [-1, 400, 9, 9, 510, 1]];
+    for (k, row) in b_vals.iter().enumerate() {
+        let v: Vec<(i32, &str, i64)> = ["DT", "GIA", "MN", "MX", "DS", "BS"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
+        report(&db, r1, b, m(k as u32 + 1), if k == 2 { 1 } else { 2 }, &v).await;
+    }
+    for k in 1..=3 {
+        report(&db, r1, c, m(k), 2, &[(i["GIA"], "", 200)]).await;
+    }
+    report(&db, r1, a, m(4), 0, &[(i["DT"], "", 999)]).await;
+    report(&db, r2, a, Period::Quarter { year: 2025, quarter: 1 }, 1, &[(i["DT"], "", 65)]).await;
+    for k in 1..=12 {
+        report(&db, r3, c, m(k), 2, &[(i["XK"], "", 100)]).await;
+    }
+    let u = HashMap::from([("P", p), ("G1", g1), ("G2", g2), ("A", a), ("B", b), ("C", c)]);
+    Fx { db, u, i }
+}
+
+const LEADER: Actor = Actor { user_id: 1, role: Role::Leader, unit_id: 0 };
+const Q1: Period = Period::Quarter { year: 2025, quarter: 1 };
+
+/// (value, reported, expected, accepted)
+type Got = (Option<Dec>, usize, usize, usize);
+
+async fn get(fx: &Fx, actor: &Actor, target: Period, counted: Counted, node: &str, ind: &str, part: &str) -> Got {
+    let f = figures(&fx.db, actor, None, target, counted).await.unwrap();
+    let c = f.cell(fx.u[node], fx.i[ind], part).unwrap();
+    (c.value, c.reported, c.expected, c.accepted)
+}
+
+#[tokio::test]
+async fn each_aggregation_type_over_a_quarter_and_the_tree() {
+    let fx = fixture().await;
+    let f = figures(&fx.db, &LEADER, None, Q1, Counted::SentOrAccepted).await.unwrap();
+    let c = |node: &str, ind: &str, part: &str| {
+        let c = f.cell(fx.u[node], fx.i[ind], part).unwrap();
+        (c.value, c.reported, c.expected, c.accepted)
+    };
+    // Sum with double reporting: A's quarterly R2 figure (65, sent) wins
+    // over its months (60); B's quarter is incomplete; C expected, missing.
+    assert_eq!(c("P", "DT", ""), (Some(d("65")), 1, 3, 0));
+    assert_eq!(c("G1", "DT", ""), (Some(d("65")), 1, 2, 0));
+    assert_eq!(c("G2", "DT", ""), (None, 0, 1, 0), "missing stays missing, not zero");
+    let a = f.rollup.unit_figure(fx.i["DT"], "", fx.u["A"]).unwrap();
+    assert!(a.double_reported && a.frequency == Frequency::Quarterly);
+    // Average: A (1,5+2,5+3,5)/3 = 2,5; B 4; C 2 → (2,5+4+2)/3.
+    assert_eq!(c("A", "GIA", "").0, Some(d("2.5")));
+    assert_eq!(c("P", "GIA", ""), (Some(d("8.5").checked_div(d("3")).unwrap()), 3, 3, 2));
+    assert_eq!(c("P", "GIA", "").0.unwrap().round(2), d("2.83"));
+    assert_eq!(c("P", "MN", "").0, Some(d("1")));
+    assert_eq!(c("A", "MN", "").0, Some(d("3")));
+    assert_eq!(c("P", "MX", "").0, Some(d("9")));
+    // Last: the stock at the quarter's end, added across units: 1020 + 510.
+    assert_eq!(c("P", "DS", "").0, Some(d("1530")));
+    // None: stated for months only, so no quarter figure.
+    assert_eq!(c("A", "GHI", "").0, None);
+    // Breakdown parts roll up with their total.
+    assert_eq!(c("P", "LD", "").0, Some(d("30")));
+    assert_eq!(c("P", "LD", "nam").0, Some(d("18")));
+    assert_eq!(c("P", "LD", "nu").0, Some(d("12")));
+    // Rate after aggregation: (6 + 3) × 100 ÷ (1020 + 510).
+    assert_eq!(c("P", "TL", "").0, Some(d("900").checked_div(d("1530")).unwrap()));
+    assert_eq!(c("P", "TL", "").0.unwrap().round(2), d("0.59"));
+    assert_eq!(c("A", "TL", "").0.unwrap().round(4), d("0.5882"));
+    assert_eq!(c("P", "TL", "").1, 2);
+}
+
+#[tokio::test]
+async fn months_fold_into_quarters_halves_nine_months_and_the_year() {
+    let fx = fixture().await;
+    let s = Counted::SentOrAccepted;
+    assert_eq!(get(&fx, &LEADER, Period::Year { year: 2025 }, s, "P", "XK", "").await, (Some(d("1200")), 1, 1, 1));
+    assert_eq!(get(&fx, &LEADER, Period::NineMonths { year: 2025 }, s, "G2", "XK", "").await.0, Some(d("900")));
+    assert_eq!(get(&fx, &LEADER, Period::HalfYear { year: 2025, half: 2 }, s, "P", "XK", "").await.0, Some(d("600")));
+    assert_eq!(get(&fx, &LEADER, Period::Quarter { year: 2025, quarter: 4 }, s, "P", "XK", "").await.0, Some(d("300")));
+    // A single month: the month's figures; the draft of April never counts.
+    assert_eq!(get(&fx, &LEADER, m(2), s, "P", "DT", "").await, (Some(d("35")), 2, 3, 2));
+    assert_eq!(get(&fx, &LEADER, m(4), s, "A", "DT", "").await.0, None);
+    assert_eq!(get(&fx, &LEADER, m(1), s, "A", "GHI", "").await.0, Some(d("7")));
+    assert_eq!(get(&fx, &LEADER, m(1), s, "G1", "GHI", "").await.0, None, "'none' is not rolled up");
+    // DT for the year: A has only three months → missing.
+    assert_eq!(get(&fx, &LEADER, Period::Year { year: 2025 }, s, "P", "DT", "").await.0, None);
+}
+
+#[tokio::test]
+async fn the_counted_switch_and_the_accepted_share() {
+    let fx = fixture().await;
+    let acc = Counted::AcceptedOnly;
+    // Accepted only: R2's quarter (sent) drops out, A's accepted months count: 60.
+    assert_eq!(get(&fx, &LEADER, Q1, acc, "P", "DT", "").await, (Some(d("60")), 1, 3, 1));
+    // B's March was only sent: B drops out of the average: (2,5 + 2) / 2.
+    assert_eq!(get(&fx, &LEADER, Q1, acc, "P", "GIA", "").await, (Some(d("2.25")), 2, 3, 2));
+    assert_eq!(get(&fx, &LEADER, m(2), acc, "P", "DT", "").await.0, Some(d("35")));
+}
+
+#[tokio::test]
+async fn a_unit_sees_its_own_unit_only() {
+    let fx = fixture().await;
+    let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
+    let f = figures(&fx.db, &clerk_a, None, Q1, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(f.cell(fx.u["A"], fx.i["DT"], "").unwrap().value, Some(d("65")));
+    assert!(matches!(f.cell(fx.u["P"], fx.i["DT"], ""), Err(service::ServiceError::Forbidden(_))));
+    assert!(matches!(f.cell(fx.u["B"], fx.i["DT"], ""), Err(service::ServiceError::Forbidden(_))));
+    assert!(matches!(digital::figure(&fx.db, &clerk_a, Q1, Counted::SentOrAccepted).await, Err(service::ServiceError::Forbidden(_))));
+    for role in [Role::Reviewer, Role::Admin] {
+        let f = figures(&fx.db, &Actor { user_id: 2, role, unit_id: 0 }, None, Q1, Counted::SentOrAccepted).await.unwrap();
+        assert_eq!(f.cell(fx.u["P"], fx.i["DS"], "").unwrap().value, Some(d("1530")));
+    }
+}
+
+#[tokio::test]
+async fn the_digital_data_share_figure_by_figure() {
+    let fx = fixture().await;
+    // Flagged: DT (B, C owe) · GIA (A, B, C all gave) · DS (C owes) · XK (C gave) · KHAC (no regime asks).
+    let f = digital::figure(&fx.db, &LEADER, Q1, Counted::SentOrAccepted).await.unwrap();
+    let s = &f.summary;
+    assert_eq!((s.province.provided, s.province.total), (2, 5));
+    assert_eq!(s.province.percent(), Some(d("40")));
+    assert!(!s.province.meets(d("50")));
+    assert_eq!((s.by_sector["y_te"].provided, s.by_sector["y_te"].total), (1, 2));
+    assert_eq!((s.by_sector["dan_so"].provided, s.by_sector["dan_so"].total), (0, 1));
+    assert_eq!((s.by_sector["cong_thuong"].provided, s.by_sector["cong_thuong"].total), (1, 2));
+    assert_eq!((s.by_owner[&Some(fx.u["C"])].provided, s.by_owner[&Some(fx.u["C"])].total), (1, 2));
+    let missing: HashMap<i32, Vec<i32>> = s.missing.iter().cloned().collect();
+    assert_eq!(missing[&fx.i["DT"]], vec![fx.u["B"], fx.u["C"]]);
+    assert_eq!(missing[&fx.i["DS"]], vec![fx.u["C"]]);
+    assert_eq!(missing[&fx.i["KHAC"]], Vec::<i32>::new());
+    assert_eq!(missing.len(), 3);
+    // Accepted only: B's March is not accepted, so GIA is no longer provided.
+    let f = digital::figure(&fx.db, &LEADER, Q1, Counted::AcceptedOnly).await.unwrap();
+    assert_eq!((f.summary.province.provided, f.summary.province.total), (1, 5));
+    // The year: only XK has all twelve months.
+    let f = digital::figure(&fx.db, &LEADER, Period::Year { year: 2025 }, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(f.summary.province.provided, 1);
+    // The target: the scheme's 50 % until the administrator sets one.
+    assert_eq!(digital::target(&fx.db, 2025).await.unwrap(), Some((500, false)));
+    assert_eq!(digital::target(&fx.db, 2026).await.unwrap(), None);
+    let admin = Actor { user_id: 1, role: Role::Admin, unit_id: 0 };
+    assert!(matches!(digital::set_target(&fx.db, &LEADER, 2026, "60").await, Err(service::ServiceError::Forbidden(_))));
+    let e = digital::set_target(&fx.db, &admin, 2026, "120").await.unwrap_err();
+    assert!(e.to_string().contains("Mục tiêu") || matches!(e, service::ServiceError::Validation(_)));
+    assert!(matches!(digital::set_target(&fx.db, &admin, 2026, "abc").await, Err(service::ServiceError::Validation(_))));
+    assert_eq!(digital::target(&fx.db, 2026).await.unwrap(), None, "nothing half-written");
+}
+
+#[tokio::test]
+async fn the_administrator_sets_the_yearly_target() {
+    let fx = fixture().await;
+    let now = chrono::Utc::now();
+    let id = entity::app_user::ActiveModel {
+        username: Set("quantri".into()),
+        full_name: Set("Quản trị".into()),
+        password_hash: Set("x".into()),
+        role: Set("admin".into()),
+        unit_id: Set(fx.u["P"]),
+        active: Set(true),
+        must_change_password: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        email: Set(String::new()),
+        phone: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&fx.db)
+    .await
+    .unwrap()
+    .id;
+    let admin = Actor { user_id: id, role: Role::Admin, unit_id: fx.u["P"] };
+    digital::set_target(&fx.db, &admin, 2026, "62,5").await.unwrap();
+    assert_eq!(digital::target(&fx.db, 2026).await.unwrap(), Some((625, true)));
+    digital::set_target(&fx.db, &admin, 2025, "55 %").await.unwrap();
+    assert_eq!(digital::target(&fx.db, 2025).await.unwrap(), Some((550, true)));
+}
+
+#[tokio::test]
+async fn a_sent_value_shows_in_the_next_roll_up() {
+    let fx = fixture().await;
+    assert_eq!(get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "").await.0, None);
+    // The clerk sends April: the status change updates the rows' delivery.
+    let r = report::Entity::find().all(&fx.db).await.unwrap().into_iter().find(|r| r.period_key == "2025-04").unwrap();
+    service::reports::store::set_delivery(&fx.db, r.id, domain::report::ReportStatus::Sent).await.unwrap();
+    assert_eq!(get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "").await.0, Some(d("999")));
+}
