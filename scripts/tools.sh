@@ -65,7 +65,7 @@ ensure_chromium() {
 }
 
 ensure_e2e_packages() {
-  if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ]; then
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
     log "installing the end-to-end test packages (npm ci)"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
   fi

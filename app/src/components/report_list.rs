@@ -26,8 +26,13 @@ pub fn UnitReports(
     /// A unit leader's home: the reports waiting for their approval first.
     #[prop(optional)]
     approvals: bool,
+    /// The list, when the page made it at its top: a resource made inside a
+    /// page's own suspense is numbered differently in the browser and breaks
+    /// hydration.
+    #[prop(optional)]
+    data: Option<Resource<Result<Vec<DueReport>, crate::error::AppError>>>,
 ) -> impl IntoView {
-    let data = Resource::new(move || unit_id, unit_reports);
+    let data = data.unwrap_or_else(|| Resource::new(move || unit_id, unit_reports));
     let start = ServerAction::<StartReport>::new();
     let error = Signal::derive(move || action_error(start.value().get()));
     follow_success(start.value());

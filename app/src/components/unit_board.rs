@@ -13,8 +13,14 @@ use domain::datefmt::format_datetime;
 use leptos::prelude::*;
 
 #[component]
-pub fn UnitBoard(unit_id: Option<i32>, reviewer: bool) -> impl IntoView {
-    let data = Resource::new(move || unit_id, get_unit_board);
+pub fn UnitBoard(
+    unit_id: Option<i32>,
+    reviewer: bool,
+    /// The record, when the page made it at its top (see `UnitReports`).
+    #[prop(optional)]
+    data: Option<Resource<Result<crate::api::board::UnitBoard, crate::error::AppError>>>,
+) -> impl IntoView {
+    let data = data.unwrap_or_else(|| Resource::new(move || unit_id, get_unit_board));
     let extend = ServerAction::<SetException>::new();
     let error = Signal::derive(move || action_error(extend.value().get()));
     follow_success(extend.value());

@@ -64,6 +64,9 @@ pub fn UnitPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
     let data = Resource::new(id, get_unit);
+    // Made here, not inside the suspense below (see `UnitReports`).
+    let reports = Resource::new(id, |id| crate::api::reports::unit_reports(Some(id)));
+    let record = Resource::new(id, |id| crate::api::board::get_unit_board(Some(id)));
     view! {
         <Title text="Đơn vị"/>
         <Protected children=move |user| {
@@ -88,8 +91,8 @@ pub fn UnitPage() -> impl IntoView {
                                 </dl>
                             </section>
                             {d.unit.kind.is_reporting_unit().then(|| view! {
-                                <section class="card"><h2>"Báo cáo của đơn vị"</h2><UnitReports unit_id=Some(d.unit.id) can_start=false/></section>
-                                <crate::components::unit_board::UnitBoard unit_id=Some(d.unit.id) reviewer/>
+                                <section class="card"><h2>"Báo cáo của đơn vị"</h2><UnitReports unit_id=Some(d.unit.id) can_start=false data=reports/></section>
+                                <crate::components::unit_board::UnitBoard unit_id=Some(d.unit.id) reviewer data=record/>
                             })}
                             {(!d.children.is_empty()).then(|| view! {
                                 <section class="card"><h2>"Đơn vị trực thuộc"</h2><UnitTable units=d.children/></section>
