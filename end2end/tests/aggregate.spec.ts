@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { open, signIn } from "./helpers";
+import { expect, test, open, signIn } from "./helpers";
 
 // A provincial leader opens the dashboard, drills down to a unit, opens the
 // digital-data share and the pivot, and the pivot's CSV has the page's numbers.
@@ -8,6 +7,7 @@ test.describe(`at ${width} px`, () => {
 test.use({ viewport: { width, height: 900 } });
 test("leader: dashboard, drill-down, 50 % page, pivot and its CSV", async ({ page }, info) => {
   await signIn(page, info, "ld.tinh");
+  await expect(page).toHaveURL(/\/$/);
   await open(page, info, "/tong-hop?ky=2025");
   await expect(page.getByRole("heading", { level: 1, name: "Tổng hợp số liệu" })).toBeVisible();
   await expect(page.locator("svg.chart").first()).toBeVisible();

@@ -290,7 +290,7 @@ fn PivotView(p: Pivot, query: PivotQuery) -> impl IntoView {
             " "
             <a class="button-secondary" href=format!("/tai-xuong/tong-hop.csv?{qs}")>"Tải CSV"</a>
         </p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng tổng hợp (kéo ngang để xem thêm cột)">
             <table class="table pivot">
                 <thead><tr><th>"Chỉ tiêu"</th><th>"Đơn vị"</th>{p.headers.iter().map(|h| view! { <th class="num">{h.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>
