@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod column;
 pub mod datefmt;
 pub mod entry;
+pub mod feed;
 pub mod figures;
 pub mod indicator;
 pub mod dec;

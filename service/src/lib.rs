@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_catalogue;
 pub mod error;
 pub mod excel;
+pub mod feeds;
 pub mod org;
 pub mod password;
 pub mod reminders;

@@ -12,6 +12,7 @@ mod catalogue_facts;
 mod reports;
 mod csrf;
 mod durability;
+mod feeds;
 mod hostile;
 mod matrix;
 mod shell;
