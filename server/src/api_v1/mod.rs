@@ -227,7 +227,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         // AGGREGATION SEAM: `/api/v1/aggregates`, `/api/v1/completeness`
         // and `/api/v1/digital-share` (the 50 % figure) go here, calling
         // the aggregation issue's service functions with `client.reader()`.
-        .route("/api/v1/{*rest}", axum::routing::any(not_found))
+        .route("/api/v1/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state, bearer));
     authed
 }
