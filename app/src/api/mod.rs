@@ -2,6 +2,7 @@
 //! `crate::ssr`), calls one `service` use case and maps the error.
 
 pub mod admin;
+pub mod api_tokens;
 pub mod auth;
 pub mod board;
 pub mod catalogue;

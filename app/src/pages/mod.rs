@@ -1,4 +1,5 @@
 pub mod admin_users;
+pub mod api_tokens;
 pub mod archive;
 pub mod board;
 pub mod catalogue;

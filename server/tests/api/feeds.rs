@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Transactio
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-crate::on_both_backends!(tokens_scope_write_and_revocation, lists_carry_etags_and_pages, changes_follow_every_kind_of_write, pulls_never_skip_under_concurrent_writes,);
+crate::on_both_backends!(admin_page_creates_lists_and_revokes, tokens_scope_write_and_revocation, lists_carry_etags_and_pages, changes_follow_every_kind_of_write, pulls_never_skip_under_concurrent_writes,);
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
     entity::app_user::Entity::find().filter(entity::app_user::Column::Username.eq(username)).one(&app.db).await.unwrap().expect(username).id
@@ -401,4 +401,29 @@ async fn futures_ids(app: &TestApp, codes: &[&str]) -> Vec<i64> {
         out.push(entity::indicator::Entity::find().filter(entity::indicator::Column::Code.eq(*c)).one(&app.db).await.unwrap().unwrap().id as i64);
     }
     out
+}
+
+async fn admin_page_creates_lists_and_revokes(b: Backend) {
+    let app = spawn_app(b).await;
+    machine(&app, "ioc").await;
+    app.sign_in_ok("quantri").await;
+    let r = app.call("quan-tri/api/tao", &[("username", "ioc"), ("name", "IOC Sơn La"), ("write_units", "")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let made: Value = r.json().await.unwrap();
+    let tok = made["token"].as_str().unwrap().to_string();
+    assert_eq!(made["view"]["can_write"], false);
+    assert_eq!(get(&app, &tok, "/api/v1/units").await.status(), StatusCode::OK);
+    let (status, html) = app.get_html("/quan-tri/api").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Khóa API cho máy khách") && html.contains("IOC Sơn La") && html.contains(&tok[..12]), "listed by its prefix");
+    assert!(!html.contains(&tok), "the secret is never shown again");
+    let list: Value = app.query("quan-tri/api", &[]).await.json().await.unwrap();
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    assert!(list[0]["last_used_at"].is_string(), "its last use");
+    let r = app.call("quan-tri/api/thu-hoi", &[("id", &id)]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(get(&app, &tok, "/api/v1/units").await.status(), StatusCode::UNAUTHORIZED);
+    let (_, html) = app.get_html("/quan-tri/api").await;
+    assert!(html.contains("Đã thu hồi"));
+    app.stop().await;
 }

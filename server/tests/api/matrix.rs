@@ -75,6 +75,10 @@ impl Who {
 enum Arg {
     /// No arguments.
     Nothing,
+    /// `quan-tri/api/tao`: a token for an account that is not a machine client (refused by validation).
+    NewTokenForPerson,
+    /// `quan-tri/api/thu-hoi`: a token that does not exist.
+    TokenMissing,
     /// `dang-nhap`: a user that does not exist (one per caller, so the
     /// account throttle never trips), wrong password.
     WrongSignIn,
@@ -213,6 +217,8 @@ impl Arg {
             Arg::UserSyt => kv(&[("id", &id(fx.user_syt))]),
             Arg::UserTh => kv(&[("id", &id(fx.user_th))]),
             Arg::UserMissing => kv(&[("id", MISSING)]),
+            Arg::NewTokenForPerson => kv(&[("username", "cv.syt"), ("name", "Khóa của ma trận"), ("write_units", "SYT")]),
+            Arg::TokenMissing => kv(&[("id", MISSING)]),
             Arg::NewUser => kv(&[
                 ("username", "mtx.moi"),
                 ("full_name", "Người dùng mới"),
@@ -407,6 +413,9 @@ const TABLE: &[Row] = &[
     r("/api/quan-tri/nguoi-dung/xem",           Arg::UserSyt,                 "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/xem",           Arg::UserTh,                  "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/xem",           Arg::UserMissing,             "401         404                    403    403    403       403        403     403"),
+    r("/api/quan-tri/api",                      Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/api/tao",                  Arg::NewTokenForPerson,       "401         422                    403    403    403       403        403     403"),
+    r("/api/quan-tri/api/thu-hoi",              Arg::TokenMissing,            "401         404                    403    403    403       403        403     403"),
     r("/api/quan-tri/don-vi-chon",              Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/tao",           Arg::NewUser,                 "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/sua",           Arg::EditUserSyt,             "401         ok                     403    403    403       403        403     403"),
