@@ -40,6 +40,86 @@ impl Limits {
     }
 }
 
+/// The one error shape.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: `unauthenticated`, `forbidden`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_query`, `internal`.
+    pub code: String,
+    /// Vietnamese text for people.
+    pub message: String,
+    /// Validation only: each field with its message.
+    pub fields: Option<Vec<FieldOut>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldOut {
+    pub field: String,
+    pub message: String,
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Khóa API do quản trị viên cấp (bcapi_…)")).build()));
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "API báo cáo Sơn La", version = "1", description = "Dữ liệu cho máy khách: danh mục, báo cáo, số liệu, nhật ký thay đổi."),
+    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3 document, generated from the handlers above.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+async fn openapi_json() -> Response {
+    json_response(StatusCode::OK, &openapi_document())
+}
+
+/// `/api`: the endpoints in Vietnamese, from the same document.
+async fn api_page() -> Response {
+    let doc = openapi_document();
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut rows = String::new();
+    for (path, item) in doc.paths.paths.iter() {
+        let ops = [("GET", &item.get), ("POST", &item.post)];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                rows.push_str(&format!(
+                    "<tr><td><code>{method}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                    esc(path),
+                    esc(op.summary.as_deref().unwrap_or("")),
+                    esc(op.description.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>API báo cáo Sơn La</title></head><body>\
+         <h1>API cho máy khách (/api/v1)</h1>\
+         <p>Xác thực bằng khóa API do quản trị viên cấp: tiêu đề <code>Authorization: Bearer bcapi_…</code>. Khóa chỉ đọc, hoặc được gửi số liệu cho các đơn vị đã nêu. Giới hạn tần suất theo từng khóa (lỗi 429 kèm Retry-After).</p>\
+         <p>Mọi lỗi có cùng dạng: <code>{{\"error\": {{\"code\": \"mã ổn định\", \"message\": \"lời giải thích tiếng Việt\"}}}}</code>. Danh sách có ETag; gửi If-None-Match để nhận 304 khi không đổi. Báo cáo phân trang bằng <code>after</code>/<code>next</code>; nhật ký thay đổi theo con trỏ <code>/api/v1/changes?after=…</code>, không bỏ sót thay đổi nào.</p>\
+         <p>Tài liệu OpenAPI 3: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>\
+         <table><thead><tr><th>Phương thức</th><th>Địa chỉ</th><th>Nội dung</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
+    );
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res
+}
+
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({ "error": { "code": code, "message": message } });
     json_response(status, &body)
@@ -128,18 +208,22 @@ async fn bearer(State(state): State<AppState>, mut req: Request, next: Next) -> 
     next.run(req).await
 }
 
+#[utoipa::path(get, path = "/api/v1/units", tag = "Danh mục", summary = "Danh sách đơn vị", responses((status = 200, body = Vec<feeds::read::UnitOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn units(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
     answer(&h, feeds::read::units(&s.ctx.db, &c).await)
 }
 
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "Danh mục", summary = "Danh mục chỉ tiêu", responses((status = 200, body = Vec<feeds::read::IndicatorOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn indicators(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
     answer(&h, feeds::read::indicators(&s.ctx.db, &c).await)
 }
 
+#[utoipa::path(get, path = "/api/v1/regimes", tag = "Danh mục", summary = "Chế độ báo cáo và các phiên bản (biểu mẫu, đề cương)", responses((status = 200, body = Vec<feeds::read::RegimeOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn regimes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
     answer(&h, feeds::read::regimes(&s.ctx.db, &c).await)
 }
 
+#[utoipa::path(get, path = "/api/v1/periods", tag = "Danh mục", summary = "Các kỳ báo cáo đã có báo cáo", responses((status = 200, body = Vec<feeds::read::PeriodOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn periods(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
     answer(&h, feeds::read::periods(&s.ctx.db, &c).await)
 }
@@ -154,6 +238,7 @@ pub struct ReportQuery {
     limit: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn reports(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let Ok(Query(q)) = q else {
         return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
@@ -166,6 +251,7 @@ fn report_id(raw: &str) -> Result<i32, Response> {
     raw.parse::<i32>().map_err(|_| error(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy báo cáo."))
 }
 
+#[utoipa::path(get, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Số liệu của một báo cáo", params(("id" = i32, Path, description = "Mã số báo cáo")), responses((status = 200, body = feeds::read::ReportValues), (status = 304, description = "Không đổi (If-None-Match)"), (status = 404, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn report_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Path(id): Path<String>) -> Response {
     match report_id(&id) {
         Ok(id) => answer(&h, feeds::read::report_values(&s.ctx.db, &c, id).await),
@@ -173,12 +259,13 @@ async fn report_values(State(s): State<AppState>, Extension(c): Extension<ApiCli
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SavedOut {
     row_version: i32,
     changed: usize,
 }
 
+#[utoipa::path(post, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Gửi số liệu của báo cáo (khóa có quyền ghi cho đơn vị)", description = "Ô không nêu giữ nguyên; null xóa ô. Số viết với dấu chấm thập phân. Kiểm tra như biểu mẫu; ghi nhật ký với nguồn API.", params(("id" = i32, Path, description = "Mã số báo cáo")), request_body = feeds::write::ValuesIn, responses((status = 200, body = SavedOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn send_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, Path(id): Path<String>, body: Bytes) -> Response {
     let id = match report_id(&id) {
         Ok(id) => id,
@@ -200,6 +287,7 @@ pub struct ChangeQuery {
     limit: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn changes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, q: Result<Query<ChangeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let Ok(Query(q)) = q else {
         return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
@@ -229,5 +317,5 @@ pub fn router(state: AppState) -> Router<AppState> {
         // the aggregation issue's service functions with `client.reader()`.
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state, bearer));
-    authed
+    Router::new().route("/api/v1/openapi.json", get(openapi_json)).route("/api", get(api_page)).merge(authed)
 }

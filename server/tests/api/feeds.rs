@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Transactio
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-crate::on_both_backends!(admin_page_creates_lists_and_revokes, tokens_scope_write_and_revocation, lists_carry_etags_and_pages, changes_follow_every_kind_of_write, pulls_never_skip_under_concurrent_writes,);
+crate::on_both_backends!(the_openapi_document_lists_every_endpoint, admin_page_creates_lists_and_revokes, tokens_scope_write_and_revocation, lists_carry_etags_and_pages, changes_follow_every_kind_of_write, pulls_never_skip_under_concurrent_writes,);
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
     entity::app_user::Entity::find().filter(entity::app_user::Column::Username.eq(username)).one(&app.db).await.unwrap().expect(username).id
@@ -425,5 +425,37 @@ async fn admin_page_creates_lists_and_revokes(b: Backend) {
     assert_eq!(get(&app, &tok, "/api/v1/units").await.status(), StatusCode::UNAUTHORIZED);
     let (_, html) = app.get_html("/quan-tri/api").await;
     assert!(html.contains("Đã thu hồi"));
+    app.stop().await;
+}
+
+async fn the_openapi_document_lists_every_endpoint(b: Backend) {
+    let app = spawn_app(b).await;
+    let r = api().get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // Every route of the machine API's router is in the document, and nothing else.
+    let src = include_str!("../../src/api_v1/mod.rs");
+    let router = &src[src.find("pub fn router(").unwrap()..];
+    let mut routed: BTreeSet<(String, String)> = BTreeSet::new();
+    for (i, _) in router.match_indices(".route(\"/api/v1/") {
+        let rest = &router[i + 8..];
+        let path = &rest[..rest.find('"').unwrap()];
+        if path.contains('*') || path.ends_with("openapi.json") {
+            continue;
+        }
+        let line = &rest[..rest.find('\n').unwrap()];
+        for (w, m) in [("get(", "get"), ("post(", "post")] {
+            if line.contains(w) {
+                routed.insert((path.to_string(), m.to_string()));
+            }
+        }
+    }
+    let documented: BTreeSet<(String, String)> = doc["paths"].as_object().unwrap().iter().flat_map(|(p, item)| item.as_object().unwrap().keys().filter(|k| *k == "get" || *k == "post").map(move |m| (p.clone(), m.clone()))).collect();
+    assert_eq!(documented, routed);
+    assert!(doc["components"]["schemas"]["ChangePage"].is_object() && doc["components"]["securitySchemes"]["bearer"].is_object());
+    let (status, html) = app.get_html("/api").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nhật ký thay đổi") && html.contains("/api/v1/reports/{id}/values") && html.contains("Authorization: Bearer"));
     app.stop().await;
 }

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 pub const MAX_PAGE: u64 = 1000;
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ChangeOut {
     /// This change's position: pulling after it returns what follows.
     pub cursor: String,
@@ -50,7 +50,7 @@ pub struct ChangeOut {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ChangePage {
     pub changes: Vec<ChangeOut>,
     /// Pass as `after` next time (the same cursor when nothing was new).

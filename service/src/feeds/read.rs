@@ -21,7 +21,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UnitOut {
     pub id: i32,
     pub code: String,
@@ -41,7 +41,7 @@ pub async fn units(db: &crate::Db, _client: &ApiClient) -> Result<Vec<UnitOut>> 
         .collect())
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct IndicatorOut {
     pub id: i32,
     pub code: String,
@@ -84,7 +84,7 @@ pub async fn indicators(db: &crate::Db, _client: &ApiClient) -> Result<Vec<Indic
         .collect())
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionOut {
     pub version: i32,
     pub published_at: DateTime<Utc>,
@@ -93,7 +93,7 @@ pub struct VersionOut {
     pub definition: serde_json::Value,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RegimeOut {
     pub id: i32,
     pub code: String,
@@ -120,7 +120,7 @@ pub async fn regimes(db: &crate::Db, _client: &ApiClient) -> Result<Vec<RegimeOu
         .collect())
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PeriodOut {
     pub key: String,
     pub label: String,
@@ -150,7 +150,7 @@ pub async fn periods(db: &crate::Db, _client: &ApiClient) -> Result<Vec<PeriodOu
     Ok(out)
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReportOut {
     pub id: i32,
     pub regime_code: String,
@@ -179,7 +179,7 @@ pub struct ReportFilter {
     pub limit: Option<u64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReportPage {
     pub reports: Vec<ReportOut>,
     /// Pass as `after` for the next page; absent on the last page.
@@ -250,7 +250,7 @@ pub async fn reports(db: &crate::Db, _client: &ApiClient, f: ReportFilter) -> Re
     Ok(ReportPage { reports: rows.into_iter().map(|r| report_out(&n, r)).collect(), next })
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ValueOut {
     pub indicator: String,
     /// Breakdown part code; empty for the total.
@@ -265,7 +265,7 @@ pub struct ValueOut {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReportValues {
     pub report: ReportOut,
     pub values: Vec<ValueOut>,

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// What a client sends: the cells it changes (a cell not named keeps its
 /// figure; `null` clears it), and the report's `row_version` it read.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct ValuesIn {
     pub row_version: i32,
     pub values: BTreeMap<String, serde_json::Value>,
