@@ -13,6 +13,7 @@ pub mod feed;
 pub mod figures;
 pub mod indicator;
 pub mod dec;
+pub mod dhis2;
 pub mod numfmt;
 pub mod office;
 pub mod org;
