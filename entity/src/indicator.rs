@@ -32,6 +32,8 @@ pub struct Model {
     /// For a rate: the codes of the indicators it is numerator ÷ denominator × 100 of.
     pub rate_numerator: Option<String>,
     pub rate_denominator: Option<String>,
+    /// Published as open data (`/du-lieu-mo`).
+    pub public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,11 @@
 //! sea-orm entities: the shape of the tables. Behaviour lives in `service`.
 
+pub mod api_token;
 pub mod app_user;
 pub mod audit_event;
 pub mod breakdown;
 pub mod breakdown_part;
+pub mod change_log;
 pub mod daily_run;
 pub mod digital_target;
 pub mod email_log;

@@ -62,6 +62,10 @@ pub struct Config {
     pub smtp_from: String,
     /// `starttls` (port 587), `tls` (465) or `none` (a relay on the local network).
     pub smtp_tls: String,
+    /// API rate limit per token: a burst of this many requests…
+    pub api_burst: u32,
+    /// …refilled at this many requests per second.
+    pub api_per_second: u32,
 }
 
 /// A secret setting: prints as `***`, so no log or error shows it.
@@ -100,6 +104,8 @@ impl Default for Config {
             smtp_password: Secret(None),
             smtp_from: String::new(),
             smtp_tls: "starttls".into(),
+            api_burst: 120,
+            api_per_second: 20,
         }
     }
 }
@@ -192,6 +198,8 @@ impl Config {
                 "BAOCAO_SMTP_PASSWORD" => self.smtp_password = Secret(Some(raw.clone())),
                 "BAOCAO_SMTP_FROM" => self.smtp_from = raw.clone(),
                 "BAOCAO_SMTP_TLS" => self.smtp_tls = raw.trim().to_ascii_lowercase(),
+                "BAOCAO_API_BURST" => self.api_burst = parse_env(name, raw, "cần số nguyên dương")?,
+                "BAOCAO_API_PER_SECOND" => self.api_per_second = parse_env(name, raw, "cần số nguyên dương")?,
                 _ => return Err(ConfigError(format!("{name}: không có thiết lập này"))),
             }
         }
@@ -214,6 +222,8 @@ impl Config {
             ("login_lockout_minutes", self.login_lockout_minutes),
             ("address_max_failures", self.address_max_failures as i64),
             ("upload_max_mb", self.upload_max_mb as i64),
+            ("api_burst", self.api_burst as i64),
+            ("api_per_second", self.api_per_second as i64),
         ];
         for (name, v) in positive {
             if v <= 0 {

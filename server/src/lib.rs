@@ -2,6 +2,7 @@
 //! functions, probes, static files), the per-request session layer, and the
 //! command-line entry points. `main.rs` only parses arguments.
 
+pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod files;
@@ -77,7 +78,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
     let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo, email_on: !config.smtp_host.is_empty() };
     let leptos_options = leptos_options(&config);
     let static_files = Arc::new(site_files(&config.site_root));
-    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files };
+    let api_limits = Arc::new(api_v1::Limits::new(config.api_burst, config.api_per_second));
+    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files, api_limits };
     let routes = route_list();
     let provide = move || provide_context(ctx.clone());
     Router::new()
@@ -105,6 +107,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(static_compression())
+        // Machine clients: bearer tokens, no cookies or CSRF (outside the session layer).
+        .merge(api_v1::router(state.clone()))
         .layer(DefaultBodyLimit::max(config.upload_max_bytes()))
         // The last line of defence: a handler that panics answers 500 and the
         // server goes on (no request may take the province offline).

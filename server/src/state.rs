@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Paths of the files at the top of the site root (`/favicon.svg`…).
     pub static_files: Arc<std::collections::HashSet<String>>,
+    /// Per-token rate limits of `/api/v1`.
+    pub api_limits: Arc<crate::api_v1::Limits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

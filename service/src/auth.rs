@@ -82,7 +82,17 @@ pub fn random_token() -> String {
 }
 
 fn session_key(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    token_hash(token)
+}
+
+/// How a bearer secret (session cookie, API token) is stored: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    token_hash_bytes(token.as_bytes())
+}
+
+/// SHA-256 of bytes, hex.
+pub fn token_hash_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 const WRONG_CREDENTIALS: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";

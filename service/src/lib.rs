@@ -14,6 +14,7 @@ pub mod demo_catalogue;
 pub mod error;
 pub mod excel;
 pub mod loadtest;
+pub mod feeds;
 pub mod org;
 pub mod password;
 pub mod reminders;

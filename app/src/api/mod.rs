@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod aggregate;
+pub mod api_tokens;
 pub mod auth;
 pub mod board;
 pub mod catalogue;

@@ -1,5 +1,6 @@
 pub mod admin_users;
 pub mod aggregate;
+pub mod api_tokens;
 pub mod archive;
 pub mod board;
 pub mod catalogue;

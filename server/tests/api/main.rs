@@ -14,6 +14,7 @@ mod csrf;
 mod durability;
 mod excel;
 mod loadtest;
+mod feeds;
 mod hostile;
 mod matrix;
 mod shell;

@@ -1,0 +1,321 @@
+//! `/api/v1`: JSON for machine clients (the IOC, the open-data portal,
+//! sector software). Bearer tokens only: no cookies, no CSRF (this router
+//! sits outside the session layer). One error shape:
+//! `{ "error": { "code": "stable_code", "message": "Vietnamese text" } }`
+//! (validation errors add `"fields": [{ "field", "message" }]`). Lists
+//! carry an ETag and answer 304 to a matching If-None-Match.
+
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use domain::feed::Bucket;
+use serde::{Deserialize, Serialize};
+use service::feeds::{self, ApiClient};
+use service::ServiceError;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Per-token rate limits, in this server's memory.
+pub struct Limits {
+    buckets: Mutex<HashMap<i32, Bucket>>,
+    burst: f64,
+    per_second: f64,
+    started: std::time::Instant,
+}
+
+impl Limits {
+    pub fn new(burst: u32, per_second: u32) -> Limits {
+        Limits { buckets: Mutex::new(HashMap::new()), burst: burst.max(1) as f64, per_second: per_second.max(1) as f64, started: std::time::Instant::now() }
+    }
+
+    fn take(&self, token_id: i32) -> Result<(), u64> {
+        let now = self.started.elapsed().as_millis() as i64;
+        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(token_id).or_insert_with(|| Bucket::full(self.burst, now)).take(self.burst, self.per_second, now)
+    }
+}
+
+/// The one error shape.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: `unauthenticated`, `forbidden`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_query`, `internal`.
+    pub code: String,
+    /// Vietnamese text for people.
+    pub message: String,
+    /// Validation only: each field with its message.
+    pub fields: Option<Vec<FieldOut>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldOut {
+    pub field: String,
+    pub message: String,
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Khóa API do quản trị viên cấp (bcapi_…)")).build()));
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "API báo cáo Sơn La", version = "1", description = "Dữ liệu cho máy khách: danh mục, báo cáo, số liệu, nhật ký thay đổi."),
+    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3 document, generated from the handlers above.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+async fn openapi_json() -> Response {
+    json_response(StatusCode::OK, &openapi_document())
+}
+
+/// `/api`: the endpoints in Vietnamese, from the same document.
+async fn api_page() -> Response {
+    let doc = openapi_document();
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut rows = String::new();
+    for (path, item) in doc.paths.paths.iter() {
+        let ops = [("GET", &item.get), ("POST", &item.post)];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                rows.push_str(&format!(
+                    "<tr><td><code>{method}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                    esc(path),
+                    esc(op.summary.as_deref().unwrap_or("")),
+                    esc(op.description.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>API báo cáo Sơn La</title></head><body>\
+         <h1>API cho máy khách (/api/v1)</h1>\
+         <p>Xác thực bằng khóa API do quản trị viên cấp: tiêu đề <code>Authorization: Bearer bcapi_…</code>. Khóa chỉ đọc, hoặc được gửi số liệu cho các đơn vị đã nêu. Giới hạn tần suất theo từng khóa (lỗi 429 kèm Retry-After).</p>\
+         <p>Mọi lỗi có cùng dạng: <code>{{\"error\": {{\"code\": \"mã ổn định\", \"message\": \"lời giải thích tiếng Việt\"}}}}</code>. Danh sách có ETag; gửi If-None-Match để nhận 304 khi không đổi. Báo cáo phân trang bằng <code>after</code>/<code>next</code>; nhật ký thay đổi theo con trỏ <code>/api/v1/changes?after=…</code>, không bỏ sót thay đổi nào.</p>\
+         <p>Tài liệu OpenAPI 3: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>\
+         <table><thead><tr><th>Phương thức</th><th>Địa chỉ</th><th>Nội dung</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
+    );
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res
+}
+
+pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    json_response(status, &body)
+}
+
+fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut res = (status, bytes).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    res.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+/// A service error in the API's shape; internals go to the log only.
+pub fn failure(e: ServiceError) -> Response {
+    match e {
+        ServiceError::Unauthenticated => error(StatusCode::UNAUTHORIZED, "unauthenticated", "Thiếu khóa API hoặc khóa không hợp lệ, đã bị thu hồi (Authorization: Bearer …)."),
+        ServiceError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", &m),
+        ServiceError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", &m),
+        ServiceError::Conflict(m) => error(StatusCode::CONFLICT, "conflict", &m),
+        ServiceError::Duplicate(_) => error(StatusCode::CONFLICT, "conflict", "Dữ liệu trùng với bản ghi đã có."),
+        ServiceError::TooManyRequests(m) => error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &m),
+        ServiceError::Validation(f) => {
+            let fields: Vec<_> = f.0.iter().map(|e| serde_json::json!({ "field": e.field, "message": e.message })).collect();
+            let body = serde_json::json!({ "error": { "code": "validation", "message": f.to_string(), "fields": fields } });
+            json_response(StatusCode::UNPROCESSABLE_ENTITY, &body)
+        }
+        ServiceError::Internal(m) => {
+            tracing::error!(error = %m, "api request failed");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Hệ thống gặp sự cố; yêu cầu chưa được xử lý. Vui lòng thử lại sau.")
+        }
+    }
+}
+
+/// A JSON answer with an ETag (the hash of the body): 304 when the client has it.
+fn with_etag<T: Serialize>(headers: &HeaderMap, body: &T) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let tag = format!("\"{}\"", &service::auth::token_hash_bytes(&bytes)[..32]);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag));
+    let mut res = if matches { StatusCode::NOT_MODIFIED.into_response() } else { (StatusCode::OK, bytes).into_response() };
+    let h = res.headers_mut();
+    if !matches {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+fn answer<T: Serialize>(headers: &HeaderMap, r: service::Result<T>) -> Response {
+    match r {
+        Ok(v) => with_etag(headers, &v),
+        Err(e) => failure(e),
+    }
+}
+
+/// Bearer authentication and the per-token rate limit.
+async fn bearer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string());
+    let Some(token) = token else {
+        return failure(ServiceError::Unauthenticated);
+    };
+    let client = match feeds::tokens::authenticate(&state.ctx.db, &token, chrono::Utc::now()).await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    if let Err(wait) = state.api_limits.take(client.token_id) {
+        let mut res = error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &format!("Khóa API gửi quá nhiều yêu cầu; hãy thử lại sau {wait} giây."));
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return res;
+    }
+    req.extensions_mut().insert(client);
+    next.run(req).await
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "Danh mục", summary = "Danh sách đơn vị", responses((status = 200, body = Vec<feeds::read::UnitOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn units(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
+    answer(&h, feeds::read::units(&s.ctx.db, &c).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "Danh mục", summary = "Danh mục chỉ tiêu", responses((status = 200, body = Vec<feeds::read::IndicatorOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn indicators(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
+    answer(&h, feeds::read::indicators(&s.ctx.db, &c).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/regimes", tag = "Danh mục", summary = "Chế độ báo cáo và các phiên bản (biểu mẫu, đề cương)", responses((status = 200, body = Vec<feeds::read::RegimeOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn regimes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
+    answer(&h, feeds::read::regimes(&s.ctx.db, &c).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/periods", tag = "Danh mục", summary = "Các kỳ báo cáo đã có báo cáo", responses((status = 200, body = Vec<feeds::read::PeriodOut>), (status = 304, description = "Không đổi (If-None-Match)"), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn periods(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap) -> Response {
+    answer(&h, feeds::read::periods(&s.ctx.db, &c).await)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    regime: Option<String>,
+    period: Option<String>,
+    unit: Option<String>,
+    status: Option<String>,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn reports(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
+    };
+    let f = feeds::read::ReportFilter { regime: q.regime, period: q.period, unit: q.unit, status: q.status, after: q.after, limit: q.limit };
+    answer(&h, feeds::read::reports(&s.ctx.db, &c, f).await)
+}
+
+fn report_id(raw: &str) -> Result<i32, Response> {
+    raw.parse::<i32>().map_err(|_| error(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy báo cáo."))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Số liệu của một báo cáo", params(("id" = i32, Path, description = "Mã số báo cáo")), responses((status = 200, body = feeds::read::ReportValues), (status = 304, description = "Không đổi (If-None-Match)"), (status = 404, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn report_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Path(id): Path<String>) -> Response {
+    match report_id(&id) {
+        Ok(id) => answer(&h, feeds::read::report_values(&s.ctx.db, &c, id).await),
+        Err(r) => r,
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct SavedOut {
+    row_version: i32,
+    changed: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Gửi số liệu của báo cáo (khóa có quyền ghi cho đơn vị)", description = "Ô không nêu giữ nguyên; null xóa ô. Số viết với dấu chấm thập phân. Kiểm tra như biểu mẫu; ghi nhật ký với nguồn API.", params(("id" = i32, Path, description = "Mã số báo cáo")), request_body = feeds::write::ValuesIn, responses((status = 200, body = SavedOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn send_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, Path(id): Path<String>, body: Bytes) -> Response {
+    let id = match report_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let input: feeds::write::ValuesIn = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "bad_json", &format!("Nội dung gửi lên không đúng dạng JSON mong đợi ({{\"row_version\": số, \"values\": {{…}}}}): dòng {}, cột {}.", e.line(), e.column())),
+    };
+    match feeds::write::send_values(&s.ctx.db, &c, id, input, chrono::Utc::now()).await {
+        Ok(saved) => json_response(StatusCode::OK, &SavedOut { row_version: saved.row_version, changed: saved.changed }),
+        Err(e) => failure(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ChangeQuery {
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn changes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, q: Result<Query<ChangeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
+    };
+    match feeds::changes::pull(&s.ctx.db, &c, q.after.as_deref().unwrap_or(""), q.limit).await {
+        Ok(p) => json_response(StatusCode::OK, &p),
+        Err(e) => failure(e),
+    }
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này; xem /api/v1/openapi.json.")
+}
+
+/// The `/api/v1` routes; merged outside the session layer.
+pub fn router(state: AppState) -> Router<AppState> {
+    let authed = Router::new()
+        .route("/api/v1/units", get(units))
+        .route("/api/v1/indicators", get(indicators))
+        .route("/api/v1/regimes", get(regimes))
+        .route("/api/v1/periods", get(periods))
+        .route("/api/v1/reports", get(reports))
+        .route("/api/v1/reports/{id}/values", get(report_values).post(send_values))
+        .route("/api/v1/changes", get(changes))
+        // AGGREGATION SEAM: `/api/v1/aggregates`, `/api/v1/completeness`
+        // and `/api/v1/digital-share` (the 50 % figure) go here, calling
+        // the aggregation issue's service functions with `client.reader()`.
+        .route("/api/v1/{*rest}", get(not_found).post(not_found))
+        .route_layer(axum::middleware::from_fn_with_state(state, bearer));
+    Router::new().route("/api/v1/openapi.json", get(openapi_json)).route("/api", get(api_page)).merge(authed)
+}

@@ -1,0 +1,104 @@
+//! Sector software sending a report's figures through the API: only for
+//! units its token names, through the same save as the form (one
+//! transaction, every change audited with source "API").
+
+use super::ApiClient;
+use crate::reports::store::{figures_of, load_values};
+use crate::reports::{save_changes, Changes, Saved, Source};
+use crate::{Result, ServiceError};
+use chrono::{DateTime, Utc};
+use domain::dec::Dec;
+use domain::figures::CellKey;
+use domain::indicator::{IndicatorSpec, Value, ValueType};
+use domain::{Actor, FieldErrors, Role};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a client sends: the cells it changes (a cell not named keeps its
+/// figure; `null` clears it), and the report's `row_version` it read.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct ValuesIn {
+    pub row_version: i32,
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+/// Reads one value sent by a machine: numbers as JSON numbers or exact
+/// decimal strings with a dot ("1234.5"), yes/no as booleans, dates as
+/// "YYYY-MM-DD", text as a string.
+pub fn read_api_value(spec: &IndicatorSpec, v: &serde_json::Value) -> std::result::Result<Option<Value>, String> {
+    use serde_json::Value as J;
+    if v.is_null() {
+        return Ok(None);
+    }
+    let value = match spec.value_type {
+        ValueType::Integer | ValueType::Decimal | ValueType::Percent => {
+            let text = match v {
+                J::Number(n) => n.to_string(),
+                J::String(s) => s.trim().to_string(),
+                _ => return Err("cần một số (ví dụ 1234.5)".into()),
+            };
+            let d = Dec::parse_literal(&text).ok_or_else(|| format!("«{text}» không phải số viết với dấu chấm thập phân (ví dụ 1234.5)"))?;
+            let scale = spec.effective_scale();
+            if d.round(scale as u32) != d {
+                return Err(format!("chỉ được {scale} chữ số thập phân"));
+            }
+            Value::Num(d.to_scaled(scale).ok_or("số quá lớn")?)
+        }
+        ValueType::YesNo => match v {
+            J::Bool(b) => Value::Bool(*b),
+            _ => return Err("cần true hoặc false".into()),
+        },
+        ValueType::Date => {
+            let s = v.as_str().ok_or("cần ngày dạng YYYY-MM-DD")?;
+            Value::Date(chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("«{s}» không phải ngày dạng YYYY-MM-DD"))?)
+        }
+        ValueType::Text => {
+            let s = v.as_str().ok_or("cần một chuỗi văn bản")?;
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            Value::Text(s.trim().to_string())
+        }
+    };
+    spec.check_bounds(&value)?;
+    Ok(Some(value))
+}
+
+pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, input: ValuesIn, now: DateTime<Utc>) -> Result<Saved> {
+    if !client.can_write {
+        return Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into()));
+    }
+    let l = crate::reports::load(db, report_id).await?;
+    if !client.may_write_unit(l.report.unit_id) {
+        return Err(ServiceError::Forbidden("Khóa API này không được gửi số liệu cho đơn vị của báo cáo.".into()));
+    }
+    let mut errors = FieldErrors::new();
+    let stored = load_values(db, report_id, &l.ids).await?;
+    let mut figures = figures_of(&l.doc, &l.specs, &stored);
+    let on_form: HashMap<String, ()> = domain::figures::cells(&l.doc, &l.specs).into_iter().map(|(_, k, _, _, _)| (k, ())).collect();
+    for (key, raw) in &input.values {
+        let field = format!("values[{key}]");
+        let Some(cell) = CellKey::parse(key).filter(|_| on_form.contains_key(key)) else {
+            errors.add(field, format!("Ô «{key}» không có trong biểu mẫu của báo cáo."));
+            continue;
+        };
+        let Some(spec) = l.specs.get(cell.code()) else { continue };
+        match read_api_value(spec, raw) {
+            Ok(Some(v)) => {
+                figures.unreadable.remove(key);
+                figures.values.insert(key.clone(), v);
+            }
+            Ok(None) => {
+                figures.unreadable.remove(key);
+                figures.values.remove(key);
+            }
+            Err(m) => errors.add(field, format!("{} ({}): {m}", spec.name, key)),
+        }
+    }
+    errors.into_result().map_err(ServiceError::Validation)?;
+    // The machine account writes as a clerk of the report's unit, which its
+    // token allows; the audit names the account and the source "API".
+    let actor = Actor { user_id: client.user_id, role: Role::Clerk, unit_id: l.report.unit_id };
+    let changes = Changes { figures, comments: None, narrative: None, explanations: None };
+    save_changes(db, &actor, report_id, input.row_version, changes, Source::Api, now).await
+}
