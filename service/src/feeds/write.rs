@@ -99,6 +99,6 @@ pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, inp
     // The machine account writes as a clerk of the report's unit, which its
     // token allows; the audit names the account and the source "API".
     let actor = Actor { user_id: client.user_id, role: Role::Clerk, unit_id: l.report.unit_id };
-    let changes = Changes { figures, comments: None, narrative: None, explanations: None };
+    let changes = Changes { figures, comments: None, narrative: None, explanations: None, file_name: None };
     save_changes(db, &actor, report_id, input.row_version, changes, Source::Api, now).await
 }
