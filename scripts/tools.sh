@@ -17,6 +17,14 @@ wasm_bindgen_version() {
 }
 
 ensure_rust_tools() {
+  local have
+  have="$(rustup component list --installed 2>/dev/null || true)"
+  for c in clippy rustfmt; do
+    if ! grep -q "^$c" <<<"$have"; then
+      log "adding the $c component"
+      rustup component add "$c"
+    fi
+  done
   if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

@@ -80,12 +80,15 @@ impl FromServerFnError for AppError {
 fn argument_error(detail: &str) -> AppError {
     let named = detail.split('`').nth(1).filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     match named {
-        Some(field) if detail.contains("missing field") => {
-            AppError::Validation(FieldErrors::single(field, "Vui lòng điền hoặc chọn mục này."))
-        }
+        Some(field) if detail.contains("missing field") => AppError::Validation(FieldErrors::single(field, "Vui lòng điền hoặc chọn mục này.")),
         Some(field) => AppError::Validation(FieldErrors::single(field, "Giá trị của mục này không đúng dạng.")),
         None => AppError::Validation(FieldErrors::single("form", "Biểu mẫu gửi lên thiếu hoặc sai dữ liệu. Vui lòng tải lại trang và thử lại.")),
     }
+}
+
+/// The error of an action as seen by a form: `None` while nothing failed.
+pub fn action_error<T: Clone>(value: Option<Result<T, AppError>>) -> Option<AppError> {
+    value.and_then(|r| r.err())
 }
 
 #[cfg(test)]
@@ -104,9 +107,4 @@ mod tests {
         assert!(!e.to_string().contains("connection refused"));
         assert!(!format!("{}", AppError::Transport("error serializing".into())).contains("serializing"));
     }
-}
-
-/// The error of an action as seen by a form: `None` while nothing failed.
-pub fn action_error<T: Clone>(value: Option<Result<T, AppError>>) -> Option<AppError> {
-    value.and_then(|r| r.err())
 }

@@ -1,7 +1,7 @@
 //! Who is signed in, loaded once per page load (on the server, then handed to
 //! the browser with the page) and shared through context.
 
-use crate::api::auth::{get_session_info, SessionInfo};
+use crate::api::auth::{SessionInfo, get_session_info};
 use crate::error::AppError;
 use leptos::prelude::*;
 

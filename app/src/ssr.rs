@@ -84,10 +84,7 @@ pub fn require_actor_even_pending() -> Result<(Actor, RequestAuth), AppError> {
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>().is_some_and(|p| {
         p.method == axum::http::Method::POST
-            && p.headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
+            && p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     })
 }
 
@@ -113,12 +110,10 @@ pub fn redirect(path: &str) {
 /// Sets the HTTP status for an error, when the caller is a script (a plain
 /// form post is answered with a redirect that must keep its 302).
 pub fn fail(err: AppError) -> AppError {
-    if !is_plain_form_post() {
-        if let (Some(opts), Ok(code)) =
-            (use_context::<ResponseOptions>(), axum::http::StatusCode::from_u16(err.status()))
-        {
-            opts.set_status(code);
-        }
+    if !is_plain_form_post()
+        && let (Some(opts), Ok(code)) = (use_context::<ResponseOptions>(), axum::http::StatusCode::from_u16(err.status()))
+    {
+        opts.set_status(code);
     }
     err
 }

@@ -17,14 +17,8 @@ pub fn check_username(username: &str, errors: &mut FieldErrors) {
         errors.add("username", "Tên đăng nhập không được để trống.");
     } else if !(3..=50).contains(&len) {
         errors.add("username", "Tên đăng nhập phải dài từ 3 đến 50 ký tự.");
-    } else if !username
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-    {
-        errors.add(
-            "username",
-            "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các ký tự . _ -",
-        );
+    } else if !username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        errors.add("username", "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các ký tự . _ -");
     }
 }
 
@@ -96,7 +90,9 @@ pub fn check_contacts(email: &str, phone: &str) -> Result<(String, String), crat
     let (email, phone) = (email.trim().to_string(), phone.trim().to_string());
     let mut e = crate::FieldErrors::new();
     let looks_like_address = |s: &str| match s.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'),
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+        }
         None => false,
     };
     if !email.is_empty() && (email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) || !looks_like_address(&email)) {

@@ -130,7 +130,7 @@ pub fn within(p: &Period, t: &Period) -> bool {
 pub fn tiling(freq: Frequency, t: &Period) -> Option<Vec<Period>> {
     let inside: Vec<Period> = Period::all_in_year(freq, t.year()).into_iter().filter(|p| within(p, t)).collect();
     let ((_, ta), (_, tb)) = t.months();
-    let covered: u32 = inside.iter().map(|p| p.months().1 .1 - p.months().0 .1 + 1).sum();
+    let covered: u32 = inside.iter().map(|p| p.months().1.1 - p.months().0.1 + 1).sum();
     (!inside.is_empty() && covered == tb - ta + 1).then_some(inside)
 }
 
@@ -204,14 +204,7 @@ pub fn unit_figure(agg: Aggregation, facts: &[&Fact], target: &Period, counted: 
     let double = complete.len() > 1;
     let Some(((n, not_accepted, _), (regime, frequency), fs)) = complete.into_iter().next() else { return Ok(None) };
     let values: Vec<(Period, Dec)> = fs.iter().map(|f| (f.period, Dec::from_scaled(f.value, f.scale))).collect();
-    Ok(fold_time(agg, &values)?.map(|value| UnitFigure {
-        value,
-        regime,
-        frequency,
-        periods: n,
-        accepted: !not_accepted,
-        double_reported: double,
-    }))
+    Ok(fold_time(agg, &values)?.map(|value| UnitFigure { value, regime, frequency, periods: n, accepted: !not_accepted, double_reported: double }))
 }
 
 /// A node's figure for one indicator and part.
@@ -534,7 +527,12 @@ mod tests {
             def(2, Aggregation::Average),
             def(3, Aggregation::Sum),
             def(4, Aggregation::Sum),
-            IndicatorDef { id: 5, aggregation: Aggregation::None, parts: vec![], rate: Some(Rate { numerator: 3, denominator: 4, factor: d("100") }) },
+            IndicatorDef {
+                id: 5,
+                aggregation: Aggregation::None,
+                parts: vec![],
+                rate: Some(Rate { numerator: 3, denominator: 4, factor: d("100") }),
+            },
         ];
         let expected: HashMap<i32, HashSet<i32>> = (1..=5).map(|i| (i, HashSet::from([4, 5, 6]))).collect();
         let r = Rollup::new(&Input { facts: &facts, indicators: &defs, expected: &expected, target: Q1, counted: Counted::SentOrAccepted }).unwrap();
@@ -558,9 +556,15 @@ mod tests {
         let defs = vec![
             def(1, Aggregation::Sum),
             def(2, Aggregation::Sum),
-            IndicatorDef { id: 3, aggregation: Aggregation::None, parts: vec![], rate: Some(Rate { numerator: 1, denominator: 2, factor: d("10000") }) },
+            IndicatorDef {
+                id: 3,
+                aggregation: Aggregation::None,
+                parts: vec![],
+                rate: Some(Rate { numerator: 1, denominator: 2, factor: d("10000") }),
+            },
         ];
-        let r = Rollup::new(&Input { facts: &facts, indicators: &defs, expected: &HashMap::new(), target: Q1, counted: Counted::SentOrAccepted }).unwrap();
+        let r = Rollup::new(&Input { facts: &facts, indicators: &defs, expected: &HashMap::new(), target: Q1, counted: Counted::SentOrAccepted })
+            .unwrap();
         // 91 / 100 × 10 000 = 9 100 (the mean of the unit rates would be 10 000).
         assert_eq!(r.cell(&t, 1, 3, "").unwrap().value, Some(d("9100")));
         assert_eq!(r.cell(&t, 2, 3, "").unwrap().value, Some(d("1000")));
@@ -578,7 +582,14 @@ mod tests {
 
     /// A naive roll-up straight from the definition: for every node, walk
     /// every fact, climb its unit's parents to see whether it is inside.
-    fn naive(parents: &HashMap<i32, Option<i32>>, facts: &[Fact], agg: Aggregation, node: i32, target: &Period, counted: Counted) -> (Option<Dec>, usize) {
+    fn naive(
+        parents: &HashMap<i32, Option<i32>>,
+        facts: &[Fact],
+        agg: Aggregation,
+        node: i32,
+        target: &Period,
+        counted: Counted,
+    ) -> (Option<Dec>, usize) {
         let inside = |mut u: i32| loop {
             if u == node {
                 return true;
@@ -614,7 +625,7 @@ mod tests {
                         continue;
                     }
                     let key = (tiles.len(), !acc, regime);
-                    if best.as_ref().map_or(true, |b| key < (b.0, b.1, b.2)) {
+                    if best.as_ref().is_none_or(|b| key < (b.0, b.1, b.2)) {
                         best = Some((key.0, key.1, key.2, vals));
                     }
                 }

@@ -4,7 +4,7 @@
 //! figures. Pure: the service feeds it rows, the pages and the workbook show
 //! what it returns.
 
-use crate::period::{last_day_of_month, Frequency, Period};
+use crate::period::{Frequency, Period, last_day_of_month};
 use crate::report::ReportStatus;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -182,9 +182,7 @@ pub struct Cell {
 pub fn cell(report: Option<ReportFacts>, deadline: NaiveDate, today: NaiveDate) -> Cell {
     let past = today > deadline;
     let late_today = past.then(|| (today - deadline).num_days());
-    let late_when_sent = |f: &ReportFacts| {
-        f.sent_on.map(|d| (d - deadline).num_days()).filter(|d| *d > 0)
-    };
+    let late_when_sent = |f: &ReportFacts| f.sent_on.map(|d| (d - deadline).num_days()).filter(|d| *d > 0);
     let Some(f) = report else {
         let status = if past { CellStatus::OverdueMissing } else { CellStatus::NotStarted };
         return Cell { status, days_late: late_today, on_time: false };
@@ -222,11 +220,7 @@ impl Rate {
 
     /// "87,5%", "100%".
     pub fn format(self) -> String {
-        if self.0 % 10 == 0 {
-            format!("{}%", self.0 / 10)
-        } else {
-            format!("{},{}%", self.0 / 10, self.0 % 10)
-        }
+        if self.0.is_multiple_of(10) { format!("{}%", self.0 / 10) } else { format!("{},{}%", self.0 / 10, self.0 % 10) }
     }
 
     /// As a fraction of one (for charts and spreadsheets).

@@ -4,7 +4,7 @@
 //! that falls on a weekend or public holiday ends on the next working day
 //! (Bộ luật Dân sự 2015, Điều 148 khoản 5), however the regime counts.
 
-use crate::period::{date, last_day_of_month, Frequency, Period, WindowStyle};
+use crate::period::{Frequency, Period, WindowStyle, date, last_day_of_month};
 use crate::validation::FieldErrors;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -216,13 +216,7 @@ impl Schedule {
     pub fn entry_window(&self, p: &Period, h: &Holidays) -> EntryWindow {
         let (cutoff_start, cutoff_end) = p.window(self.window);
         let deadline = self.deadline(p, h);
-        EntryWindow {
-            opens: cutoff_start,
-            cutoff_start,
-            cutoff_end,
-            deadline,
-            locks: deadline + Duration::days(self.grace_days as i64),
-        }
+        EntryWindow { opens: cutoff_start, cutoff_start, cutoff_end, deadline, locks: deadline + Duration::days(self.grace_days as i64) }
     }
 
     /// Periods whose entry window accepts data on `today` (open or overdue).
@@ -377,8 +371,8 @@ mod tests {
 
     #[test]
     fn holidays_read_the_old_and_the_new_shape() {
-        use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
         use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
         let old: SeqDeserializer<_, Error> = vec!["2025-04-30", "2025-05-01"].into_deserializer();
         assert_eq!(Holidays::deserialize(old).unwrap(), Holidays::new([d(2025, 4, 30), d(2025, 5, 1)]));
         let new: MapDeserializer<_, Error> =

@@ -12,9 +12,7 @@ pub fn format_date(d: NaiveDate) -> String {
 /// Reads `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd` (as browsers send from date inputs).
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
     let s = input.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
 }
 
 pub fn to_vn_local(at: DateTime<Utc>) -> NaiveDateTime {

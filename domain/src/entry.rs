@@ -4,8 +4,8 @@
 //! (as the clerk types) and on the server (authoritative, at every save and send).
 
 use crate::column::Column;
-use crate::figures::{read_form, Figures};
 use crate::dec::Dec;
+use crate::figures::{Figures, read_form};
 use crate::indicator::{Aggregation, IndicatorSpec, Value, ValueType};
 use crate::numfmt::{format_scaled, format_scaled_trimmed};
 use crate::period::Frequency;
@@ -252,9 +252,7 @@ impl Sheet<'_> {
             }
         };
         let Some(spec) = self.spec_of(key) else { return plain(key) };
-        let (Some(rate), ValueType::Percent, Aggregation::Sum | Aggregation::Average) =
-            (&spec.rate_of, spec.value_type, spec.aggregation)
-        else {
+        let (Some(rate), ValueType::Percent, Aggregation::Sum | Aggregation::Average) = (&spec.rate_of, spec.value_type, spec.aggregation) else {
             return plain(key);
         };
         // Σ numerator / Σ denominator, for the same breakdown part when there is one.
@@ -262,9 +260,9 @@ impl Sheet<'_> {
         let (num, den) = (plain(&cell_key(&rate.numerator, part)), plain(&cell_key(&rate.denominator, part)));
         let as_dec = |y: &YearToDate, code: &str| self.specs.get(code)?.as_dec(y.value.as_ref()?);
         let value = match (as_dec(&num, &rate.numerator), as_dec(&den, &rate.denominator)) {
-            (Some(n), Some(d)) => percent_of(n, d, u32::from(spec.effective_scale()))
-                .and_then(|r| r.to_scaled(spec.effective_scale()))
-                .map(Value::Num),
+            (Some(n), Some(d)) => {
+                percent_of(n, d, u32::from(spec.effective_scale())).and_then(|r| r.to_scaled(spec.effective_scale())).map(Value::Num)
+            }
             _ => None,
         };
         YearToDate { value, reported: num.reported.min(den.reported), expected: num.expected.max(den.expected) }
@@ -287,11 +285,9 @@ impl Sheet<'_> {
     pub fn display(&self, key: &str, column: Column) -> String {
         match column {
             Column::Comparison => self.comparison(key).map(|c| c.display()).unwrap_or_default(),
-            Column::PlanPercent => self
-                .plan_percent(key)
-                .and_then(|d| d.to_scaled(1))
-                .map(|v| format!("{}%", format_scaled_trimmed(v, 1)))
-                .unwrap_or_default(),
+            Column::PlanPercent => {
+                self.plan_percent(key).and_then(|d| d.to_scaled(1)).map(|v| format!("{}%", format_scaled_trimmed(v, 1))).unwrap_or_default()
+            }
             data => match (self.spec_of(key), self.value(key, data)) {
                 (Some(spec), Some(v)) => spec.format(&v),
                 _ => String::new(),
@@ -440,8 +436,18 @@ mod tests {
             ],
         }];
         doc.rules = vec![
-            RuleDef { expression: "HC02 <= HC01".into(), message: "Hồ sơ trực tuyến vượt tổng số.".into(), severity: Severity::Error, missing: MissingStrategy::SkipIfAnyMissing },
-            RuleDef { expression: "HC01 >= HC01.cung_ky * 0.5".into(), message: "Giảm hơn một nửa so với cùng kỳ.".into(), severity: Severity::Warning, missing: MissingStrategy::SkipIfAnyMissing },
+            RuleDef {
+                expression: "HC02 <= HC01".into(),
+                message: "Hồ sơ trực tuyến vượt tổng số.".into(),
+                severity: Severity::Error,
+                missing: MissingStrategy::SkipIfAnyMissing,
+            },
+            RuleDef {
+                expression: "HC01 >= HC01.cung_ky * 0.5".into(),
+                message: "Giảm hơn một nửa so với cùng kỳ.".into(),
+                severity: Severity::Warning,
+                missing: MissingStrategy::SkipIfAnyMissing,
+            },
         ];
         let specs = [
             spec("DS01", ValueType::Integer, Aggregation::Last, &["nam", "nu"]),
@@ -526,9 +532,19 @@ mod tests {
     fn a_rule_that_cannot_be_checked_is_reported_with_its_severity() {
         let (mut doc, specs) = setup();
         doc.rules = vec![
-            RuleDef { expression: "HC02 / HC01 <= 1".into(), message: "Tỷ lệ trực tuyến vượt 100%.".into(), severity: Severity::Error, missing: MissingStrategy::NeverSkip },
+            RuleDef {
+                expression: "HC02 / HC01 <= 1".into(),
+                message: "Tỷ lệ trực tuyến vượt 100%.".into(),
+                severity: Severity::Error,
+                missing: MissingStrategy::NeverSkip,
+            },
             RuleDef { expression: "max(HC01, 0) >= 0".into(), message: "x".into(), severity: Severity::Warning, missing: MissingStrategy::NeverSkip },
-            RuleDef { expression: "HC02 / HC01.cung_ky <= 2".into(), message: "x".into(), severity: Severity::Warning, missing: MissingStrategy::NeverSkip },
+            RuleDef {
+                expression: "HC02 / HC01.cung_ky <= 2".into(),
+                message: "x".into(),
+                severity: Severity::Warning,
+                missing: MissingStrategy::NeverSkip,
+            },
         ];
         for for_send in [false, true] {
             let c = check_entry(&doc, &specs, &raw(&[("DS01", "5"), ("HC01", "0"), ("HC02", "3")]), &References::default(), for_send);
@@ -542,7 +558,10 @@ mod tests {
             assert_eq!(f.key, "rule.1");
             assert!(f.message.starts_with("Không kiểm tra được quy tắc «max(HC01, 0) >= 0»: lỗi cú pháp ở vị trí 9:"), "{}", f.message);
             assert!(f.message.contains("«max(HC01; 0) >= 0»"), "{}", f.message);
-            assert_eq!(by_rule(2).message, "Không kiểm tra được quy tắc «HC02 / HC01.cung_ky <= 2»: chia cho 0 (HC01.cung_ky chưa có số liệu, được tính là 0).");
+            assert_eq!(
+                by_rule(2).message,
+                "Không kiểm tra được quy tắc «HC02 / HC01.cung_ky <= 2»: chia cho 0 (HC01.cung_ky chưa có số liệu, được tính là 0)."
+            );
             // A warning that could not be checked needs an explanation like any other.
             assert_eq!(c.unexplained(&HashMap::new()).count(), 2);
         }
@@ -632,8 +651,7 @@ mod tests {
         refs.earlier_this_year.insert("HC01".into(), vec![Value::Num(300), Value::Num(200)]);
         refs.plan.insert("HC01".into(), Value::Num(3000));
         refs.plan.insert("TL".into(), Value::Num(900));
-        let current: BTreeMap<String, Value> =
-            [("HC01".to_string(), Value::Num(500)), ("TL".to_string(), Value::Num(855))].into_iter().collect();
+        let current: BTreeMap<String, Value> = [("HC01".to_string(), Value::Num(500)), ("TL".to_string(), Value::Num(855))].into_iter().collect();
         let sheet = Sheet { specs: &specs, refs: &refs, current: &current };
         assert_eq!(sheet.display("HC01", Column::Plan), "3.000");
         // (300 + 200 + 500) / 3.000 = 33,3 %.

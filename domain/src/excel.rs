@@ -198,7 +198,8 @@ impl ImportView {
         let mut parts = Vec::new();
         match &self.state {
             ImportState::Applied { .. } => {
-                let applied: usize = self.sheets.iter().filter_map(|s| if let Verdict::Applied { changed } = s.verdict { Some(changed) } else { None }).sum();
+                let applied: usize =
+                    self.sheets.iter().filter_map(|s| if let Verdict::Applied { changed } = s.verdict { Some(changed) } else { None }).sum();
                 let n = count(&|v| matches!(v, Verdict::Applied { .. }));
                 parts.push(format!("Đã nhập {n} báo cáo ({applied} thay đổi)"));
                 let skipped = count(&|v| matches!(v, Verdict::Skipped(_) | Verdict::Blocked(_)));
@@ -243,7 +244,14 @@ mod tests {
             report: None,
             identity: Identity::Verified,
             changes: (0..changes)
-                .map(|i| CellChange { cell: format!("Biểu01!E{}", 10 + i), key: "A".into(), label: "A".into(), old: String::new(), new: "1".into(), comment: false })
+                .map(|i| CellChange {
+                    cell: format!("Biểu01!E{}", 10 + i),
+                    key: "A".into(),
+                    label: "A".into(),
+                    old: String::new(),
+                    new: "1".into(),
+                    comment: false,
+                })
                 .collect(),
             problems: vec![],
             check_errors: vec![],

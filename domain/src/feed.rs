@@ -21,7 +21,8 @@ impl ChangeCursor {
         if s.is_empty() {
             return Ok(ChangeCursor::default());
         }
-        let bad = || format!("Con trỏ thay đổi «{}» không hợp lệ: hãy dùng giá trị \"next\" của lần lấy trước.", s.chars().take(40).collect::<String>());
+        let bad =
+            || format!("Con trỏ thay đổi «{}» không hợp lệ: hãy dùng giá trị \"next\" của lần lấy trước.", s.chars().take(40).collect::<String>());
         let (t, i) = s.split_once('.').ok_or_else(bad)?;
         let txid: i64 = t.parse().map_err(|_| bad())?;
         let id: i64 = i.parse().map_err(|_| bad())?;
@@ -36,7 +37,11 @@ impl ChangeCursor {
 pub fn parse_after_id(s: Option<&str>) -> Result<i64, String> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(0),
-        Some(v) => v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| format!("Con trỏ trang «{}» không hợp lệ.", v.chars().take(40).collect::<String>())),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| format!("Con trỏ trang «{}» không hợp lệ.", v.chars().take(40).collect::<String>())),
     }
 }
 

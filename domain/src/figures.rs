@@ -164,7 +164,14 @@ mod tests {
             parts: vec![BreakdownPart { code: "nu".into(), name: "Nữ".into() }],
             ..Default::default()
         };
-        let ns = IndicatorSpec { code: "NS01".into(), name: "Thu ngân sách".into(), value_type: ValueType::Decimal, scale: 1, aggregation: Aggregation::Sum, ..Default::default() };
+        let ns = IndicatorSpec {
+            code: "NS01".into(),
+            name: "Thu ngân sách".into(),
+            value_type: ValueType::Decimal,
+            scale: 1,
+            aggregation: Aggregation::Sum,
+            ..Default::default()
+        };
         (doc, [ds, ns].into_iter().map(|s| (s.code.clone(), s)).collect())
     }
 
@@ -185,8 +192,10 @@ mod tests {
     #[test]
     fn the_form_is_read_once_keeping_what_cannot_be_read() {
         let (doc, specs) = setup();
-        let raw: HashMap<String, String> =
-            [("DS01", "12.000"), ("DS01__nu", "khoảng 6 nghìn"), ("NS01", " 1.234,5 "), ("XX99", "7")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let raw: HashMap<String, String> = [("DS01", "12.000"), ("DS01__nu", "khoảng 6 nghìn"), ("NS01", " 1.234,5 "), ("XX99", "7")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let f = read_form(&doc, &specs, &raw);
         assert_eq!(f.values.get("DS01"), Some(&Value::Num(12_000)));
         assert_eq!(f.values.get("NS01"), Some(&Value::Num(12_345)));

@@ -1,7 +1,7 @@
 //! Indicators (chỉ tiêu): what a figure is, how it is typed, bounded and
 //! aggregated, and how a typed-in value is read and shown.
 
-use crate::numfmt::{format_scaled, parse_percent, parse_scaled, NumberError, MAX_SCALE};
+use crate::numfmt::{MAX_SCALE, NumberError, format_scaled, parse_percent, parse_scaled};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +19,7 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    pub const ALL: [ValueType; 6] =
-        [ValueType::Integer, ValueType::Decimal, ValueType::Percent, ValueType::Text, ValueType::YesNo, ValueType::Date];
+    pub const ALL: [ValueType; 6] = [ValueType::Integer, ValueType::Decimal, ValueType::Percent, ValueType::Text, ValueType::YesNo, ValueType::Date];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -168,7 +167,11 @@ pub fn check_part_code(code: &str) -> Result<(), String> {
         && code.len() <= 30
         && !code.contains("__")
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ok { Ok(()) } else { Err("Mã phần phân tổ chỉ gồm chữ thường không dấu, chữ số và dấu _ không liền nhau (ví dụ nu, thanh_thi).".into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err("Mã phần phân tổ chỉ gồm chữ thường không dấu, chữ số và dấu _ không liền nhau (ví dụ nu, thanh_thi).".into())
+    }
 }
 
 impl IndicatorSpec {
@@ -206,9 +209,7 @@ impl IndicatorSpec {
                 "không" | "khong" | "0" | "false" | "no" | "sai" => Value::Bool(false),
                 _ => return Err("Chỉ nhận \"Có\" hoặc \"Không\".".into()),
             },
-            ValueType::Date => Value::Date(
-                crate::datefmt::parse_date(s).ok_or("Ngày phải theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")?,
-            ),
+            ValueType::Date => Value::Date(crate::datefmt::parse_date(s).ok_or("Ngày phải theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")?),
         };
         self.check_bounds(&v)?;
         Ok(Some(v))
@@ -219,9 +220,7 @@ impl IndicatorSpec {
         let scale = self.effective_scale();
         let show = |b: i64| format_scaled(b, scale);
         match (self.min, self.max) {
-            (Some(lo), Some(hi)) if *n < lo || *n > hi => {
-                Err(format!("Giá trị phải nằm trong khoảng từ {} đến {}.", show(lo), show(hi)))
-            }
+            (Some(lo), Some(hi)) if *n < lo || *n > hi => Err(format!("Giá trị phải nằm trong khoảng từ {} đến {}.", show(lo), show(hi))),
             (Some(lo), _) if *n < lo => Err(format!("Giá trị không được nhỏ hơn {}.", show(lo))),
             (_, Some(hi)) if *n > hi => Err(format!("Giá trị không được lớn hơn {}.", show(hi))),
             _ => Ok(()),
@@ -308,7 +307,10 @@ mod tests {
     #[test]
     fn figures_are_read_with_certainty_or_refused() {
         let int = spec(ValueType::Integer, 0, None, None);
-        assert_eq!(int.parse_input("1,000").unwrap_err(), "«1,000»: 1 hay 1.000? Dùng dấu chấm để tách hàng nghìn: 1.000; nếu là số thập phân, viết 1.");
+        assert_eq!(
+            int.parse_input("1,000").unwrap_err(),
+            "«1,000»: 1 hay 1.000? Dùng dấu chấm để tách hàng nghìn: 1.000; nếu là số thập phân, viết 1."
+        );
         assert!(int.parse_input("12,000").unwrap_err().contains("12 hay 12.000?"));
         assert!(int.parse_input("50%").unwrap_err().contains("chỉ dùng cho chỉ tiêu tỷ lệ"));
         assert_eq!(int.parse_input("1,5E+03"), Ok(Some(Value::Num(1500))));

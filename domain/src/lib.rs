@@ -2,22 +2,22 @@
 //! the server share one definition of every rule.
 
 pub mod access;
+pub mod account;
 pub mod aggregate;
 pub mod board;
-pub mod account;
 pub mod calendar;
 pub mod catalogue;
-pub mod dashboard;
 pub mod column;
+pub mod dashboard;
 pub mod datefmt;
+pub mod dec;
+pub mod dhis2;
+pub mod digital;
 pub mod entry;
 pub mod excel;
+pub mod feed;
 pub mod figures;
 pub mod indicator;
-pub mod dec;
-pub mod digital;
-pub mod feed;
-pub mod dhis2;
 pub mod numfmt;
 pub mod office;
 pub mod org;

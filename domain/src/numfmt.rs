@@ -30,10 +30,19 @@ pub enum NumberError {
     Grouping,
     /// Text with two readings, e.g. `1,000`: one (decimal comma) or one
     /// thousand (English grouping). `scale` is the field's, when known.
-    Ambiguous { text: String, decimal: Dec, thousands: Dec, scale: Option<u8> },
+    Ambiguous {
+        text: String,
+        decimal: Dec,
+        thousands: Dec,
+        scale: Option<u8>,
+    },
     TooManyDecimals(u8),
     /// Scientific notation whose exact value needs more decimals than the field has.
-    ExponentDecimals { text: String, value: Dec, scale: u8 },
+    ExponentDecimals {
+        text: String,
+        value: Dec,
+        scale: u8,
+    },
     TooLarge,
     /// A `%` in a field that is not a rate.
     PercentSign,
@@ -53,19 +62,15 @@ impl fmt::Display for NumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NumberError::Empty => f.write_str("Chưa nhập giá trị."),
-            NumberError::Invalid => f.write_str(
-                "Không đọc được số. Hãy nhập theo dạng 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân).",
-            ),
+            NumberError::Invalid => {
+                f.write_str("Không đọc được số. Hãy nhập theo dạng 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân).")
+            }
             NumberError::Grouping => f.write_str(
                 "Không đọc được số: dấu chấm hoặc dấu cách ngăn cách hàng nghìn phải đứng giữa các nhóm đủ 3 chữ số, ví dụ 1.234.567 hoặc 1 234 567.",
             ),
             NumberError::Ambiguous { text, decimal, thousands, scale } => {
                 let (d, t) = (format_dec(*decimal), format_dec(*thousands));
-                write!(
-                    f,
-                    "«{text}»: {} hay {t}? Dùng dấu chấm để tách hàng nghìn: {t}; nếu là số thập phân, viết {d}",
-                    plain_dec(*decimal)
-                )?;
+                write!(f, "«{text}»: {} hay {t}? Dùng dấu chấm để tách hàng nghìn: {t}; nếu là số thập phân, viết {d}", plain_dec(*decimal))?;
                 match scale {
                     Some(s) if decimal.scale() > u32::from(*s) => write!(f, " ({}).", scale_note(*s)),
                     _ => f.write_str("."),
@@ -82,9 +87,7 @@ impl fmt::Display for NumberError {
                 }
             }
             NumberError::TooLarge => f.write_str("Số quá lớn."),
-            NumberError::PercentSign => {
-                f.write_str("Dấu % chỉ dùng cho chỉ tiêu tỷ lệ; chỉ tiêu này nhận số, hãy bỏ dấu %.")
-            }
+            NumberError::PercentSign => f.write_str("Dấu % chỉ dùng cho chỉ tiêu tỷ lệ; chỉ tiêu này nhận số, hãy bỏ dấu %."),
             NumberError::ScaleTooLarge(s) => {
                 write!(f, "Số chữ số thập phân của chỉ tiêu ({s}) vượt mức tối đa {MAX_SCALE}; hãy sửa chỉ tiêu trong danh mục.")
             }
@@ -221,9 +224,7 @@ fn parse_field(input: &str, scale: u8, percent: bool) -> Result<i64, NumberError
         return Err(NumberError::ScaleTooLarge(scale));
     }
     let r = read(input, percent).map_err(|e| match e {
-        NumberError::Ambiguous { text, decimal, thousands, .. } => {
-            NumberError::Ambiguous { text, decimal, thousands, scale: Some(scale) }
-        }
+        NumberError::Ambiguous { text, decimal, thousands, .. } => NumberError::Ambiguous { text, decimal, thousands, scale: Some(scale) },
         other => other,
     })?;
     if r.value.scale() > u32::from(scale) {
@@ -234,11 +235,7 @@ fn parse_field(input: &str, scale: u8, percent: bool) -> Result<i64, NumberError
         });
     }
     let shift = u32::from(scale) - r.value.scale();
-    10_i128
-        .checked_pow(shift)
-        .and_then(|p| r.value.mantissa().checked_mul(p))
-        .and_then(|m| i64::try_from(m).ok())
-        .ok_or(NumberError::TooLarge)
+    10_i128.checked_pow(shift).and_then(|p| r.value.mantissa().checked_mul(p)).and_then(|m| i64::try_from(m).ok()).ok_or(NumberError::TooLarge)
 }
 
 struct Reading {
@@ -710,15 +707,18 @@ mod tests {
             msg("1,500", 0),
             "«1,500»: 1,5 hay 1.500? Dùng dấu chấm để tách hàng nghìn: 1.500; nếu là số thập phân, viết 1,5 (chỉ tiêu này chỉ nhận số nguyên)."
         );
+        assert_eq!(msg("12,345", 3), "«12,345»: 12,345 hay 12.345? Dùng dấu chấm để tách hàng nghìn: 12.345; nếu là số thập phân, viết 12,3450.");
         assert_eq!(
-            msg("12,345", 3),
-            "«12,345»: 12,345 hay 12.345? Dùng dấu chấm để tách hàng nghìn: 12.345; nếu là số thập phân, viết 12,3450."
+            msg("-1,250", 1),
+            "«-1,250»: -1,25 hay -1.250? Dùng dấu chấm để tách hàng nghìn: -1.250; nếu là số thập phân, viết -1,25 (chỉ tiêu này chỉ nhận tối đa 1 chữ số thập phân)."
         );
-        assert_eq!(msg("-1,250", 1), "«-1,250»: -1,25 hay -1.250? Dùng dấu chấm để tách hàng nghìn: -1.250; nếu là số thập phân, viết -1,25 (chỉ tiêu này chỉ nhận tối đa 1 chữ số thập phân).");
         // The suggested spellings are read as intended.
         assert_eq!(parse_scaled("12,3450", 3), Ok(12345));
         assert_eq!(parse_scaled("12.345", 3), Ok(12345000));
-        assert_eq!(read_decimal("1,000").unwrap_err().to_string(), "«1,000»: 1 hay 1.000? Dùng dấu chấm để tách hàng nghìn: 1.000; nếu là số thập phân, viết 1.");
+        assert_eq!(
+            read_decimal("1,000").unwrap_err().to_string(),
+            "«1,000»: 1 hay 1.000? Dùng dấu chấm để tách hàng nghìn: 1.000; nếu là số thập phân, viết 1."
+        );
     }
 
     #[test]

@@ -14,15 +14,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 7] = [
-        OrgKind::Province,
-        OrgKind::Group,
-        OrgKind::Office,
-        OrgKind::Department,
-        OrgKind::Branch,
-        OrgKind::Commune,
-        OrgKind::Ward,
-    ];
+    pub const ALL: [OrgKind; 7] =
+        [OrgKind::Province, OrgKind::Group, OrgKind::Office, OrgKind::Department, OrgKind::Branch, OrgKind::Commune, OrgKind::Ward];
 
     pub fn code(self) -> &'static str {
         match self {

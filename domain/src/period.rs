@@ -16,14 +16,8 @@ pub enum Frequency {
 }
 
 impl Frequency {
-    pub const ALL: [Frequency; 6] = [
-        Frequency::Monthly,
-        Frequency::Quarterly,
-        Frequency::HalfYear,
-        Frequency::NineMonths,
-        Frequency::Annual,
-        Frequency::OneOff,
-    ];
+    pub const ALL: [Frequency; 6] =
+        [Frequency::Monthly, Frequency::Quarterly, Frequency::HalfYear, Frequency::NineMonths, Frequency::Annual, Frequency::OneOff];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -83,8 +77,14 @@ impl WindowStyle {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Period {
-    Month { year: i32, month: u32 },
-    Quarter { year: i32, quarter: u32 },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    Quarter {
+        year: i32,
+        quarter: u32,
+    },
     /// Six months: the first half (6 tháng đầu năm, `half` 1) or the second
     /// (6 tháng cuối năm, `half` 2). Periods stored before the second half
     /// existed have no `half` and are first halves.
@@ -93,10 +93,17 @@ pub enum Period {
         #[serde(default = "first_half")]
         half: u32,
     },
-    NineMonths { year: i32 },
-    Year { year: i32 },
+    NineMonths {
+        year: i32,
+    },
+    Year {
+        year: i32,
+    },
     /// A one-off report over dates of its own.
-    OneOff { start: NaiveDate, end: NaiveDate },
+    OneOff {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -230,11 +237,7 @@ impl Period {
             Period::HalfYear { year, .. } => format!("6 tháng đầu năm {year}"),
             Period::NineMonths { year } => format!("9 tháng năm {year}"),
             Period::Year { year } => format!("Năm {year}"),
-            Period::OneOff { start, end } => format!(
-                "Đột xuất ({} – {})",
-                crate::datefmt::format_date(start),
-                crate::datefmt::format_date(end)
-            ),
+            Period::OneOff { start, end } => format!("Đột xuất ({} – {})", crate::datefmt::format_date(start), crate::datefmt::format_date(end)),
         }
     }
 
@@ -352,11 +355,7 @@ mod tests {
             (Period::HalfYear { year: 2025, half: 2 }, "2025-S2", "6 tháng cuối năm 2025"),
             (Period::NineMonths { year: 2025 }, "2025-N9", "9 tháng năm 2025"),
             (Period::Year { year: 2025 }, "2025", "Năm 2025"),
-            (
-                Period::OneOff { start: date(2025, 7, 1), end: date(2025, 7, 20) },
-                "2025-07-01..2025-07-20",
-                "Đột xuất (01/07/2025 – 20/07/2025)",
-            ),
+            (Period::OneOff { start: date(2025, 7, 1), end: date(2025, 7, 20) }, "2025-07-01..2025-07-20", "Đột xuất (01/07/2025 – 20/07/2025)"),
         ];
         for (p, key, label) in cases {
             assert_eq!(p.key(), key);

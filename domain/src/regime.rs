@@ -6,7 +6,7 @@
 
 use crate::calendar::Schedule;
 use crate::column::Column;
-use crate::indicator::{check_code, IndicatorSpec};
+use crate::indicator::{IndicatorSpec, check_code};
 use crate::rules::{self, CatalogueEntry, RuleDef};
 use crate::validation::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -159,9 +159,7 @@ impl RegimeDoc {
                 }
                 self.sections.get_mut(section).ok_or_else(gone)?.rows.push(FormRow { indicator: code, required });
             }
-            DraftEdit::MoveRow { section, row, up } => {
-                move_item(&mut self.sections.get_mut(section).ok_or_else(gone)?.rows, row, up)?
-            }
+            DraftEdit::MoveRow { section, row, up } => move_item(&mut self.sections.get_mut(section).ok_or_else(gone)?.rows, row, up)?,
             DraftEdit::RemoveRow { section, row } => {
                 let rows = &mut self.sections.get_mut(section).ok_or_else(gone)?.rows;
                 if row >= rows.len() {
@@ -202,8 +200,19 @@ impl RegimeDoc {
 /// Roman numerals for section headings (I, II, … up to 3999).
 pub fn roman(mut n: usize) -> String {
     const TABLE: [(usize, &str); 13] = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ];
     let mut s = String::new();
     for (v, r) in TABLE {
@@ -217,10 +226,12 @@ pub fn roman(mut n: usize) -> String {
 
 /// Regime codes: letters, digits, `_` and `-`, up to 30 characters.
 pub fn check_regime_code(code: &str) -> Result<(), String> {
-    let ok = !code.is_empty()
-        && code.len() <= 30
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if ok { Ok(()) } else { Err("Mã chế độ báo cáo gồm tối đa 30 ký tự: chữ cái không dấu, chữ số, dấu _ hoặc -.".into()) }
+    let ok = !code.is_empty() && code.len() <= 30 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err("Mã chế độ báo cáo gồm tối đa 30 ký tự: chữ cái không dấu, chữ số, dấu _ hoặc -.".into())
+    }
 }
 
 /// Checks a regime against the catalogue before it is saved or published.
@@ -271,9 +282,8 @@ pub fn validate(
             e.add(format!("outline.{i}"), format!("Mục đề cương thứ {} chưa có tiêu đề.", i + 1));
         }
     }
-    let lookup = |code: &str| {
-        indicator(code).map(|s| CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() })
-    };
+    let lookup =
+        |code: &str| indicator(code).map(|s| CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() });
     for (i, r) in doc.rules.iter().enumerate() {
         let field = format!("rule.{i}");
         match rules::parse(&r.expression) {
@@ -414,7 +424,12 @@ mod tests {
         d.sections[0].rows.push(FormRow { indicator: "T0101".into(), required: false });
         d.sections.push(FormSection { title: "".into(), rows: vec![FormRow { indicator: "T9999".into(), required: false }] });
         d.rules.push(RuleDef { expression: "T0101 >".into(), message: "".into(), severity: Severity::Warning, missing: MissingStrategy::NeverSkip });
-        d.rules.push(RuleDef { expression: "T0104 > 0".into(), message: "x".into(), severity: Severity::Warning, missing: MissingStrategy::NeverSkip });
+        d.rules.push(RuleDef {
+            expression: "T0104 > 0".into(),
+            message: "x".into(),
+            severity: Severity::Warning,
+            missing: MissingStrategy::NeverSkip,
+        });
         let e = validate(&d, &spec, &unit, true);
         let all = e.to_string();
         for needle in [

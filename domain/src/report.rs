@@ -98,13 +98,7 @@ pub fn may(actor: &Actor, report_unit: i32, t: Transition) -> bool {
 
 /// Where a transition leads from `from`, if the actor may make it.
 /// `Err` carries a Vietnamese explanation.
-pub fn next_status(
-    actor: &Actor,
-    report_unit: i32,
-    from: ReportStatus,
-    t: Transition,
-    approval_required: bool,
-) -> Result<ReportStatus, String> {
+pub fn next_status(actor: &Actor, report_unit: i32, from: ReportStatus, t: Transition, approval_required: bool) -> Result<ReportStatus, String> {
     use ReportStatus::*;
     if !may(actor, report_unit, t) {
         return Err(match actor.role {
@@ -114,16 +108,18 @@ pub fn next_status(
     }
     let to = match (t, from) {
         (Transition::Send, Draft | Returned) => {
-            if approval_required { AwaitingApproval } else { Sent }
+            if approval_required {
+                AwaitingApproval
+            } else {
+                Sent
+            }
         }
         (Transition::Approve, AwaitingApproval) => Sent,
         (Transition::SendBack, AwaitingApproval) => Draft,
         (Transition::Accept, Sent) => Accepted,
         (Transition::Return, Sent) => Returned,
         (Transition::Reopen, Accepted) => Returned,
-        (_, from) => {
-            return Err(format!("Báo cáo đang ở trạng thái \"{}\": không thể \"{}\".", from.label(), t.label().to_lowercase()))
-        }
+        (_, from) => return Err(format!("Báo cáo đang ở trạng thái \"{}\": không thể \"{}\".", from.label(), t.label().to_lowercase())),
     };
     Ok(to)
 }

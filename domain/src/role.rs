@@ -12,8 +12,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Admin, Role::Clerk, Role::UnitLeader, Role::Reviewer, Role::Leader, Role::Machine];
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Clerk, Role::UnitLeader, Role::Reviewer, Role::Leader, Role::Machine];
 
     /// Stable code for the database, the API and forms.
     pub fn code(self) -> &'static str {

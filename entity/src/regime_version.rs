@@ -26,10 +26,7 @@ impl ActiveModelBehavior for ActiveModel {}
 
 impl Related<super::app_user::Entity> for Entity {
     fn to() -> RelationDef {
-        Entity::belongs_to(super::app_user::Entity)
-            .from(Column::PublishedBy)
-            .to(super::app_user::Column::Id)
-            .into()
+        Entity::belongs_to(super::app_user::Entity).from(Column::PublishedBy).to(super::app_user::Column::Id).into()
     }
 }
 

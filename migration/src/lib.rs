@@ -18,6 +18,17 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_catalogue::Migration), Box::new(m0003_reports::Migration), Box::new(m0004_hardening::Migration), Box::new(m0005_catalogue_facts::Migration), Box::new(m0006_value_facts::Migration), Box::new(m0007_board::Migration), Box::new(m0008_excel::Migration), Box::new(m0009_aggregation::Migration), Box::new(m0010_feeds::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_catalogue::Migration),
+            Box::new(m0003_reports::Migration),
+            Box::new(m0004_hardening::Migration),
+            Box::new(m0005_catalogue_facts::Migration),
+            Box::new(m0006_value_facts::Migration),
+            Box::new(m0007_board::Migration),
+            Box::new(m0008_excel::Migration),
+            Box::new(m0009_aggregation::Migration),
+            Box::new(m0010_feeds::Migration),
+        ]
     }
 }

@@ -86,16 +86,11 @@ impl MigrationTrait for Migration {
                 .col(integer_null(OrgUnit::ParentId))
                 .col(integer(OrgUnit::SortOrder).default(0))
                 .col(boolean(OrgUnit::Active).default(true))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(OrgUnit::Table, OrgUnit::ParentId)
-                        .to(OrgUnit::Table, OrgUnit::Id),
-                )
+                .foreign_key(ForeignKey::create().from(OrgUnit::Table, OrgUnit::ParentId).to(OrgUnit::Table, OrgUnit::Id))
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_org_unit_parent").table(OrgUnit::Table).col(OrgUnit::ParentId).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_org_unit_parent").table(OrgUnit::Table).col(OrgUnit::ParentId).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -114,8 +109,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_app_user_unit").table(AppUser::Table).col(AppUser::UnitId).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_app_user_unit").table(AppUser::Table).col(AppUser::UnitId).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -129,18 +123,13 @@ impl MigrationTrait for Migration {
                 .col(string_len(Session::ClientAddr, 64))
                 .col(string_len(Session::UserAgent, 300))
                 .foreign_key(
-                    ForeignKey::create()
-                        .from(Session::Table, Session::UserId)
-                        .to(AppUser::Table, AppUser::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
+                    ForeignKey::create().from(Session::Table, Session::UserId).to(AppUser::Table, AppUser::Id).on_delete(ForeignKeyAction::Cascade),
                 )
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_session_user").table(Session::Table).col(Session::UserId).to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_session_expires").table(Session::Table).col(Session::ExpiresAt).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_session_user").table(Session::Table).col(Session::UserId).to_owned()).await?;
+        m.create_index(Index::create().name("ix_session_expires").table(Session::Table).col(Session::ExpiresAt).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -165,8 +154,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_audit_event_at").table(AuditEvent::Table).col(AuditEvent::At).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_audit_event_at").table(AuditEvent::Table).col(AuditEvent::At).to_owned()).await?;
         Ok(())
     }
 

@@ -182,8 +182,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_indicator_sector").table(Indicator::Table).col(Indicator::Sector).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_indicator_sector").table(Indicator::Table).col(Indicator::Sector).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -239,17 +238,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_regime_unit_unit").table(RegimeUnit::Table).col(RegimeUnit::UnitId).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_regime_unit_unit").table(RegimeUnit::Table).col(RegimeUnit::UnitId).to_owned()).await?;
 
-        m.create_table(
-            Table::create()
-                .table(Holiday::Table)
-                .col(date(Holiday::Day).primary_key())
-                .col(string_len(Holiday::Name, 200))
-                .to_owned(),
-        )
-        .await?;
+        m.create_table(Table::create().table(Holiday::Table).col(date(Holiday::Day).primary_key()).col(string_len(Holiday::Name, 200)).to_owned())
+            .await?;
         m.create_table(
             Table::create()
                 .table(ImportJob::Table)

@@ -171,10 +171,11 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_report_unit").table(Report::Table).col(Report::UnitId).col(Report::PeriodKey).to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_report_period").table(Report::Table).col(Report::RegimeId).col(Report::PeriodKey).col(Report::Status).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_report_unit").table(Report::Table).col(Report::UnitId).col(Report::PeriodKey).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_report_period").table(Report::Table).col(Report::RegimeId).col(Report::PeriodKey).col(Report::Status).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -245,8 +246,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_value_audit_report").table(ValueAudit::Table).col(ValueAudit::ReportId).col(ValueAudit::At).to_owned())
-            .await?;
+        m.create_index(
+            Index::create().name("ix_value_audit_report").table(ValueAudit::Table).col(ValueAudit::ReportId).col(ValueAudit::At).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -263,8 +266,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_report_event_report").table(ReportEvent::Table).col(ReportEvent::ReportId).to_owned())
-            .await?;
+        m.create_index(Index::create().name("ix_report_event_report").table(ReportEvent::Table).col(ReportEvent::ReportId).to_owned()).await?;
 
         m.create_table(
             Table::create()

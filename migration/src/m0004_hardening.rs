@@ -58,10 +58,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("ix_report_text_audit_report").table(ReportTextAudit::Table).col(ReportTextAudit::ReportId).to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("ix_report_text_audit_report").table(ReportTextAudit::Table).col(ReportTextAudit::ReportId).to_owned())
+            .await?;
         Ok(())
     }
 

@@ -94,8 +94,7 @@ async fn add_checks(m: &SchemaManager<'_>) -> Result<(), DbErr> {
         let list = in_list(values);
         match db.get_database_backend() {
             DbBackend::Postgres => {
-                db.execute_unprepared(&format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{column} CHECK ({column} IN ({list}))"))
-                    .await?;
+                db.execute_unprepared(&format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{column} CHECK ({column} IN ({list}))")).await?;
             }
             _ => {
                 // SQLite cannot add a CHECK to an existing table; triggers refuse the same rows.
@@ -180,7 +179,12 @@ async fn backfill(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     for r in db.query_all_raw(q("SELECT id, draft FROM regime")).await? {
         let (id, draft): (i32, String) = (get(&r, "id")?, get(&r, "draft")?);
         if let Some(new) = rewrite_rules(&draft)? {
-            db.execute_raw(Statement::from_sql_and_values(backend, bind(backend, "UPDATE regime SET draft = ? WHERE id = ?"), [new.into(), id.into()])).await?;
+            db.execute_raw(Statement::from_sql_and_values(
+                backend,
+                bind(backend, "UPDATE regime SET draft = ? WHERE id = ?"),
+                [new.into(), id.into()],
+            ))
+            .await?;
         }
     }
     for r in db.query_all_raw(q("SELECT id, definition, published_at FROM regime_version")).await? {
@@ -249,8 +253,14 @@ impl MigrationTrait for Migration {
                 .col(integer(RegimeVersionIndicator::IndicatorId))
                 .col(integer(RegimeVersionIndicator::Position))
                 .primary_key(Index::create().col(RegimeVersionIndicator::RegimeVersionId).col(RegimeVersionIndicator::IndicatorId))
-                .foreign_key(ForeignKey::create().from(RegimeVersionIndicator::Table, RegimeVersionIndicator::RegimeVersionId).to(RegimeVersion::Table, RegimeVersion::Id))
-                .foreign_key(ForeignKey::create().from(RegimeVersionIndicator::Table, RegimeVersionIndicator::IndicatorId).to(Indicator::Table, Indicator::Id))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(RegimeVersionIndicator::Table, RegimeVersionIndicator::RegimeVersionId)
+                        .to(RegimeVersion::Table, RegimeVersion::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create().from(RegimeVersionIndicator::Table, RegimeVersionIndicator::IndicatorId).to(Indicator::Table, Indicator::Id),
+                )
                 .to_owned(),
         )
         .await?;

@@ -107,10 +107,18 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_index(Index::drop().name(INDEX).table(ReportValue::Table).to_owned()).await?;
         m.create_index(
-            Index::create().name(OLD_INDEX).table(ReportValue::Table).col(ReportValue::IndicatorId).col(ReportValue::PeriodKey).col(ReportValue::UnitId).to_owned(),
+            Index::create()
+                .name(OLD_INDEX)
+                .table(ReportValue::Table)
+                .col(ReportValue::IndicatorId)
+                .col(ReportValue::PeriodKey)
+                .col(ReportValue::UnitId)
+                .to_owned(),
         )
         .await?;
-        for c in [ReportValue::Scale, ReportValue::Ordinal, ReportValue::Frequency, ReportValue::PeriodYear, ReportValue::Delivery, ReportValue::Invalid] {
+        for c in
+            [ReportValue::Scale, ReportValue::Ordinal, ReportValue::Frequency, ReportValue::PeriodYear, ReportValue::Delivery, ReportValue::Invalid]
+        {
             m.alter_table(Table::alter().table(ReportValue::Table).drop_column(c).to_owned()).await?;
         }
         Ok(())

@@ -179,7 +179,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_review_note_report").table(ReviewNote::Table).col(ReviewNote::ReportId).col(ReviewNote::At).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_review_note_report").table(ReviewNote::Table).col(ReviewNote::ReportId).col(ReviewNote::At).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -199,7 +202,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_office_action_unit").table(OfficeAction::Table).col(OfficeAction::UnitId).col(OfficeAction::At).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_office_action_unit").table(OfficeAction::Table).col(OfficeAction::UnitId).col(OfficeAction::At).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -235,10 +241,24 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // One notice per person and key: the daily run may run twice, or on two servers, and adds nothing the second time.
-        m.create_index(Index::create().name("ux_notification_once").table(Notification::Table).col(Notification::UserId).col(Notification::Dedupe).unique().to_owned())
-            .await?;
         m.create_index(
-            Index::create().name("ix_notification_unread").table(Notification::Table).col(Notification::UserId).col(Notification::ReadAt).col(Notification::CreatedAt).to_owned(),
+            Index::create()
+                .name("ux_notification_once")
+                .table(Notification::Table)
+                .col(Notification::UserId)
+                .col(Notification::Dedupe)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_notification_unread")
+                .table(Notification::Table)
+                .col(Notification::UserId)
+                .col(Notification::ReadAt)
+                .col(Notification::CreatedAt)
+                .to_owned(),
         )
         .await?;
 
@@ -272,8 +292,17 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // One digest of each kind per person and day, whichever server sends it.
-        m.create_index(Index::create().name("ux_email_log_once").table(EmailLog::Table).col(EmailLog::Day).col(EmailLog::UserId).col(EmailLog::Kind).unique().to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_email_log_once")
+                .table(EmailLog::Table)
+                .col(EmailLog::Day)
+                .col(EmailLog::UserId)
+                .col(EmailLog::Kind)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         add_checks(m).await?;
         Ok(())
     }

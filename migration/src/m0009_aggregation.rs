@@ -91,7 +91,12 @@ impl MigrationTrait for Migration {
                 .col(integer(DigitalTarget::PerMille))
                 .col(integer_null(DigitalTarget::SetBy))
                 .col(timestamp_with_time_zone(DigitalTarget::SetAt))
-                .foreign_key(ForeignKey::create().from(DigitalTarget::Table, DigitalTarget::SetBy).to(AppUser::Table, AppUser::Id).on_delete(ForeignKeyAction::SetNull))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(DigitalTarget::Table, DigitalTarget::SetBy)
+                        .to(AppUser::Table, AppUser::Id)
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
                 .to_owned(),
         )
         .await?;
@@ -100,7 +105,12 @@ impl MigrationTrait for Migration {
                 .table(KeyIndicator::Table)
                 .col(integer(KeyIndicator::IndicatorId).primary_key())
                 .col(integer(KeyIndicator::Position))
-                .foreign_key(ForeignKey::create().from(KeyIndicator::Table, KeyIndicator::IndicatorId).to(Indicator::Table, Indicator::Id).on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(KeyIndicator::Table, KeyIndicator::IndicatorId)
+                        .to(Indicator::Table, Indicator::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;

@@ -100,13 +100,17 @@ async fn create_triggers(m: &SchemaManager<'_>) -> Result<(), DbErr> {
                 value_insert("NEW", "false", PG_AT, PG_TXID)
             ))
             .await?;
-            db.execute_unprepared("CREATE TRIGGER tg_change_value AFTER INSERT OR DELETE ON report_value FOR EACH ROW EXECUTE FUNCTION change_log_value()").await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER tg_change_value AFTER INSERT OR DELETE ON report_value FOR EACH ROW EXECUTE FUNCTION change_log_value()",
+            )
+            .await?;
             db.execute_unprepared(&format!(
                 "CREATE FUNCTION change_log_report() RETURNS trigger AS $$ BEGIN {} RETURN NEW; END $$ LANGUAGE plpgsql",
                 report_insert(PG_AT, PG_TXID)
             ))
             .await?;
-            db.execute_unprepared("CREATE TRIGGER tg_change_report_ins AFTER INSERT ON report FOR EACH ROW EXECUTE FUNCTION change_log_report()").await?;
+            db.execute_unprepared("CREATE TRIGGER tg_change_report_ins AFTER INSERT ON report FOR EACH ROW EXECUTE FUNCTION change_log_report()")
+                .await?;
             db.execute_unprepared(
                 "CREATE TRIGGER tg_change_report_upd AFTER UPDATE OF status ON report FOR EACH ROW \
                  WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION change_log_report()",
@@ -128,9 +132,21 @@ async fn create_triggers(m: &SchemaManager<'_>) -> Result<(), DbErr> {
         }
         _ => {
             let (at, txid) = (SQLITE_AT, "0");
-            db.execute_unprepared(&format!("CREATE TRIGGER tg_change_value_ins AFTER INSERT ON report_value BEGIN {} END", value_insert("NEW", "0", at, txid))).await?;
-            db.execute_unprepared(&format!("CREATE TRIGGER tg_change_value_del AFTER DELETE ON report_value BEGIN {} END", value_insert("OLD", "1", at, txid))).await?;
-            db.execute_unprepared(&format!("CREATE TRIGGER tg_change_report_ins AFTER INSERT ON report BEGIN {} END", report_insert(at, txid).replace("false", "0"))).await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER tg_change_value_ins AFTER INSERT ON report_value BEGIN {} END",
+                value_insert("NEW", "0", at, txid)
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER tg_change_value_del AFTER DELETE ON report_value BEGIN {} END",
+                value_insert("OLD", "1", at, txid)
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER tg_change_report_ins AFTER INSERT ON report BEGIN {} END",
+                report_insert(at, txid).replace("false", "0")
+            ))
+            .await?;
             db.execute_unprepared(&format!(
                 "CREATE TRIGGER tg_change_report_upd AFTER UPDATE OF status ON report WHEN OLD.status IS NOT NEW.status BEGIN {} END",
                 report_insert(at, txid).replace("false", "0")
@@ -205,7 +221,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // Pulls walk the log in (transaction, id) order.
-        m.create_index(Index::create().name("ix_change_log_order").table(ChangeLog::Table).col(ChangeLog::Txid).col(ChangeLog::Id).to_owned()).await?;
+        m.create_index(Index::create().name("ix_change_log_order").table(ChangeLog::Table).col(ChangeLog::Txid).col(ChangeLog::Id).to_owned())
+            .await?;
 
         m.create_table(
             Table::create()

@@ -23,7 +23,13 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("baocao-bench-board-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
-    let mut config = server::config::Config { database_url: url, demo: true, demo_history: false, listen: "127.0.0.1:0".parse().expect("addr"), ..Default::default() };
+    let mut config = server::config::Config {
+        database_url: url,
+        demo: true,
+        demo_history: false,
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        ..Default::default()
+    };
     config.database_max_connections = 8;
     let config = Arc::new(config);
     let db = server::prepare_database(&config).await.expect("database");
@@ -31,7 +37,9 @@ async fn main() {
     let t = Instant::now();
     let mut reports = 0;
     for year in this_year - 3..this_year {
-        let s = service::reports::generator::generate(&db, &GenerateOptions { year, until: None, large_regime_rows: 30, seed: 7 }).await.expect("generate");
+        let s = service::reports::generator::generate(&db, &GenerateOptions { year, until: None, large_regime_rows: 30, seed: 7 })
+            .await
+            .expect("generate");
         reports += s.reports;
     }
     eprintln!("generated {reports} reports in {:.1} s", t.elapsed().as_secs_f64());
@@ -58,7 +66,12 @@ async fn main() {
     let base = format!("http://{addr}");
     let page = client.get(format!("{base}/dang-nhap")).send().await.expect("sign-in page").text().await.expect("html");
     let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
-    let r = client.post(format!("{base}/api/dang-nhap")).form(&[("csrf", csrf.as_str()), ("username", "vp.tonghop"), ("password", service::demo::DEMO_PASSWORD)]).send().await.expect("sign in");
+    let r = client
+        .post(format!("{base}/api/dang-nhap"))
+        .form(&[("csrf", csrf.as_str()), ("username", "vp.tonghop"), ("password", service::demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
     assert!(r.status().is_success(), "sign in: {}", r.status());
     let path = format!("{base}/tinh-hinh-bao-cao?thang={year}-12");
     let mut page_ms = Vec::new();

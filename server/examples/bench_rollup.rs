@@ -35,10 +35,10 @@ async fn rollup(db: &service::Db, ids: &[i32], year: i32) -> (String, usize) {
                     cells += 1;
                 }
             }
-            if let Some(v) = r.cell(&f.tree, f.scope, *id, "").expect("cell").value {
-                if f.indicator(*id).is_some_and(|i| i.aggregation == domain::indicator::Aggregation::Sum) {
-                    total = total.checked_add(v).expect("sum");
-                }
+            if let Some(v) = r.cell(&f.tree, f.scope, *id, "").expect("cell").value
+                && f.indicator(*id).is_some_and(|i| i.aggregation == domain::indicator::Aggregation::Sum)
+            {
+                total = total.checked_add(v).expect("sum");
             }
         }
     }
@@ -52,7 +52,13 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("baocao-bench-rollup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
-    let mut config = server::config::Config { database_url: url, demo: true, demo_history: false, listen: "127.0.0.1:0".parse().expect("addr"), ..Default::default() };
+    let mut config = server::config::Config {
+        database_url: url,
+        demo: true,
+        demo_history: false,
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        ..Default::default()
+    };
     config.database_max_connections = 8;
     let config = Arc::new(config);
     let db = server::prepare_database(&config).await.expect("database");
@@ -88,7 +94,11 @@ async fn main() {
     let ids: Vec<i32> = rows.iter().map(|r| r.try_get_by_index::<i32>(0).expect("id")).collect();
     // Export the values for DuckDB.
     let all = db
-        .query_all_raw(Statement::from_string(backend, "SELECT indicator_id, unit_id, regime_id, period_year, frequency, ordinal, part, num, delivery FROM report_value WHERE num IS NOT NULL".to_string()))
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT indicator_id, unit_id, regime_id, period_year, frequency, ordinal, part, num, delivery FROM report_value WHERE num IS NOT NULL"
+                .to_string(),
+        ))
         .await
         .expect("export");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&csv_path).expect("csv"));

@@ -281,10 +281,7 @@ mod tests {
         );
         assert!(parse(args(&["generate"])).unwrap_err().0.contains("--year"));
         assert!(parse(args(&["generate", "--year", "x"])).unwrap_err().0.contains("không hợp lệ"));
-        assert_eq!(
-            parse(args(&["prepare-load", "--users", "50"])),
-            Ok(Command::PrepareLoad { users: 50, rows: 300, force: false })
-        );
+        assert_eq!(parse(args(&["prepare-load", "--users", "50"])), Ok(Command::PrepareLoad { users: 50, rows: 300, force: false }));
         assert!(parse(args(&["prepare-load", "--users", "nhiều"])).unwrap_err().0.contains("--users"));
         assert_eq!(parse(args(&["backup", "/tmp/b.db"])), Ok(Command::Backup { path: "/tmp/b.db".into() }));
         assert_eq!(parse(args(&["excel-check", "bieu-mau.xlsx"])), Ok(Command::ExcelCheck { file: "bieu-mau.xlsx".into() }));

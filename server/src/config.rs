@@ -147,11 +147,8 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError(format!("không đọc được tệp cấu hình {}: {e}", path.display())))?;
-        toml::from_str(&text).map_err(|e| {
-            ConfigError(format!("tệp {}: {}", path.display(), e.message()))
-        })
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("không đọc được tệp cấu hình {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| ConfigError(format!("tệp {}: {}", path.display(), e.message())))
     }
 
     fn apply_env(&mut self, env: &HashMap<String, String>) -> Result<(), ConfigError> {
@@ -209,10 +206,7 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         let url = &self.database_url;
         if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(ConfigError(format!(
-                "database_url = {:?} (cần sqlite://… hoặc postgres://…)",
-                url.split('@').next_back().unwrap_or("")
-            )));
+            return Err(ConfigError(format!("database_url = {:?} (cần sqlite://… hoặc postgres://…)", url.split('@').next_back().unwrap_or(""))));
         }
         let positive = [
             ("database_max_connections", self.database_max_connections as i64),
@@ -272,7 +266,11 @@ impl Config {
     pub fn daily_settings(&self) -> service::reminders::daily::DailySettings {
         let site_url = if self.public_url.is_empty() { format!("http://{}", self.listen) } else { self.public_url.clone() };
         let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
-        service::reminders::daily::DailySettings { hour: self.reminder_hour, site_url, owner: format!("{host}:{}:{}", std::process::id(), self.listen) }
+        service::reminders::daily::DailySettings {
+            hour: self.reminder_hour,
+            site_url,
+            owner: format!("{host}:{}:{}", std::process::id(), self.listen),
+        }
     }
 
     pub fn auth_settings(&self) -> service::auth::AuthSettings {
@@ -305,12 +303,8 @@ mod tests {
         let c = Config::from_sources(&env(&[])).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert!(!c.demo);
-        let c = Config::from_sources(&env(&[
-            ("BAOCAO_DEMO", "true"),
-            ("DATABASE_URL", "postgres://u@h/db"),
-            ("BAOCAO_LISTEN", "0.0.0.0:8080"),
-        ]))
-        .unwrap();
+        let c =
+            Config::from_sources(&env(&[("BAOCAO_DEMO", "true"), ("DATABASE_URL", "postgres://u@h/db"), ("BAOCAO_LISTEN", "0.0.0.0:8080")])).unwrap();
         assert!(c.demo);
         assert_eq!(c.database_url, "postgres://u@h/db");
         assert_eq!(c.listen.port(), 8080);

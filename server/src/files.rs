@@ -4,10 +4,10 @@
 
 use crate::state::AppState;
 use app::ssr::RequestAuth;
-use axum::extract::{Multipart, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use axum::extract::{Multipart, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::Actor;
 use service::ServiceError;
 
@@ -89,11 +89,7 @@ pub async fn export_indicators(State(state): State<AppState>, Extension(auth): E
         Err(r) => return r,
     };
     match service::catalogue::xlsx::export(&state.ctx.db, &actor).await {
-        Ok(bytes) => attachment(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("chi-tieu-{}.xlsx", stamp()),
-        ),
+        Ok(bytes) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("chi-tieu-{}.xlsx", stamp())),
         Err(e) => failure(e),
     }
 }
@@ -259,7 +255,11 @@ pub async fn upload_reports(State(state): State<AppState>, Extension(auth): Exte
                 };
                 let bytes = match field.bytes().await {
                     Ok(b) if b.is_empty() => {
-                        return page_back(StatusCode::UNPROCESSABLE_ENTITY, "Tệp tải lên đang trống. Hãy chọn tệp biểu mẫu đã nhập số liệu.", (&back.0, back.1))
+                        return page_back(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "Tệp tải lên đang trống. Hãy chọn tệp biểu mẫu đã nhập số liệu.",
+                            (&back.0, back.1),
+                        );
                     }
                     Ok(b) => b.to_vec(),
                     Err(_) => return page_back(StatusCode::PAYLOAD_TOO_LARGE, &too_large(&state), (&back.0, back.1)),

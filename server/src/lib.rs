@@ -13,12 +13,12 @@ pub mod state;
 use crate::config::Config;
 use crate::state::AppState;
 use app::ssr::ServerContext;
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -41,12 +41,7 @@ pub enum StartError {
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("baocao")
-        .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
-        .site_addr(config.listen)
-        .build()
+    LeptosOptions::builder().output_name("baocao").site_root(config.site_root.as_str()).site_pkg_dir("pkg").site_addr(config.listen).build()
 }
 
 /// Opens the database, applies migrations and loads reference (and, in demo
@@ -197,9 +192,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let db = prepare_database(&config).await?;
     spawn_housekeeping(db.clone(), config.auth_settings());
     spawn_daily_reminders(db.clone(), &config);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartError::Bind { addr: config.listen, source })?;
+    let listener = TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     tracing::info!(addr = %config.listen, backend = service::db::backend_name(&db), demo = config.demo, "baocao đang chạy");
     serve(listener, router(config, db), shutdown_signal()).await
 }

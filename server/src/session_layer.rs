@@ -4,10 +4,10 @@
 
 use crate::config::CookieSecure;
 use crate::state::AppState;
-use app::ssr::{cookie, RequestAuth, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE};
-use axum::body::{to_bytes, Body};
+use app::ssr::{CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, RequestAuth, SESSION_COOKIE, cookie};
+use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -44,17 +44,13 @@ fn client_addr(req: &Request, trust_proxy: bool) -> String {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .next_back()
+            .rfind(|s| !s.is_empty())
             .and_then(|s| s.parse::<std::net::IpAddr>().ok());
         if let Some(ip) = last_hop {
             return ip.to_string();
         }
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 fn is_secure(req: &Request, mode: CookieSecure, trust_proxy: bool) -> bool {
@@ -63,8 +59,7 @@ fn is_secure(req: &Request, mode: CookieSecure, trust_proxy: bool) -> bool {
         CookieSecure::Never => false,
         CookieSecure::Auto => {
             req.uri().scheme_str() == Some("https")
-                || (trust_proxy
-                    && req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https"))
+                || (trust_proxy && req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https"))
         }
     }
 }
@@ -144,18 +139,14 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let session_token = session_cookie.filter(|t| is_token(t));
     let csrf_cookie = cookie_value(headers, CSRF_COOKIE).filter(|t| is_token(t));
     let secure = is_secure(&req, cfg.cookie_secure, cfg.trust_proxy);
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
 
     let session = match &session_token {
         Some(t) => match service::auth::resolve_session(&state.ctx.db, &state.ctx.auth, t, chrono::Utc::now()).await {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau.")
-                    .into_response();
+                return (StatusCode::SERVICE_UNAVAILABLE, "Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau.").into_response();
             }
         },
         None => None,
@@ -215,14 +206,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         session,
         csrf_token: csrf_token.clone(),
         client_addr: client_addr(&req, cfg.trust_proxy),
-        user_agent: req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect(),
+        user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect(),
         secure,
     };
     let signed_in = auth.session.is_some();
@@ -240,15 +224,14 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let handler_set_cookies = res.headers().contains_key(header::SET_COOKIE);
     if !handler_set_cookies {
         let ttl = state.ctx.auth.session_ttl.num_seconds();
-        if issue_cookie {
-            if let Ok(v) = HeaderValue::from_str(&cookie(CSRF_COOKIE, &csrf_token, ttl, secure)) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
+        if issue_cookie && let Ok(v) = HeaderValue::from_str(&cookie(CSRF_COOKIE, &csrf_token, ttl, secure)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
         }
-        if had_session_cookie && !signed_in {
-            if let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", 0, secure)) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
+        if had_session_cookie
+            && !signed_in
+            && let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", 0, secure))
+        {
+            res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     res

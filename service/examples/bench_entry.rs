@@ -11,7 +11,7 @@ use domain::report::Transition;
 use domain::reporting::Submission;
 use domain::{Actor, Role};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
-use service::reports::generator::{large_code, GenerateOptions, LARGE_REGIME_CODE};
+use service::reports::generator::{GenerateOptions, LARGE_REGIME_CODE, large_code};
 use std::time::Instant;
 
 const ROWS: usize = 300;
@@ -52,11 +52,23 @@ async fn main() {
     eprintln!("generated {} reports, {} values in {:.1} s", summary.reports, summary.values, t.elapsed().as_secs_f64());
 
     let regime = service::catalogue::regimes::list(&db, LARGE_REGIME_CODE, 1).await.expect("regime").items[0].id;
-    let units: Vec<i32> = entity::regime_unit::Entity::find().all(&db).await.expect("units").into_iter().map(|u| u.unit_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let user_id = service::users::list_users(&db, &Actor { user_id: 0, role: Role::Admin, unit_id: 0 }, service::users::UserQuery { search: "cv.syt".into(), ..Default::default() })
+    let units: Vec<i32> = entity::regime_unit::Entity::find()
+        .all(&db)
         .await
-        .expect("user")
-        .items[0]
+        .expect("units")
+        .into_iter()
+        .map(|u| u.unit_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let user_id = service::users::list_users(
+        &db,
+        &Actor { user_id: 0, role: Role::Admin, unit_id: 0 },
+        service::users::UserQuery { search: "cv.syt".into(), ..Default::default() },
+    )
+    .await
+    .expect("user")
+    .items[0]
         .id;
 
     let (mut save_ms, mut send_ms, mut peer_ms) = (Vec::new(), Vec::new(), Vec::new());

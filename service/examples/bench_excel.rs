@@ -12,7 +12,7 @@ use chrono::Utc;
 use domain::{Actor, Role};
 use entity::app_user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use service::excel::{cell_text, Book, Limits};
+use service::excel::{Book, Limits, cell_text};
 use std::time::Instant;
 
 const ROWS: usize = 1_000;
@@ -24,7 +24,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()).map_or(0.0, |kb| kb / 1024.0)
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|k| k.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// A workbook holding a book's cells (values only), hidden sheets hidden.
@@ -123,11 +128,13 @@ async fn main() {
         assert!(cells > ROWS * 4);
 
         let t = Instant::now();
-        let (job, done) = service::excel::import::upload(&db, &clerk, "bieu-mau-1000.xlsx", bytes, Some(id), Limits::default(), Utc::now()).await.unwrap();
+        let (job, done) =
+            service::excel::import::upload(&db, &clerk, "bieu-mau-1000.xlsx", bytes, Some(id), Limits::default(), Utc::now()).await.unwrap();
         done.await.unwrap();
         let v = service::excel::import::confirm(&db, &clerk, job, false, Utc::now()).await.unwrap_or_else(|e| panic!("round {round}: {e}"));
         ours.push(t.elapsed().as_secs_f64() * 1000.0);
-        let applied: usize = v.sheets.iter().filter_map(|s| if let domain::excel::Verdict::Applied { changed } = s.verdict { Some(changed) } else { None }).sum();
+        let applied: usize =
+            v.sheets.iter().filter_map(|s| if let domain::excel::Verdict::Applied { changed } = s.verdict { Some(changed) } else { None }).sum();
         assert!(applied >= ROWS, "round {round}: {applied} changes applied: {:?}", v.sheets.iter().map(|s| &s.verdict).collect::<Vec<_>>());
         eprintln!("round {round}: import {:.1} ms ({applied} changes), calamine {:.1} ms", ours[round], theirs[round]);
     }

@@ -4,13 +4,7 @@ use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    actor_id: Option<i32>,
-    action: &str,
-    target: &str,
-    detail: &str,
-) -> Result<(), sea_orm::DbErr> {
+pub async fn record<C: ConnectionTrait>(db: &C, actor_id: Option<i32>, action: &str, target: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
     audit_event::ActiveModel {
         at: Set(Utc::now()),
         actor_id: Set(actor_id),

@@ -2,19 +2,16 @@
 //! Sessions live in the database so that several servers can share them and
 //! they survive a restart.
 
-use crate::{audit, password, Result, ServiceError};
+use crate::{Result, ServiceError, audit, password};
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{check_new_password, normalize_username};
-use domain::throttle::{minutes_label, ThrottlePolicy, ThrottleState};
+use domain::throttle::{ThrottlePolicy, ThrottleState, minutes_label};
 use domain::views::SessionView;
 use domain::{Actor, FieldErrors, Role};
 use entity::{app_user, login_throttle, org_unit, session};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug)]
@@ -32,16 +29,8 @@ impl Default for AuthSettings {
         Self {
             session_ttl: Duration::hours(12),
             session_max_age: Duration::hours(24),
-            account_policy: ThrottlePolicy {
-                max_failures: 5,
-                window: Duration::minutes(15),
-                lockout: Duration::minutes(15),
-            },
-            address_policy: ThrottlePolicy {
-                max_failures: 30,
-                window: Duration::minutes(15),
-                lockout: Duration::minutes(15),
-            },
+            account_policy: ThrottlePolicy { max_failures: 5, window: Duration::minutes(15), lockout: Duration::minutes(15) },
+            address_policy: ThrottlePolicy { max_failures: 30, window: Duration::minutes(15), lockout: Duration::minutes(15) },
         }
     }
 }
@@ -139,12 +128,7 @@ async fn change_throttle(
     now: DateTime<Utc>,
     change: impl FnOnce(Option<&ThrottleState>) -> ThrottleState,
 ) -> Result<ThrottleState> {
-    let fresh = login_throttle::ActiveModel {
-        key: Set(key.to_string()),
-        failures: Set(0),
-        window_start: Set(now),
-        locked_until: Set(None),
-    };
+    let fresh = login_throttle::ActiveModel { key: Set(key.to_string()), failures: Set(0), window_start: Set(now), locked_until: Set(None) };
     login_throttle::Entity::insert(fresh)
         .on_conflict(OnConflict::column(login_throttle::Column::Key).do_nothing().to_owned())
         .exec_without_returning(db)
@@ -164,15 +148,9 @@ async fn change_throttle(
 
 fn locked_message(for_account: bool, d: Duration) -> ServiceError {
     ServiceError::TooManyRequests(if for_account {
-        format!(
-            "Tài khoản tạm thời bị khóa đăng nhập do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {}.",
-            minutes_label(d)
-        )
+        format!("Tài khoản tạm thời bị khóa đăng nhập do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {}.", minutes_label(d))
     } else {
-        format!(
-            "Có quá nhiều lần đăng nhập sai từ địa chỉ máy của bạn. Vui lòng thử lại sau {}.",
-            minutes_label(d)
-        )
+        format!("Có quá nhiều lần đăng nhập sai từ địa chỉ máy của bạn. Vui lòng thử lại sau {}.", minutes_label(d))
     })
 }
 
@@ -232,11 +210,12 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
         // so the message is the form's, not a field's.
         return Err(ServiceError::field("form", WRONG_CREDENTIALS));
     };
-    change_throttle(db, &ipkey, now, |s| s.map(|s| ip.undo_attempt(s)).unwrap_or(ThrottleState { failures: 0, window_start: now, locked_until: None })).await?;
+    change_throttle(db, &ipkey, now, |s| {
+        s.map(|s| ip.undo_attempt(s)).unwrap_or(ThrottleState { failures: 0, window_start: now, locked_until: None })
+    })
+    .await?;
     if !user.active {
-        return Err(ServiceError::Forbidden(
-            "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.".into(),
-        ));
+        return Err(ServiceError::Forbidden("Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.".into()));
     }
     let role = Role::from_code(&user.role).ok_or_else(|| ServiceError::Internal(format!("role {}", user.role)))?;
     if !role.can_sign_in_interactively() {
@@ -288,9 +267,7 @@ pub async fn resolve_session(db: &crate::Db, settings: &AuthSettings, token: &st
     if token.len() != 64 {
         return Ok(None);
     }
-    let Some((sess, Some(user))) =
-        session::Entity::find_by_id(session_key(token)).find_also_related(app_user::Entity).one(db).await?
-    else {
+    let Some((sess, Some(user))) = session::Entity::find_by_id(session_key(token)).find_also_related(app_user::Entity).one(db).await? else {
         return Ok(None);
     };
     if sess.expires_at <= now || sess.created_at + settings.session_max_age <= now || !user.active {
@@ -326,11 +303,7 @@ pub(crate) async fn end_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep_
 /// throttle rows whose window and lock have both run out.
 pub async fn purge_expired(db: &crate::Db, settings: &AuthSettings, now: DateTime<Utc>) -> Result<u64> {
     let r = session::Entity::delete_many()
-        .filter(
-            Condition::any()
-                .add(session::Column::ExpiresAt.lte(now))
-                .add(session::Column::CreatedAt.lte(now - settings.session_max_age)),
-        )
+        .filter(Condition::any().add(session::Column::ExpiresAt.lte(now)).add(session::Column::CreatedAt.lte(now - settings.session_max_age)))
         .exec(db)
         .await?;
     let window = settings.account_policy.window.max(settings.address_policy.window);

@@ -32,17 +32,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     if !is_sqlite && !is_pg {
         return Err(DbOpenError::Unsupported(url.split(':').next().unwrap_or("").to_string()));
     }
-    if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| DbOpenError::CreateDir { path: dir.display().to_string(), source })?;
-        }
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| DbOpenError::CreateDir { path: dir.display().to_string(), source })?;
     }
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.max_connections(max_connections)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
-        .sqlx_logging(false);
+    opts.max_connections(max_connections).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
     if is_sqlite {
         // No journal_mode here: set on every new pooled connection, changing
         // it needs an exclusive lock that busy_timeout does not wait for, so
@@ -53,10 +49,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // only survive a crash of the process). The cost is one fsync per
         // commit, a millisecond or so on an SSD.
         opts.map_sqlx_sqlite_opts(|o| {
-            o.create_if_missing(true)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+            o.create_if_missing(true).synchronous(SqliteSynchronous::Full).foreign_keys(true).busy_timeout(Duration::from_secs(10))
         });
     }
     let db = Database::connect(opts).await.map_err(DbOpenError::Connect)?;
@@ -85,7 +78,9 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    #[error("sao lưu bằng lệnh này chỉ dùng cho SQLite; với PostgreSQL hãy dùng: pg_dump --format=custom --file=baocao.dump \"$DATABASE_URL\" (xem README)")]
+    #[error(
+        "sao lưu bằng lệnh này chỉ dùng cho SQLite; với PostgreSQL hãy dùng: pg_dump --format=custom --file=baocao.dump \"$DATABASE_URL\" (xem README)"
+    )]
     NotSqlite,
     #[error("tệp {0} đã tồn tại; hãy chọn tên khác để không ghi đè bản sao lưu cũ")]
     Exists(String),

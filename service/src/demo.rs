@@ -1,9 +1,9 @@
 //! Demonstration data: one account per role with a known password. Only
 //! loaded when the demo switch is on; a production install never has them.
 
-use crate::{org, users, Result};
-use domain::org::OFFICE_CODE;
+use crate::{Result, org, users};
 use domain::Role;
+use domain::org::OFFICE_CODE;
 
 /// The one password of every demo account (shown on the sign-in page in demo mode).
 pub const DEMO_PASSWORD: &str = "BaoCao@2025";

@@ -6,14 +6,14 @@
 //! catalogue file, so every published version states every item Decree
 //! 09/2019/NĐ-CP art. 7 requires.
 
-use crate::catalogue::transfer::{BreakdownFile, CatalogueFile, IndicatorFile, RegimeFile, VersionFile, FORMAT, FORMAT_VERSION};
+use crate::catalogue::transfer::{BreakdownFile, CatalogueFile, FORMAT, FORMAT_VERSION, IndicatorFile, RegimeFile, VersionFile};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::calendar::{DeadlineRule, Schedule};
 use domain::catalogue::{HolidayRow, IndicatorFields};
 use domain::column::Column;
 use domain::indicator::{Aggregation, BreakdownPart, ValueType};
 use domain::org::{GROUP_COMMUNES, GROUP_DEPARTMENTS, OFFICE_CODE};
-use domain::period::{date, Frequency, WindowStyle};
+use domain::period::{Frequency, WindowStyle, date};
 use domain::regime::{FormRow, FormSection, OutlineSection, RegimeDoc};
 use domain::rules::{MissingStrategy, RuleDef, Severity};
 
@@ -50,7 +50,9 @@ pub const QD05_2023_PROVINCIAL: &[Qd05Entry] = &[
     Qd05Entry { code: "GD03", national_code: None, qd05_name: "Số học sinh phổ thông (cấp trung học cơ sở)" },
     Qd05Entry { code: "YT01", national_code: None, qd05_name: "Số giường bệnh" },
     Qd05Entry { code: "YT03", national_code: None, qd05_name: "Số nhân lực y tế (bác sĩ)" },
-    Qd05Entry { code: "YT04", national_code: None, qd05_name: "Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin" },
+    Qd05Entry {
+        code: "YT04", national_code: None, qd05_name: "Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin"
+    },
     Qd05Entry { code: "LN01", national_code: None, qd05_name: "Tỷ lệ che phủ rừng" },
     Qd05Entry { code: "LN02", national_code: None, qd05_name: "Diện tích rừng trồng mới tập trung" },
 ];
@@ -100,7 +102,15 @@ struct Ind {
     description: String,
 }
 
-fn ind(code: &'static str, name: &'static str, unit: &'static str, vt: ValueType, agg: Aggregation, sector: &'static str, owner: &'static str) -> Ind {
+fn ind(
+    code: &'static str,
+    name: &'static str,
+    unit: &'static str,
+    vt: ValueType,
+    agg: Aggregation,
+    sector: &'static str,
+    owner: &'static str,
+) -> Ind {
     let (scale, min, max) = match vt {
         ValueType::Integer | ValueType::Decimal => (0, Some(0), None),
         _ => (0, None, None),
@@ -310,7 +320,8 @@ const DECREE_09: &str = "Nghị định số 09/2019/NĐ-CP ngày 24/01/2019 c�
 const LAW_LOCAL_2015: &str = "Luật Tổ chức chính quyền địa phương ngày 19/6/2015 (sửa đổi, bổ sung năm 2019)";
 const LAW_LOCAL_2025: &str = "Luật Tổ chức chính quyền địa phương ngày 16/6/2025";
 const DECISION_1836: &str = "Quyết định số 1836/QĐ-UBND ngày 21/7/2025 của UBND tỉnh Sơn La ban hành Đề án phát triển dữ liệu số, nâng cao năng lực quản trị số để thúc đẩy chuyển đổi số tỉnh Sơn La năm 2025";
-const RESOLUTION_17: &str = "Nghị quyết số 17-NQ/TU ngày 31/8/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Sơn La giai đoạn 2021 - 2025, định hướng đến năm 2030";
+const RESOLUTION_17: &str =
+    "Nghị quyết số 17-NQ/TU ngày 31/8/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Sơn La giai đoạn 2021 - 2025, định hướng đến năm 2030";
 const PLAN_251: &str = "Kế hoạch số 251/KH-UBND ngày 01/11/2021 của UBND tỉnh triển khai thực hiện Quyết định số 942/QĐ-TTg ngày 15/6/2021 của Thủ tướng Chính phủ và Nghị quyết số 17-NQ/TU ngày 31/8/2021 của Ban Thường vụ Tỉnh ủy";
 
 fn basis(items: &[&str]) -> String {
@@ -386,7 +397,11 @@ fn file(active: bool, versions: Vec<(DateTime<Utc>, RegimeDoc)>) -> RegimeFile {
     RegimeFile {
         code: draft.code.clone(),
         active,
-        versions: versions.into_iter().enumerate().map(|(i, (published_at, definition))| VersionFile { version: i as i32 + 1, published_at, effective_from: None, definition }).collect(),
+        versions: versions
+            .into_iter()
+            .enumerate()
+            .map(|(i, (published_at, definition))| VersionFile { version: i as i32 + 1, published_at, effective_from: None, definition })
+            .collect(),
         draft,
     }
 }
@@ -966,14 +981,16 @@ mod tests {
         for f in Frequency::ALL {
             assert!(freqs.contains(&f), "no regime with frequency {}", f.label());
         }
-        let party = c.regimes.iter().find(|r| r.draft.name.contains("Nghị quyết") && r.draft.name.contains("Tỉnh ủy")).expect("a Party resolution regime");
+        let party =
+            c.regimes.iter().find(|r| r.draft.name.contains("Nghị quyết") && r.draft.name.contains("Tỉnh ủy")).expect("a Party resolution regime");
         assert!(party.draft.outline.len() > party.draft.row_count(), "mostly narrative");
     }
 
     #[test]
     fn units_report_what_they_own() {
         let c = demo_catalogue();
-        let owner: HashMap<&str, &str> = c.indicators.iter().map(|i| (i.fields.code.as_str(), i.fields.owner_unit.as_deref().unwrap_or(""))).collect();
+        let owner: HashMap<&str, &str> =
+            c.indicators.iter().map(|i| (i.fields.code.as_str(), i.fields.owner_unit.as_deref().unwrap_or(""))).collect();
         assert_eq!(owner["LN01"], "SNNMT", "forest cover");
         for code in ["GN01", "GN02", "GN03", "GN04"] {
             assert_eq!(owner[code], "SNNMT", "poverty reduction moved to agriculture and environment in 2025: {code}");

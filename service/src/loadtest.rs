@@ -44,7 +44,7 @@ fn full_name(i: usize) -> String {
     const FAMILY: [&str; 12] = ["Lò", "Cầm", "Quàng", "Hà", "Lường", "Tòng", "Vì", "Điêu", "Nguyễn", "Trần", "Hoàng", "Lê"];
     const GIVEN: [&str; 16] =
         ["An", "Bình", "Chiến", "Dung", "Hạnh", "Khánh", "Lan", "Minh", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Uyên", "Vân", "Xuân"];
-    let middle = if i % 2 == 0 { "Thị" } else { "Văn" };
+    let middle = if i.is_multiple_of(2) { "Thị" } else { "Văn" };
     format!("{} {middle} {}", FAMILY[i % FAMILY.len()], GIVEN[(i / FAMILY.len()) % GIVEN.len()])
 }
 
@@ -73,12 +73,8 @@ pub struct LoadSummary {
 /// the load test's own, unless `force`.
 async fn refuse_over_real_accounts(db: &crate::Db, force: bool) -> Result<()> {
     let demo: HashSet<&str> = crate::demo::DEMO_ACCOUNTS.iter().map(|a| a.username).collect();
-    let real = app_user::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|u| !demo.contains(u.username.as_str()) && !is_load_username(&u.username))
-        .count();
+    let real =
+        app_user::Entity::find().all(db).await?.into_iter().filter(|u| !demo.contains(u.username.as_str()) && !is_load_username(&u.username)).count();
     if real > 0 && !force {
         return Err(ServiceError::Forbidden(format!(
             "cơ sở dữ liệu này đã có {real} tài khoản thật: lệnh này tạo các tài khoản thử tải có mật khẩu biết trước nên không chạy. Hãy dùng một cơ sở dữ liệu riêng cho thử tải, hoặc thêm --force nếu chắc chắn."

@@ -2,9 +2,9 @@
 //! binary (never read from disk at run time), and queried for pages.
 
 use crate::{Result, ServiceError};
+use domain::Actor;
 use domain::org::{self, OrgKind};
 use domain::views::UnitRow;
-use domain::Actor;
 use entity::org_unit;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
@@ -22,13 +22,7 @@ pub struct RefUnit {
 }
 
 fn unit(code: &str, name: &str, short: &str, kind: OrgKind, parent: Option<&str>) -> RefUnit {
-    RefUnit {
-        code: code.into(),
-        name: name.into(),
-        short_name: short.into(),
-        kind,
-        parent_code: parent.map(Into::into),
-    }
+    RefUnit { code: code.into(), name: name.into(), short_name: short.into(), kind, parent_code: parent.map(Into::into) }
 }
 
 /// The whole reference tree, parents before children.
@@ -118,21 +112,11 @@ pub(crate) fn to_row(m: org_unit::Model) -> crate::Result<UnitRow> {
 
 /// Every unit, in reference order (the tree is small: about a hundred rows).
 pub async fn list_units<C: ConnectionTrait>(db: &C) -> Result<Vec<UnitRow>> {
-    Ok(org_unit::Entity::find()
-        .order_by_asc(org_unit::Column::SortOrder)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_row)
-        .collect::<Result<Vec<_>>>()?)
+    org_unit::Entity::find().order_by_asc(org_unit::Column::SortOrder).all(db).await?.into_iter().map(to_row).collect::<Result<Vec<_>>>()
 }
 
 pub async fn find_unit<C: ConnectionTrait>(db: &C, id: i32) -> Result<UnitRow> {
-    org_unit::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(to_row)
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy đơn vị.".into()))?
+    org_unit::Entity::find_by_id(id).one(db).await?.map(to_row).ok_or_else(|| ServiceError::NotFound("Không tìm thấy đơn vị.".into()))?
 }
 
 pub async fn find_unit_by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<UnitRow> {

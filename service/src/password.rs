@@ -2,8 +2,8 @@
 //! milliseconds of CPU and would stall every other request on the thread.
 
 use crate::ServiceError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 /// A password hash. Not `Serialize`, and `Debug` hides it, so it cannot leak
 /// into a page, a log line or an API response by accident.

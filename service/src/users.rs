@@ -1,6 +1,6 @@
 //! Account administration. Only administrators get past `require_admin`.
 
-use crate::{audit, auth, org, password, Result, ServiceError};
+use crate::{Result, ServiceError, audit, auth, org, password};
 use chrono::Utc;
 use domain::account::{check_full_name, check_new_password, check_username, normalize_username};
 use domain::org::OrgKind;
@@ -8,16 +8,12 @@ use domain::views::{Page, UserRow};
 use domain::{Actor, FieldErrors, Role};
 use entity::{app_user, org_unit};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 pub fn require_admin(actor: &Actor) -> Result<()> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden("Chức năng này chỉ dành cho quản trị hệ thống.".into()))
-    }
+    if actor.is_admin() { Ok(()) } else { Err(ServiceError::Forbidden("Chức năng này chỉ dành cho quản trị hệ thống.".into())) }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -51,11 +47,7 @@ pub async fn list_users(db: &crate::Db, actor: &Actor, q: UserQuery) -> Result<P
     if !search.is_empty() {
         let like = format!("%{}%", search.to_lowercase());
         // Full names are matched as typed: SQLite's LOWER() only folds ASCII.
-        cond = cond.add(
-            Condition::any()
-                .add(app_user::Column::Username.like(like))
-                .add(app_user::Column::FullName.like(format!("%{search}%"))),
-        );
+        cond = cond.add(Condition::any().add(app_user::Column::Username.like(like)).add(app_user::Column::FullName.like(format!("%{search}%"))));
     }
     if let Some(r) = q.role {
         cond = cond.add(app_user::Column::Role.eq(r.code()));
@@ -64,11 +56,8 @@ pub async fn list_users(db: &crate::Db, actor: &Actor, q: UserQuery) -> Result<P
         cond = cond.add(app_user::Column::UnitId.eq(u));
     }
     let page = q.page.max(1);
-    let paginator = app_user::Entity::find()
-        .filter(cond)
-        .find_also_related(org_unit::Entity)
-        .order_by_asc(app_user::Column::Username)
-        .paginate(db, PER_PAGE);
+    let paginator =
+        app_user::Entity::find().filter(cond).find_also_related(org_unit::Entity).order_by_asc(app_user::Column::Username).paginate(db, PER_PAGE);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page - 1).await?.into_iter().map(|(u, o)| to_row(u, o)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, total, page, per_page: PER_PAGE })
@@ -138,9 +127,7 @@ async fn validate_new_user<C: ConnectionTrait>(db: &C, input: &NewUser) -> Resul
     check_full_name(&input.full_name, &mut errors);
     check_new_password("password", &input.password, &username, &mut errors);
     let role = check_role_and_unit(db, &input.role, input.unit_id, &mut errors).await?;
-    if errors.for_field("username").is_none()
-        && app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).count(db).await? > 0
-    {
+    if errors.for_field("username").is_none() && app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).count(db).await? > 0 {
         errors.add("username", format!("Tên đăng nhập \"{username}\" đã có người dùng."));
     }
     errors.into_result()?;
@@ -178,10 +165,7 @@ pub struct UserUpdate {
 
 pub async fn update_user(db: &crate::Db, actor: &Actor, id: i32, input: UserUpdate) -> Result<()> {
     require_admin(actor)?;
-    let user = app_user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))?;
+    let user = app_user::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))?;
     let mut errors = FieldErrors::new();
     check_full_name(&input.full_name, &mut errors);
     let role = check_role_and_unit(db, &input.role, input.unit_id, &mut errors).await?;
@@ -218,10 +202,7 @@ pub async fn update_user(db: &crate::Db, actor: &Actor, id: i32, input: UserUpda
 /// and every session the account had ends now.
 pub async fn reset_password(db: &crate::Db, actor: &Actor, id: i32, new_password: String) -> Result<()> {
     require_admin(actor)?;
-    let user = app_user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))?;
+    let user = app_user::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ServiceError::NotFound("Không tìm thấy người dùng.".into()))?;
     let mut errors = FieldErrors::new();
     check_new_password("password", &new_password, &user.username, &mut errors);
     errors.into_result()?;
@@ -244,9 +225,7 @@ pub async fn reset_password(db: &crate::Db, actor: &Actor, id: i32, new_password
 pub async fn create_first_admin(db: &crate::Db, username: &str, full_name: &str, password: &str, unit_code: &str) -> Result<i32> {
     let admins = app_user::Entity::find().filter(app_user::Column::Role.eq(Role::Admin.code())).count(db).await?;
     if admins > 0 {
-        return Err(ServiceError::Conflict(
-            "Đã có tài khoản quản trị; hãy đăng nhập và tạo thêm tài khoản trên trang Quản trị.".into(),
-        ));
+        return Err(ServiceError::Conflict("Đã có tài khoản quản trị; hãy đăng nhập và tạo thêm tài khoản trên trang Quản trị.".into()));
     }
     let unit = org::find_unit_by_code(db, unit_code).await?;
     let input = NewUser {

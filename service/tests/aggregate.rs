@@ -69,7 +69,18 @@ async fn unit(db: &service::Db, code: &str, kind: &str, parent: Option<i32>) -> 
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn ind(db: &service::Db, code: &str, vt: &str, scale: i16, agg: &str, sector: &str, owner: Option<i32>, statistical: bool, breakdown: Option<i32>, rate: Option<(&str, &str)>) -> i32 {
+async fn ind(
+    db: &service::Db,
+    code: &str,
+    vt: &str,
+    scale: i16,
+    agg: &str,
+    sector: &str,
+    owner: Option<i32>,
+    statistical: bool,
+    breakdown: Option<i32>,
+    rate: Option<(&str, &str)>,
+) -> i32 {
     let now = chrono::Utc::now();
     indicator::ActiveModel {
         code: Set(code.into()),
@@ -134,7 +145,10 @@ async fn regime(db: &service::Db, code: &str, freq: Frequency, units: &[i32], in
         regime_unit::ActiveModel { regime_version_id: Set(v.id), unit_id: Set(*u) }.insert(db).await.unwrap();
     }
     for (n, i) in inds.iter().enumerate() {
-        regime_version_indicator::ActiveModel { regime_version_id: Set(v.id), indicator_id: Set(*i), position: Set(n as i32) }.insert(db).await.unwrap();
+        regime_version_indicator::ActiveModel { regime_version_id: Set(v.id), indicator_id: Set(*i), position: Set(n as i32) }
+            .insert(db)
+            .await
+            .unwrap();
     }
     (r.id, v.id)
 }
@@ -212,10 +226,16 @@ async fn fixture() -> Fx {
     let c = unit(&db, "C", "so_nganh", Some(g2)).await;
     let bd = breakdown::ActiveModel { code: Set("GT".into()), name: Set("Giới tính".into()), ..Default::default() }.insert(&db).await.unwrap().id;
     for (code, name, n) in [("nam", "Nam", 1), ("nu", "Nữ", 2)] {
-        breakdown_part::ActiveModel { breakdown_id: Set(bd), code: Set(code.into()), name: Set(name.into()), sort_order: Set(n), ..Default::default() }
-            .insert(&db)
-            .await
-            .unwrap();
+        breakdown_part::ActiveModel {
+            breakdown_id: Set(bd),
+            code: Set(code.into()),
+            name: Set(name.into()),
+            sort_order: Set(n),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
     }
     let mut i = HashMap::new();
     i.insert("DT", ind(&db, "DT", "so_nguyen", 0, "tong", "y_te", None, true, None, None).await);
@@ -235,13 +255,15 @@ async fn fixture() -> Fx {
     let r3 = regime(&db, "R3", Frequency::Monthly, &[c], &[i["XK"]]).await;
     let a_vals: [[i64; 7]; 3] = [[10, 150, 5, 5, 1000, 2, 7], [20, 250, 3, 3, 1010, 2, -1], [30, 350, 4, 4, 1020, 2, -1]];
     for (k, row) in a_vals.iter().enumerate() {
-        let mut v: Vec<(i32, &str, i64)> = ["DT", "GIA", "MN", "MX", "DS", "BS", "GHI"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
+        let mut v: Vec<(i32, &str, i64)> =
+            ["DT", "GIA", "MN", "MX", "DS", "BS", "GHI"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
         v.extend([(i["LD"], "", 10), (i["LD"], "nam", 6), (i["LD"], "nu", 4)]);
         report(&db, r1, a, m(k as u32 + 1), 2, &v).await;
     }
     let b_vals: [[i64; 6]; 3] = [[5, 400, 1, 1, 500, 1], [15, 400, 9, 9, 500, 1], [-1, 400, 9, 9, 510, 1]];
     for (k, row) in b_vals.iter().enumerate() {
-        let v: Vec<(i32, &str, i64)> = ["DT", "GIA", "MN", "MX", "DS", "BS"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
+        let v: Vec<(i32, &str, i64)> =
+            ["DT", "GIA", "MN", "MX", "DS", "BS"].iter().zip(row).filter(|(_, x)| **x >= 0).map(|(c, x)| (i[c], "", *x)).collect();
         report(&db, r1, b, m(k as u32 + 1), if k == 2 { 1 } else { 2 }, &v).await;
     }
     for k in 1..=3 {

@@ -7,7 +7,7 @@ use domain::org::OrgKind;
 use domain::report::ReportStatus;
 use entity::{indicator, org_unit, regime, regime_version, report, report_value};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use service::reports::generator::{generate, GenerateOptions, GenerateSummary};
+use service::reports::generator::{GenerateOptions, GenerateSummary, generate};
 use std::collections::HashMap;
 
 /// One generated database for the whole file: generating is the slow part,
@@ -100,8 +100,14 @@ async fn versions_and_the_schemes_life_decide_which_periods_exist() {
     let periods = |regime_id: i32| {
         let db = db.clone();
         async move {
-            let mut keys: Vec<String> =
-                report::Entity::find().filter(report::Column::RegimeId.eq(regime_id)).all(&db).await.unwrap().into_iter().map(|r| r.period_key).collect();
+            let mut keys: Vec<String> = report::Entity::find()
+                .filter(report::Column::RegimeId.eq(regime_id))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.period_key)
+                .collect();
             keys.sort();
             keys.dedup();
             keys
@@ -115,8 +121,14 @@ async fn versions_and_the_schemes_life_decide_which_periods_exist() {
     assert!(periods(id_of("THIENTAI_DX").await).await.is_empty());
     // The communes' monthly report changed form after the merger of 1/7/2025.
     let ktxh = id_of("KTXH_XA").await;
-    let versions: HashMap<i32, i32> =
-        regime_version::Entity::find().filter(regime_version::Column::RegimeId.eq(ktxh)).all(&db).await.unwrap().into_iter().map(|v| (v.id, v.version)).collect();
+    let versions: HashMap<i32, i32> = regime_version::Entity::find()
+        .filter(regime_version::Column::RegimeId.eq(ktxh))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.id, v.version))
+        .collect();
     for (period, version) in [("2025-06", 1), ("2025-07", 2), ("2026-01", 2)] {
         let used: Vec<i32> = report::Entity::find()
             .filter(report::Column::RegimeId.eq(ktxh))
@@ -269,7 +281,7 @@ async fn a_history_leaves_open_periods_to_the_units() {
 
 #[tokio::test]
 async fn a_report_in_error_is_drawn_again_and_never_stored() {
-    use service::catalogue::transfer::{CatalogueFile, RegimeFile, VersionFile, FORMAT, FORMAT_VERSION};
+    use service::catalogue::transfer::{CatalogueFile, FORMAT, FORMAT_VERSION, RegimeFile, VersionFile};
     let db = catalogue_only("errors").await;
     // A rule the figures break now and then: bigger communes have more than 30 births in some months.
     let mut doc = domain::regime::RegimeDoc::new("THU_LOI", "Báo cáo thử quy tắc chặn gửi");
@@ -278,7 +290,10 @@ async fn a_report_in_error_is_drawn_again_and_never_stored() {
     doc.guidance = "Kiểm thử.".into();
     doc.reporting_units = vec![domain::org::GROUP_COMMUNES.into()];
     doc.outline = vec![domain::regime::OutlineSection { title: "Kết quả".into(), guidance: String::new() }];
-    doc.sections = vec![domain::regime::FormSection { title: "Dân số".into(), rows: vec![domain::regime::FormRow { indicator: "DS03".into(), required: true }] }];
+    doc.sections = vec![domain::regime::FormSection {
+        title: "Dân số".into(),
+        rows: vec![domain::regime::FormRow { indicator: "DS03".into(), required: true }],
+    }];
     doc.rules = vec![domain::rules::RuleDef {
         expression: "DS03 <= 30".into(),
         message: "Số trẻ em sinh ra trong tháng không được vượt quá 30.".into(),
@@ -291,7 +306,12 @@ async fn a_report_in_error_is_drawn_again_and_never_stored() {
         format_version: FORMAT_VERSION,
         breakdowns: vec![],
         indicators: vec![],
-        regimes: vec![RegimeFile { code: "THU_LOI".into(), active: true, draft: doc.clone(), versions: vec![VersionFile { version: 1, published_at, effective_from: None, definition: doc }] }],
+        regimes: vec![RegimeFile {
+            code: "THU_LOI".into(),
+            active: true,
+            draft: doc.clone(),
+            versions: vec![VersionFile { version: 1, published_at, effective_from: None, definition: doc }],
+        }],
         holidays: vec![],
     };
     let admin = domain::Actor { user_id: 0, role: domain::Role::Admin, unit_id: 0 };

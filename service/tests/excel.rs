@@ -7,14 +7,14 @@
 
 use calamine::Data;
 use chrono::Utc;
+use domain::Actor;
 use domain::excel::{Identity, ImportState, Verdict};
 use domain::figures::Figures;
 use domain::indicator::Value;
-use domain::Actor;
 use entity::{app_user, report_event, value_audit};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use service::excel::import::check_book;
-use service::excel::{cell_name, cell_text, Book, Limits};
+use service::excel::{Book, Limits, cell_name, cell_text};
 use service::reports::{Changes, Source};
 
 pub fn fresh_url(name: &str) -> String {
@@ -69,7 +69,11 @@ pub fn input_of(book: &Book, sheet: usize, key: &str) -> (u32, u32) {
         Some((c, p)) => format!("{c}[{p}]"),
         None => key.to_string(),
     };
-    let row = s.rows().into_iter().find(|r| s.get(*r, t.code_col).map(cell_text).as_deref() == Some(code.as_str())).unwrap_or_else(|| panic!("row of {key}"));
+    let row = s
+        .rows()
+        .into_iter()
+        .find(|r| s.get(*r, t.code_col).map(cell_text).as_deref() == Some(code.as_str()))
+        .unwrap_or_else(|| panic!("row of {key}"));
     (row, t.input_col)
 }
 
@@ -96,7 +100,20 @@ async fn a_downloaded_form_reads_back_unchanged_and_imports_exactly_the_edits() 
     assert!(!book.sheets[2].visible, "the information sheet is hidden");
     // The heading as on paper.
     let texts: Vec<String> = book.sheets[0].cells.values().map(cell_text).collect();
-    for want in ["Biểu số 03/YT", "Đơn vị báo cáo: Sở Y tế", "STT", "Chỉ tiêu", "Mã", "ĐVT", "Thực hiện kỳ này", "Cùng kỳ năm trước", "Ghi chú", "I", "II", "III"] {
+    for want in [
+        "Biểu số 03/YT",
+        "Đơn vị báo cáo: Sở Y tế",
+        "STT",
+        "Chỉ tiêu",
+        "Mã",
+        "ĐVT",
+        "Thực hiện kỳ này",
+        "Cùng kỳ năm trước",
+        "Ghi chú",
+        "I",
+        "II",
+        "III",
+    ] {
         assert!(texts.iter().any(|t| t == want), "{want} missing from {texts:?}");
     }
     assert!(texts.iter().any(|t| t.starts_with("(Số liệu từ ngày ")), "the cut-off window");
@@ -142,7 +159,8 @@ async fn upload_previews_then_confirms_in_one_audited_transaction() {
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     let dl = service::excel::download::reports(&db, &clerk, &[id], Utc::now()).await.unwrap();
     // The workbook as written, uploaded through the job (read in the background).
-    let (job, done) = service::excel::import::upload(&db, &clerk, "bieu-mau.xlsx", dl.bytes.clone(), Some(id), Limits::default(), Utc::now()).await.unwrap();
+    let (job, done) =
+        service::excel::import::upload(&db, &clerk, "bieu-mau.xlsx", dl.bytes.clone(), Some(id), Limits::default(), Utc::now()).await.unwrap();
     done.await.unwrap();
     let v = service::excel::import::get(&db, &clerk, job, Utc::now()).await.unwrap();
     assert_eq!(v.state, ImportState::Ready);
@@ -297,11 +315,13 @@ async fn an_empty_form_starts_the_report_when_imported() {
     let db = demo_db("blank").await;
     let clerk = actor(&db, "cv.syt").await;
     let due = service::reports::due_for_unit(&db, &clerk, clerk.unit_id, Utc::now()).await.unwrap();
-    let d = due.iter().find(|d| d.regime_code == "YTE_THANG" && d.state.accepts_entry() && d.report_id.is_none()).expect("an open period not started");
+    let d =
+        due.iter().find(|d| d.regime_code == "YTE_THANG" && d.state.accepts_entry() && d.report_id.is_none()).expect("an open period not started");
     let dl = service::excel::download::form(&db, &clerk, d.regime_id, &d.period_key, None, Utc::now()).await.unwrap();
     let mut book = read(&dl.bytes);
     set(&mut book, 0, "YT01", Data::Float(800.0));
-    let (job, done) = service::excel::import::upload(&db, &clerk, "trong.xlsx", write_book(&book), None, Limits::default(), Utc::now()).await.unwrap();
+    let (job, done) =
+        service::excel::import::upload(&db, &clerk, "trong.xlsx", write_book(&book), None, Limits::default(), Utc::now()).await.unwrap();
     done.await.unwrap();
     let v = service::excel::import::get(&db, &clerk, job, Utc::now()).await.unwrap();
     assert_eq!(v.sheets[0].report.as_ref().unwrap().report_id, None);

@@ -10,12 +10,12 @@
 //!   in `bad/expected.tsv` (file name, then a part of the message).
 
 use chrono::{DateTime, TimeZone, Utc};
-use domain::excel::Verdict;
 use domain::Actor;
+use domain::excel::Verdict;
 use entity::app_user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use service::excel::import::check_book;
 use service::excel::Limits;
+use service::excel::import::check_book;
 use std::path::PathBuf;
 
 /// The moment the fixtures are checked at: the report's period is open.
@@ -82,7 +82,8 @@ async fn lo_files_import_exactly_the_edits(names: &[&str]) {
         let s = c.sheets.iter().find(|s| s.report.is_some()).unwrap_or_else(|| panic!("{name}: no report found: {:?}", c.sheets));
         assert_eq!(s.verdict, Verdict::Importable, "{name}: {s:?}");
         assert!(s.problems.is_empty(), "{name}: {:?}", s.problems);
-        let mut got: Vec<(String, String, String)> = s.changes.iter().filter(|c| !c.comment).map(|c| (c.key.clone(), c.old.clone(), c.new.clone())).collect();
+        let mut got: Vec<(String, String, String)> =
+            s.changes.iter().filter(|c| !c.comment).map(|c| (c.key.clone(), c.old.clone(), c.new.clone())).collect();
         got.sort();
         let want: Vec<(String, String, String)> = EDITS.iter().map(|(k, v)| (k.to_string(), String::new(), v.to_string())).collect();
         assert_eq!(got, want, "{name}");

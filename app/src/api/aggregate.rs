@@ -57,7 +57,13 @@ pub fn pivot_request(q: &PivotQuery) -> Result<service::aggregate::views::PivotQ
         None => None,
         Some(y) => Some(y.parse::<i32>().map_err(|_| AppError::Validation(domain::FieldErrors::single("nam", "Năm phải là số, ví dụ 2025.")))?),
     };
-    Ok(service::aggregate::views::PivotQuery { year, frequency: q.tan_suat.clone(), indicators: q.indicator_ids(), node: id_of(&q.nut), counted: q.tinh.clone() })
+    Ok(service::aggregate::views::PivotQuery {
+        year,
+        frequency: q.tan_suat.clone(),
+        indicators: q.indicator_ids(),
+        node: id_of(&q.nut),
+        counted: q.tinh.clone(),
+    })
 }
 
 #[server(prefix = "/api", endpoint = "tong-hop/bang-dieu-khien", input = server_fn::codec::GetUrl)]
@@ -65,7 +71,8 @@ pub async fn get_dashboard(q: DashQuery) -> Result<Dashboard, AppError> {
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     let today = domain::datefmt::vn_today(chrono::Utc::now());
-    let req = service::aggregate::views::DashQuery { period: q.ky.clone(), node: id_of(&q.nut), indicator: id_of(&q.chi_tieu), counted: q.tinh.clone() };
+    let req =
+        service::aggregate::views::DashQuery { period: q.ky.clone(), node: id_of(&q.nut), indicator: id_of(&q.chi_tieu), counted: q.tinh.clone() };
     service::aggregate::views::dashboard(&ctx.db, &actor, req, today).await.map_err(service_err)
 }
 
@@ -92,7 +99,8 @@ pub async fn set_digital_target(csrf: Option<String>, nam: String, muc_tieu: Str
     let _ = csrf; // checked by the CSRF middleware
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let year = nam.trim().parse::<i32>().map_err(|_| fail(AppError::Validation(domain::FieldErrors::single("nam", "Năm phải là số, ví dụ 2025."))))?;
+    let year =
+        nam.trim().parse::<i32>().map_err(|_| fail(AppError::Validation(domain::FieldErrors::single("nam", "Năm phải là số, ví dụ 2025."))))?;
     service::aggregate::digital::set_target(&ctx.db, &actor, year, &muc_tieu).await.map_err(service_err)?;
     let back = format!("/tong-hop/so-hoa?ky={year}");
     redirect_form_post(&back);

@@ -20,7 +20,8 @@ pub async fn create_api_token(csrf: Option<String>, username: String, name: Stri
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let write_units = write_units.unwrap_or_default().split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let write_units =
+        write_units.unwrap_or_default().split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect();
     let req = service::feeds::tokens::TokenRequest { username, name, write_units };
     service::feeds::tokens::create(&ctx.db, &actor, req, chrono::Utc::now()).await.map_err(service_err)
 }

@@ -60,21 +60,12 @@ pub async fn login(csrf: Option<String>, username: String, password: String, nex
     let _ = csrf;
     let auth = request_auth()?;
     let ctx = server_context()?;
-    let req = service::auth::SignInRequest {
-        username,
-        password,
-        client_addr: auth.client_addr.clone(),
-        user_agent: auth.user_agent.clone(),
-    };
+    let req = service::auth::SignInRequest { username, password, client_addr: auth.client_addr.clone(), user_agent: auth.user_agent.clone() };
     let new = service::auth::sign_in(&ctx.db, &ctx.auth, req, chrono::Utc::now()).await.map_err(service_err)?;
     let max_age = ctx.auth.session_ttl.num_seconds();
     set_cookie(cookie(SESSION_COOKIE, &new.token, max_age, auth.secure));
     set_cookie(cookie(CSRF_COOKIE, &new.csrf_token, max_age, auth.secure));
-    let target = if new.view.must_change_password {
-        "/doi-mat-khau".to_string()
-    } else {
-        crate::util::safe_next(next.as_deref())
-    };
+    let target = if new.view.must_change_password { "/doi-mat-khau".to_string() } else { crate::util::safe_next(next.as_deref()) };
     redirect_form_post(&target);
     Ok(target)
 }

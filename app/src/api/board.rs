@@ -29,7 +29,8 @@ impl BoardQuery {
         use chrono::Datelike;
         let (year, month) = match self.thang.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => (today.year(), today.month()),
-            Some(t) => parse_month(t).ok_or_else(|| AppError::Validation(domain::FieldErrors::single("thang", "Tháng phải theo dạng tháng/năm, ví dụ 09/2025.")))?,
+            Some(t) => parse_month(t)
+                .ok_or_else(|| AppError::Validation(domain::FieldErrors::single("thang", "Tháng phải theo dạng tháng/năm, ví dụ 09/2025.")))?,
         };
         let id = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i32>().ok()).filter(|v| *v > 0);
         Ok(BoardFilter {
@@ -146,7 +147,8 @@ pub async fn accept_reports(csrf: Option<String>, chon: Option<HashMap<String, S
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     let ids: Vec<i32> = chon.unwrap_or_default().keys().filter_map(|k| k.parse::<i32>().ok()).collect();
-    let out: domain::office::BulkOutcome = service::board::actions::accept_many(&ctx.db, &actor, &ids, chrono::Utc::now()).await.map_err(service_err)?;
+    let out: domain::office::BulkOutcome =
+        service::board::actions::accept_many(&ctx.db, &actor, &ids, chrono::Utc::now()).await.map_err(service_err)?;
     let back = crate::util::safe_next(back.as_deref());
     let sep = if back.contains('?') { '&' } else { '?' };
     let target = format!("{back}{sep}da-tiep-nhan={}&bo-qua={}", out.accepted, out.skipped.len());
@@ -156,14 +158,30 @@ pub async fn accept_reports(csrf: Option<String>, chon: Option<HashMap<String, S
 
 /// Grants (`until` given) or revokes (`thu_hoi`) an exception for a unit's report of a period.
 #[server(prefix = "/api", endpoint = "tinh-hinh/gia-han")]
-pub async fn set_exception(csrf: Option<String>, regime_id: i32, unit_id: i32, period: String, until: Option<String>, thu_hoi: Option<String>, back: Option<String>) -> Result<String, AppError> {
+pub async fn set_exception(
+    csrf: Option<String>,
+    regime_id: i32,
+    unit_id: i32,
+    period: String,
+    until: Option<String>,
+    thu_hoi: Option<String>,
+    back: Option<String>,
+) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     let until = match (thu_hoi.is_some(), until.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
         (true, _) => None,
-        (false, Some(u)) => Some(domain::datefmt::parse_date(u).ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("until", "Ngày phải theo dạng ngày/tháng/năm."))))?),
-        (false, None) => return Err(fail(AppError::Validation(domain::FieldErrors::single("until", "Vui lòng nhập ngày được nhập số liệu đến hết (ngày/tháng/năm).")))),
+        (false, Some(u)) => Some(
+            domain::datefmt::parse_date(u)
+                .ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("until", "Ngày phải theo dạng ngày/tháng/năm."))))?,
+        ),
+        (false, None) => {
+            return Err(fail(AppError::Validation(domain::FieldErrors::single(
+                "until",
+                "Vui lòng nhập ngày được nhập số liệu đến hết (ngày/tháng/năm).",
+            ))));
+        }
     };
     service::board::actions::set_exception(&ctx.db, &actor, regime_id, unit_id, &period, until, chrono::Utc::now()).await.map_err(service_err)?;
     let unit_page = format!("/don-vi/{unit_id}");

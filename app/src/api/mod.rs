@@ -14,7 +14,5 @@ pub mod units;
 
 /// Parses an id typed or chosen in a form; a missing choice is a field error.
 pub fn parse_id(field: &str, raw: &str, message: &str) -> Result<i32, crate::error::AppError> {
-    raw.trim().parse::<i32>().ok().filter(|v| *v > 0).ok_or_else(|| {
-        crate::error::AppError::Validation(domain::FieldErrors::single(field, message))
-    })
+    raw.trim().parse::<i32>().ok().filter(|v| *v > 0).ok_or_else(|| crate::error::AppError::Validation(domain::FieldErrors::single(field, message)))
 }

@@ -21,7 +21,12 @@ pub async fn unit_reports(unit_id: Option<i32>) -> Result<Vec<DueReport>, AppErr
 
 /// A unit's reports of every period and status (the caller's unit unless given).
 #[server(prefix = "/api", endpoint = "bao-cao/luu-tru", input = server_fn::codec::GetUrl)]
-pub async fn unit_archive(unit_id: Option<i32>, regime: Option<i32>, year: Option<i32>, page: Option<u64>) -> Result<domain::reporting::Archive, AppError> {
+pub async fn unit_archive(
+    unit_id: Option<i32>,
+    regime: Option<i32>,
+    year: Option<i32>,
+    page: Option<u64>,
+) -> Result<domain::reporting::Archive, AppError> {
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     service::reports::archive(&ctx.db, &actor, unit_id.unwrap_or(actor.unit_id), regime, year, page.unwrap_or(1)).await.map_err(service_err)
@@ -105,12 +110,7 @@ pub async fn save_report(
     for (i, t) in texts.into_iter().filter(|(i, _)| *i < size) {
         narrative_vec[i] = t;
     }
-    let sub = Submission {
-        values: to_map(values),
-        comments: to_map(comments),
-        narrative: narrative_vec,
-        explanations: to_map(explain),
-    };
+    let sub = Submission { values: to_map(values), comments: to_map(comments), narrative: narrative_vec, explanations: to_map(explain) };
     let ctx = server_context()?;
     let now = chrono::Utc::now();
     let back = format!("/bao-cao/{id}");
@@ -155,7 +155,12 @@ pub async fn save_report(
             Ok(status) => {
                 let target = format!("/bao-cao/{id}?da-gui={}", status.code());
                 redirect_form_post(&target);
-                Ok(SaveReply { row_version: done.saved.row_version + 1, message: format!("Đã gửi lúc {time}."), go_to: Some(target), send_error: None })
+                Ok(SaveReply {
+                    row_version: done.saved.row_version + 1,
+                    message: format!("Đã gửi lúc {time}."),
+                    go_to: Some(target),
+                    send_error: None,
+                })
             }
             // The draft is saved; a plain form comes back with its input and
             // the reasons, the script learns its new version and the reasons.
@@ -183,7 +188,14 @@ pub async fn save_report(
 
 /// Approve, send back, accept, return or reopen a report.
 #[server(prefix = "/api", endpoint = "bao-cao/xu-ly")]
-pub async fn act_on_report(csrf: Option<String>, id: i32, action: String, reason: Option<String>, row: Option<String>, row_note: Option<String>) -> Result<String, AppError> {
+pub async fn act_on_report(
+    csrf: Option<String>,
+    id: i32,
+    action: String,
+    reason: Option<String>,
+    row: Option<String>,
+    row_note: Option<String>,
+) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     use domain::report::Transition;
     let (actor, _) = require_actor()?;

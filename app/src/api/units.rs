@@ -61,10 +61,6 @@ pub async fn get_overview() -> Result<Overview, AppError> {
         .into_iter()
         .map(|k| KindCount { label: k.label().into(), count: units.iter().filter(|u| u.kind == k && u.active).count() })
         .collect();
-    let active_users = if actor.is_admin() {
-        Some(service::users::count_active_users(&ctx.db, &actor).await.map_err(service_err)?)
-    } else {
-        None
-    };
+    let active_users = if actor.is_admin() { Some(service::users::count_active_users(&ctx.db, &actor).await.map_err(service_err)?) } else { None };
     Ok(Overview { reporting_units, active_users })
 }

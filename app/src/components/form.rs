@@ -24,9 +24,7 @@ pub fn FieldMessage(error: Signal<Option<AppError>>, #[prop(into)] name: String)
 /// The line at the top of a form when the last submission failed.
 #[component]
 pub fn FormBanner(error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error.get().and_then(|e| e.banner()).map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })
-    }
+    move || error.get().and_then(|e| e.banner()).map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })
 }
 
 /// Every message of a failed submission, as a list under a title: for an

@@ -12,11 +12,7 @@ pub fn focus_first_problem() {
     {
         use wasm_bindgen::JsCast;
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let target = doc
-            .query_selector("[aria-invalid='true']")
-            .ok()
-            .flatten()
-            .or_else(|| doc.query_selector(".banner-error").ok().flatten());
+        let target = doc.query_selector("[aria-invalid='true']").ok().flatten().or_else(|| doc.query_selector(".banner-error").ok().flatten());
         if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let opts = web_sys::ScrollIntoViewOptions::new();
             opts.set_block(web_sys::ScrollLogicalPosition::Center);

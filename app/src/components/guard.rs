@@ -1,9 +1,9 @@
 //! Pages that need a signed-in user with the right role.
 
-use crate::components::status::{ErrorPage, ErrorView, ToSignIn, Loading};
+use crate::components::status::{ErrorPage, ErrorView, Loading, ToSignIn};
 use crate::session::use_session;
-use domain::views::SessionView;
 use domain::Actor;
+use domain::views::SessionView;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use std::sync::Arc;
@@ -17,7 +17,8 @@ pub fn Protected<F, V>(
     #[prop(optional)] allow: Option<fn(&Actor) -> bool>,
     #[prop(optional, into)] refusal: Option<String>,
     /// Lets in a user who still has to replace a temporary password (the page where they do it).
-    #[prop(optional)] allow_pending: bool,
+    #[prop(optional)]
+    allow_pending: bool,
     children: F,
 ) -> impl IntoView
 where

@@ -3,8 +3,8 @@
 use crate::api::auth::Logout;
 use crate::components::form::CsrfField;
 use crate::session::use_session;
-use domain::views::SessionView;
 use domain::Role;
+use domain::views::SessionView;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,9 +16,7 @@ struct NavItem {
 fn nav_for(user: &SessionView) -> Vec<NavItem> {
     let mut items = vec![NavItem { href: "/".into(), label: "Trang chủ" }];
     match user.role {
-        Role::Clerk | Role::UnitLeader => {
-            items.push(NavItem { href: format!("/don-vi/{}", user.unit_id), label: "Đơn vị của tôi" })
-        }
+        Role::Clerk | Role::UnitLeader => items.push(NavItem { href: format!("/don-vi/{}", user.unit_id), label: "Đơn vị của tôi" }),
         Role::Reviewer | Role::Leader => {
             items.push(NavItem { href: "/tong-hop".into(), label: "Tổng hợp" });
             items.push(NavItem { href: "/tinh-hinh-bao-cao".into(), label: "Tình hình báo cáo" });

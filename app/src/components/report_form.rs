@@ -3,9 +3,9 @@
 //! so the preview is exactly what the clerk will fill.
 
 use domain::column::Column;
-use domain::entry::{cell_key, Checked, References, Sheet};
+use domain::entry::{Checked, References, Sheet, cell_key};
 use domain::indicator::{IndicatorSpec, ValueType};
-use domain::regime::{roman, RegimeDoc};
+use domain::regime::{RegimeDoc, roman};
 use domain::rules::Severity;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -37,9 +37,14 @@ pub struct Ctx {
     pub refs: References,
 }
 
-
 #[component]
-pub fn FormTable(ctx: StoredValue<Ctx>, inputs: RwSignal<HashMap<String, String>>, findings: Memo<Checked>, comments: HashMap<String, String>, mode: Mode) -> impl IntoView {
+pub fn FormTable(
+    ctx: StoredValue<Ctx>,
+    inputs: RwSignal<HashMap<String, String>>,
+    findings: Memo<Checked>,
+    comments: HashMap<String, String>,
+    mode: Mode,
+) -> impl IntoView {
     let (doc, specs) = ctx.with_value(|c| (c.doc.clone(), c.specs.clone()));
     let columns = doc.columns.clone();
     let ncols = columns.len() + 3;
@@ -140,7 +145,8 @@ fn FormRowView(
                 aria-invalid=move || has_error.get().then_some("true")
                 class:numeric=spec.value_type.is_numeric()
                 on:input=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }/>
-        }.into_any()
+        }
+        .into_any()
     };
     let hint = {
         let (key, spec) = (key.clone(), spec.clone());
@@ -149,9 +155,13 @@ fn FormRowView(
     let messages = {
         let key = key.clone();
         move || {
-            findings.with(|c| c.for_cell(&key).map(|f| (f.severity, f.message.clone())).collect::<Vec<_>>()).into_iter().map(|(sev, m)| {
-                view! { <p class=if sev == Severity::Error { "field-error" } else { "field-warn" }>{m}</p> }
-            }).collect_view()
+            findings
+                .with(|c| c.for_cell(&key).map(|f| (f.severity, f.message.clone())).collect::<Vec<_>>())
+                .into_iter()
+                .map(|(sev, m)| {
+                    view! { <p class=if sev == Severity::Error { "field-error" } else { "field-warn" }>{m}</p> }
+                })
+                .collect_view()
         }
     };
     // The comment comes after the figure: one Tab stop for the figure, the
@@ -162,42 +172,48 @@ fn FormRowView(
                 <summary>"Ghi chú"</summary>
                 <input type="text" name=format!("comments[{key}]") value=comment.clone() aria-label=format!("Ghi chú cho {label}")/>
             </details>
-        }.into_any()
+        }
+        .into_any()
     } else {
         (!comment.is_empty()).then(|| view! { <p class="hint">{format!("Ghi chú: {comment}")}</p> }).into_any()
     };
     let mut input = Some((input, comment_box));
-    let cols = columns.into_iter().map(|c| {
-        if c == Column::Current {
-            let (field, comment_box) = input.take().unzip();
-            return view! {
-                <td class="current" data-label=c.label()>
-                    {field}{hint.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
-                    {(!is_part).then(|| view! { <crate::components::review_note::RowNote key=key.clone()/> })}
-                </td>
-            }.into_any();
-        }
-        let key = key.clone();
-        // Every reference column from one sheet of this period's readable
-        // figures: a rate compares in percentage points, a rate's year to
-        // date is Σ numerator ÷ Σ denominator, and a year to date says how
-        // many of its periods were reported.
-        let shown = move || {
-            ctx.with_value(|cx| {
-                findings.with(|checked| {
-                    let sheet = Sheet { specs: &cx.specs, refs: &cx.refs, current: &checked.values };
-                    let note = (c == Column::YearToDate).then(|| sheet.year_to_date(&key).coverage_note(cx.doc.schedule.frequency)).flatten();
-                    (sheet.display(&key, c), note)
+    let cols = columns
+        .into_iter()
+        .map(|c| {
+            if c == Column::Current {
+                let (field, comment_box) = input.take().unzip();
+                return view! {
+                    <td class="current" data-label=c.label()>
+                        {field}{hint.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
+                        {(!is_part).then(|| view! { <crate::components::review_note::RowNote key=key.clone()/> })}
+                    </td>
+                }
+                .into_any();
+            }
+            let key = key.clone();
+            // Every reference column from one sheet of this period's readable
+            // figures: a rate compares in percentage points, a rate's year to
+            // date is Σ numerator ÷ Σ denominator, and a year to date says how
+            // many of its periods were reported.
+            let shown = move || {
+                ctx.with_value(|cx| {
+                    findings.with(|checked| {
+                        let sheet = Sheet { specs: &cx.specs, refs: &cx.refs, current: &checked.values };
+                        let note = (c == Column::YearToDate).then(|| sheet.year_to_date(&key).coverage_note(cx.doc.schedule.frequency)).flatten();
+                        (sheet.display(&key, c), note)
+                    })
                 })
-            })
-        };
-        view! {
-            <td class="ref" data-label=c.label()>{move || {
-                let (text, note) = shown();
-                view! { {text}{note.map(|n| view! { <small class="muted coverage">{n}</small> })} }
-            }}</td>
-        }.into_any()
-    }).collect_view();
+            };
+            view! {
+                <td class="ref" data-label=c.label()>{move || {
+                    let (text, note) = shown();
+                    view! { {text}{note.map(|n| view! { <small class="muted coverage">{n}</small> })} }
+                }}</td>
+            }
+            .into_any()
+        })
+        .collect_view();
     let row_id = format!("row-{key}");
     let unit = if is_part { String::new() } else { spec.unit.clone() };
     view! {

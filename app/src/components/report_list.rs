@@ -1,6 +1,6 @@
 //! A unit's reports for open periods: what is due, by when, in what state.
 
-use crate::api::reports::{unit_reports, StartReport};
+use crate::api::reports::{StartReport, unit_reports};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;

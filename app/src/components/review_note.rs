@@ -24,13 +24,15 @@ pub fn RowNote(#[prop(into)] key: String) -> impl IntoView {
 #[component]
 pub fn RowNoteFields() -> impl IntoView {
     let rows = use_context::<ReviewNotes>().map(|n| n.rows).unwrap_or_default();
-    (!rows.is_empty()).then(|| view! {
-        <label for="row">"Dòng cần sửa (không bắt buộc)"</label>
-        <select id="row" name="row">
-            <option value="">"— Không chọn dòng —"</option>
-            {rows.into_iter().map(|(code, label)| view! { <option value=code.clone()>{format!("{code} — {label}")}</option> }).collect_view()}
-        </select>
-        <label for="row_note">"Ý kiến cho dòng này (đơn vị thấy ngay bên cạnh số liệu)"</label>
-        <input id="row_note" name="row_note" type="text"/>
+    (!rows.is_empty()).then(|| {
+        view! {
+            <label for="row">"Dòng cần sửa (không bắt buộc)"</label>
+            <select id="row" name="row">
+                <option value="">"— Không chọn dòng —"</option>
+                {rows.into_iter().map(|(code, label)| view! { <option value=code.clone()>{format!("{code} — {label}")}</option> }).collect_view()}
+            </select>
+            <label for="row_note">"Ý kiến cho dòng này (đơn vị thấy ngay bên cạnh số liệu)"</label>
+            <input id="row_note" name="row_note" type="text"/>
+        }
     })
 }

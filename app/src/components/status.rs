@@ -2,15 +2,13 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_location;
 
 /// Sets the response status while rendering on the server.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(o), Ok(c)) =
-        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(code))
-    {
+    if let (Some(o), Ok(c)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(code)) {
         o.set_status(c);
     }
     #[cfg(not(feature = "ssr"))]

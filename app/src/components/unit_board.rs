@@ -2,12 +2,12 @@
 //! what the provincial office did to its reports; on the unit's page and
 //! on its clerks' and leaders' home.
 
-use crate::api::board::{get_unit_board, SetException};
+use crate::api::board::{SetException, get_unit_board};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
-use crate::error::action_error;
-use crate::util::follow_success;
 use crate::components::status::{ErrorView, Loading};
+use crate::error::action_error;
 use crate::pages::board::StatusCell;
+use crate::util::follow_success;
 use domain::board::format_rate;
 use domain::datefmt::format_datetime;
 use leptos::prelude::*;

@@ -1,13 +1,13 @@
-use crate::api::admin::{assignable_units, get_user, list_users, CreateUser, ResetPassword, UpdateUser};
+use crate::api::admin::{CreateUser, ResetPassword, UpdateUser, assignable_units, get_user, list_users};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading, Pager};
-use crate::error::{action_error, AppError};
+use crate::error::{AppError, action_error};
 use crate::util::follow_success;
+use domain::Role;
 use domain::datefmt::format_datetime;
 use domain::org::OrgKind;
 use domain::views::{UnitRow, UserRow};
-use domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -52,11 +52,7 @@ fn UnitSelect(units: Vec<UnitRow>, #[prop(optional)] selected: Option<i32>) -> i
 }
 
 fn user_query_link(q: &str, role: &str, page: u64) -> String {
-    format!(
-        "/quan-tri/nguoi-dung?q={}&vai-tro={}&trang={page}",
-        crate::util::url_encode(q),
-        crate::util::url_encode(role)
-    )
+    format!("/quan-tri/nguoi-dung?q={}&vai-tro={}&trang={page}", crate::util::url_encode(q), crate::util::url_encode(role))
 }
 
 #[component]
@@ -84,11 +80,7 @@ pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let q = query.read();
-        (
-            q.get("q").unwrap_or_default(),
-            q.get("vai-tro").unwrap_or_default(),
-            q.get("trang").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1),
-        )
+        (q.get("q").unwrap_or_default(), q.get("vai-tro").unwrap_or_default(), q.get("trang").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1))
     };
     let data = Resource::new(params, |(q, r, p)| list_users(q, r, p));
     view! {

@@ -4,7 +4,7 @@
 //! page and the pivot with its XLSX/CSV files. All work without JavaScript:
 //! every choice is a GET form or a link.
 
-use crate::api::aggregate::{get_dashboard, get_digital, get_pivot, DashQuery, PivotQuery, SetDigitalTarget};
+use crate::api::aggregate::{DashQuery, PivotQuery, SetDigitalTarget, get_dashboard, get_digital, get_pivot};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

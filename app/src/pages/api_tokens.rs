@@ -1,6 +1,6 @@
 //! `/quan-tri/api`: the administrator's API tokens for machine clients.
 
-use crate::api::api_tokens::{list_api_tokens, CreateApiToken, RevokeApiToken};
+use crate::api::api_tokens::{CreateApiToken, RevokeApiToken, list_api_tokens};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

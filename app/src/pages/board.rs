@@ -3,17 +3,17 @@
 //! and rates per row, column and in total), accepting several sent reports
 //! at once, the export, and the trend over the last 12 periods.
 
-use crate::api::board::{get_board, get_trend, AcceptReports, BoardQuery};
+use crate::api::board::{AcceptReports, BoardQuery, get_board, get_trend};
 use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::trend::TrendChart;
 use crate::error::action_error;
 use crate::util::follow_success;
-use domain::board::{format_rate, CellStatus, Tally};
+use domain::Role;
+use domain::board::{CellStatus, Tally, format_rate};
 use domain::datefmt::{format_date, format_datetime};
 use domain::office::{Board, BoardCell, BoardSort};
-use domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -127,7 +127,8 @@ fn BoardTable(board: Board, reviewer: bool) -> impl IntoView {
     let error = Signal::derive(move || action_error(accept.value().get()));
     follow_success(accept.value());
     let back = format!("/tinh-hinh-bao-cao?{}", BoardQuery::of(&board.filter));
-    let any_sent = board.rows.iter().flat_map(|r| r.cells.iter().flatten()).any(|c| matches!(c.cell.status, CellStatus::SentOnTime | CellStatus::SentLate));
+    let any_sent =
+        board.rows.iter().flat_map(|r| r.cells.iter().flatten()).any(|c| matches!(c.cell.status, CellStatus::SentOnTime | CellStatus::SentLate));
     let total = board.total;
     let by_unit = board.filter.sort == BoardSort::Unit;
     let Board { columns, rows, .. } = board;

@@ -5,7 +5,7 @@
 //! `/tai-len/bao-cao`; the check runs in the background and the preview
 //! refreshes itself (a meta refresh, without JavaScript) until it is done.
 
-use crate::api::excel::{excel_import, recent_excel_imports, ConfirmExcelImport};
+use crate::api::excel::{ConfirmExcelImport, excel_import, recent_excel_imports};
 use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
@@ -118,8 +118,12 @@ fn SheetCard(sheet: SheetPreview) -> impl IntoView {
     let report_link = sheet.report.as_ref().and_then(|r| r.report_id).map(|id| format!("/bao-cao/{id}"));
     let identity = match sheet.identity {
         Identity::Verified => None,
-        Identity::Altered => Some("Trang thông tin ẩn của biểu mẫu đã bị sửa: báo cáo dưới đây chỉ là phỏng đoán, các dòng được khớp theo mã chỉ tiêu. Hãy kiểm tra đúng chế độ, kỳ và đơn vị rồi đánh dấu xác nhận bên dưới."),
-        Identity::Target => Some("Tệp không phải biểu mẫu tải từ Hệ thống (thiếu trang thông tin ẩn): số liệu được khớp theo mã chỉ tiêu vào báo cáo bạn tải tệp lên. Hãy kiểm tra đúng chế độ, kỳ và đơn vị rồi đánh dấu xác nhận bên dưới."),
+        Identity::Altered => Some(
+            "Trang thông tin ẩn của biểu mẫu đã bị sửa: báo cáo dưới đây chỉ là phỏng đoán, các dòng được khớp theo mã chỉ tiêu. Hãy kiểm tra đúng chế độ, kỳ và đơn vị rồi đánh dấu xác nhận bên dưới.",
+        ),
+        Identity::Target => Some(
+            "Tệp không phải biểu mẫu tải từ Hệ thống (thiếu trang thông tin ẩn): số liệu được khớp theo mã chỉ tiêu vào báo cáo bạn tải tệp lên. Hãy kiểm tra đúng chế độ, kỳ và đơn vị rồi đánh dấu xác nhận bên dưới.",
+        ),
         Identity::Unknown => None,
     };
     let SheetPreview { sheet: name, changes, problems, check_errors, check_warnings, conflicts, notes, .. } = sheet;

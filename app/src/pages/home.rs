@@ -1,10 +1,10 @@
 use crate::api::units::get_overview;
 use crate::components::form::Notice;
-use crate::components::report_list::UnitReports;
 use crate::components::guard::Protected;
+use crate::components::report_list::UnitReports;
 use crate::components::status::{ErrorView, Loading};
-use domain::views::SessionView;
 use domain::Role;
+use domain::views::SessionView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -1,7 +1,7 @@
 //! The reviewer's inbox, the office's home: sent reports waiting for
 //! review, oldest first; open, accept (one or several) or return from here.
 
-use crate::api::board::{get_inbox, AcceptReports};
+use crate::api::board::{AcceptReports, get_inbox};
 use crate::api::reports::ActOnReport;
 use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::status::{ErrorView, Loading};

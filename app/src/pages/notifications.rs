@@ -2,7 +2,7 @@
 //! overdue, returned with its reason, accepted), marking them read, and
 //! the contacts reminders go to.
 
-use crate::api::notifications::{get_notifications, MarkRead, SaveContacts};
+use crate::api::notifications::{MarkRead, SaveContacts, get_notifications};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

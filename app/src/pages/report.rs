@@ -3,16 +3,16 @@
 //! checks as the clerk types (the domain engine, in the browser) and on the
 //! server at every save and send; then approval and review.
 
-use crate::api::reports::{get_report, ActOnReport, GrantException, ReportPage as PageData, SaveReport};
+use crate::api::reports::{ActOnReport, GrantException, ReportPage as PageData, SaveReport, get_report};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
-use crate::components::status::{ErrorView, Loading};
-use crate::error::{action_error, AppError};
 use crate::components::report_form::{Ctx, FormTable, Mode};
+use crate::components::status::{ErrorView, Loading};
+use crate::error::{AppError, action_error};
 use crate::util::follow_success;
 use domain::calendar::EntryState;
 use domain::datefmt::{format_date, format_datetime, vn_today};
-use domain::entry::{check_entry, Checked};
+use domain::entry::{Checked, check_entry};
 use domain::regime::RegimeDoc;
 use domain::report::ReportStatus;
 use domain::reporting::ReportHeader;
@@ -65,7 +65,11 @@ fn HeaderCard(header: ReportHeader, doc_name: String, form_number: String) -> im
             0 => "Hôm nay là hạn gửi.".into(),
             d => format!("Còn {d} ngày đến hạn gửi."),
         },
-        EntryState::Overdue => format!("Đã quá hạn {} ngày; vẫn nhận đến hết ngày {} (ghi nhận gửi muộn).", -h.days_to_deadline, format_date(h.exception_until.map_or(h.window.locks, |e| e.max(h.window.locks)))),
+        EntryState::Overdue => format!(
+            "Đã quá hạn {} ngày; vẫn nhận đến hết ngày {} (ghi nhận gửi muộn).",
+            -h.days_to_deadline,
+            format_date(h.exception_until.map_or(h.window.locks, |e| e.max(h.window.locks)))
+        ),
         EntryState::Locked => "Kỳ báo cáo đã khóa: chỉ xem, không sửa được.".into(),
     };
     let receipt = h.sent_at.map(|at| {
@@ -100,12 +104,21 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     let PageData { data, history, history_total, stash, review_notes } = page;
     provide_context(crate::components::review_note::ReviewNotes {
         notes: review_notes,
-        rows: data.doc.indicator_codes().into_iter().map(|c| { let name = data.specs.iter().find(|s| s.code == c).map(|s| s.name.clone()).unwrap_or_default(); (c, name) }).collect(),
+        rows: data
+            .doc
+            .indicator_codes()
+            .into_iter()
+            .map(|c| {
+                let name = data.specs.iter().find(|s| s.code == c).map(|s| s.name.clone()).unwrap_or_default();
+                (c, name)
+            })
+            .collect(),
     });
     let perms = data.permissions;
     let header = data.header.clone();
     let report_id = header.id;
-    let (mut values, mut comments, mut narrative, mut explanations) = (data.values.clone(), data.comments.clone(), data.narrative.clone(), data.explanations.clone());
+    let (mut values, mut comments, mut narrative, mut explanations) =
+        (data.values.clone(), data.comments.clone(), data.narrative.clone(), data.explanations.clone());
     let stash_messages = stash.as_ref().map(|s| s.messages.clone()).unwrap_or_default();
     if let Some(s) = stash.filter(|_| perms.edit) {
         values = s.submission.values;
@@ -269,7 +282,13 @@ fn Narrative(doc: RegimeDoc, texts: Vec<String>, editable: bool) -> impl IntoVie
 }
 
 #[component]
-fn FindingsPanel(doc: RegimeDoc, findings: Memo<Checked>, explanations: HashMap<usize, String>, editable: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+fn FindingsPanel(
+    doc: RegimeDoc,
+    findings: Memo<Checked>,
+    explanations: HashMap<usize, String>,
+    editable: bool,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let rules_with_warnings: Vec<(usize, String)> =
         doc.rules.iter().enumerate().filter(|(_, r)| r.severity == Severity::Warning).map(|(i, r)| (i, r.message.clone())).collect();
     view! {

@@ -1,7 +1,7 @@
 //! Catalogue entries as administrators type them, and the pure checks that
 //! turn a form into typed fields (or a list of problems).
 
-use crate::indicator::{check_code, check_part_code, normalize_code, Aggregation, BreakdownPart, RateOf, ValueType};
+use crate::indicator::{Aggregation, BreakdownPart, RateOf, ValueType, check_code, check_part_code, normalize_code};
 use crate::numfmt::{format_scaled, parse_percent, parse_scaled};
 use crate::validation::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -170,7 +170,10 @@ impl IndicatorForm {
                 Some(RateOf { numerator: num, denominator: den })
             }
             _ => {
-                e.add(if num.is_empty() { "rate_numerator" } else { "rate_denominator" }, "Cần nhập cả mã chỉ tiêu tử số và mẫu số, hoặc để trống cả hai.");
+                e.add(
+                    if num.is_empty() { "rate_numerator" } else { "rate_denominator" },
+                    "Cần nhập cả mã chỉ tiêu tử số và mẫu số, hoặc để trống cả hai.",
+                );
                 None
             }
         };
@@ -225,9 +228,7 @@ impl IndicatorFields {
 pub fn parse_parts(raw: &str) -> Result<Vec<BreakdownPart>, String> {
     let mut parts: Vec<BreakdownPart> = Vec::new();
     for item in raw.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
-        let (code, name) = item
-            .split_once(':')
-            .ok_or_else(|| format!("\"{item}\": mỗi phần viết dạng mã: tên, ví dụ nu: Nữ."))?;
+        let (code, name) = item.split_once(':').ok_or_else(|| format!("\"{item}\": mỗi phần viết dạng mã: tên, ví dụ nu: Nữ."))?;
         let code = code.trim().to_string();
         check_part_code(&code).map_err(|m| format!("\"{code}\": {m}"))?;
         if parts.iter().any(|p| p.code == code) {

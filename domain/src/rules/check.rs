@@ -2,7 +2,7 @@
 //! every code exists, every part belongs to its indicator, types fit, and
 //! the whole expression is a condition.
 
-use super::parser::{spine, BinOp, Expr, ExprKind, Func, Level};
+use super::parser::{BinOp, Expr, ExprKind, Func, Level, spine};
 use crate::indicator::ValueType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -117,7 +117,11 @@ impl Checker<'_> {
                     if let Some(p) = &r.part
                         && !entry.parts.contains(p)
                     {
-                        let known = if entry.parts.is_empty() { "không có phân tổ".to_string() } else { format!("có các phần: {}", entry.parts.join(", ")) };
+                        let known = if entry.parts.is_empty() {
+                            "không có phân tổ".to_string()
+                        } else {
+                            format!("có các phần: {}", entry.parts.join(", "))
+                        };
                         self.err(e.pos, format!("Chỉ tiêu {} không có phần phân tổ \"{p}\" ({known}).", r.code));
                     }
                     match entry.value_type {

@@ -1,5 +1,5 @@
-use super::parser::{spine, BinOp, Expr, ExprKind, Func, Level, Ref};
 use super::MissingStrategy;
+use super::parser::{BinOp, Expr, ExprKind, Func, Level, Ref, spine};
 use crate::dec::{Dec, DecError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

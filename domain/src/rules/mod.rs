@@ -24,9 +24,9 @@ mod lexer;
 mod parser;
 mod samples;
 
-pub use check::{check, CatalogueEntry, CheckError};
-pub use eval::{evaluate, Outcome, RVal};
-pub use parser::{parse, rewrite_legacy, BinOp, Expr, ExprKind, Func, ParseError, Ref, MAX_DEPTH, MAX_EXPR_CHARS};
+pub use check::{CatalogueEntry, CheckError, check};
+pub use eval::{Outcome, RVal, evaluate};
+pub use parser::{BinOp, Expr, ExprKind, Func, MAX_DEPTH, MAX_EXPR_CHARS, ParseError, Ref, parse, rewrite_legacy};
 pub use samples::{parse_samples, ref_key};
 
 use serde::{Deserialize, Serialize};
@@ -71,8 +71,7 @@ pub enum MissingStrategy {
 }
 
 impl MissingStrategy {
-    pub const ALL: [MissingStrategy; 3] =
-        [MissingStrategy::SkipIfAnyMissing, MissingStrategy::SkipIfAllMissing, MissingStrategy::NeverSkip];
+    pub const ALL: [MissingStrategy; 3] = [MissingStrategy::SkipIfAnyMissing, MissingStrategy::SkipIfAllMissing, MissingStrategy::NeverSkip];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -1,4 +1,4 @@
-use super::lexer::{lex, Spanned, Syntax, Tok};
+use super::lexer::{Spanned, Syntax, Tok, lex};
 use crate::column::Column;
 use crate::dec::Dec;
 use serde::{Deserialize, Serialize};
@@ -428,10 +428,7 @@ impl Parser<'_> {
         self.at += 1;
         let r = self.add()?;
         if let Some(t) = self.peek().filter(|t| matches!(t.tok, Tok::Eq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge)) {
-            return Err(ParseError::new(
-                t.pos,
-                "Không được nối hai phép so sánh liền nhau; hãy dùng \"and\", ví dụ A <= B and B <= C.".into(),
-            ));
+            return Err(ParseError::new(t.pos, "Không được nối hai phép so sánh liền nhau; hãy dùng \"and\", ví dụ A <= B and B <= C.".into()));
         }
         Ok(Self::bin(op, l, r))
     }
@@ -553,7 +550,8 @@ impl Parser<'_> {
                 return Err(ParseError::new(pos, advice.into()));
             }
             let stray: Vec<usize> = self.toks.iter().filter(|t| t.tok == Tok::Comma).map(|t| t.pos - 1).collect();
-            let all_numbers: Vec<usize> = (0..self.toks.len()).filter(|k| matches!(&self.toks[*k].tok, Tok::Num(n) if n.text.contains(','))).collect();
+            let all_numbers: Vec<usize> =
+                (0..self.toks.len()).filter(|k| matches!(&self.toks[*k].tok, Tok::Num(n) if n.text.contains(','))).collect();
             let mut every = stray.clone();
             every.extend(self.commas_in_numbers(&all_numbers));
             let mut choices: Vec<String> = Vec::new();
@@ -625,9 +623,8 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, name: &str, pos: usize) -> Result<Expr, ParseError> {
-        let func = Func::from_name(name).ok_or_else(|| {
-            ParseError::new(pos, format!("Không có hàm \"{name}\" (các hàm dùng được: if, abs, min, max, round)."))
-        })?;
+        let func = Func::from_name(name)
+            .ok_or_else(|| ParseError::new(pos, format!("Không có hàm \"{name}\" (các hàm dùng được: if, abs, min, max, round).")))?;
         self.expect(Tok::LParen, "dấu \"(\"")?;
         self.enter(pos)?;
         self.check_separators(func)?;
@@ -671,9 +668,9 @@ impl Parser<'_> {
             let dot = self.next().map(|t| t.pos).unwrap_or(pos);
             match self.next() {
                 Some(Spanned { tok: Tok::Ident(c), pos: cpos }) => {
-                    column = Column::from_code(&c.to_lowercase()).filter(|c| c.is_data()).ok_or_else(|| {
-                        ParseError::new(cpos, format!("Không có cột \"{c}\" (các cột: {}).", data_columns()))
-                    })?;
+                    column = Column::from_code(&c.to_lowercase())
+                        .filter(|c| c.is_data())
+                        .ok_or_else(|| ParseError::new(cpos, format!("Không có cột \"{c}\" (các cột: {}).", data_columns())))?;
                 }
                 _ => return Err(ParseError::new(dot, format!("Sau dấu chấm cần tên cột: {}.", data_columns()))),
             }

@@ -17,9 +17,7 @@ fn run(expr: &str, missing: MissingStrategy, vals: &[(&str, RVal)]) -> Outcome {
 fn catalogue(code: &str) -> Option<CatalogueEntry> {
     match code {
         "T0101" => Some(CatalogueEntry { value_type: ValueType::Integer, parts: vec!["nam".into(), "nu".into()] }),
-        "T0102" | "T0103" | "H0301" | "H0302" | "T0601" | "T0602" => {
-            Some(CatalogueEntry { value_type: ValueType::Integer, parts: vec![] })
-        }
+        "T0102" | "T0103" | "H0301" | "H0302" | "T0601" | "T0602" => Some(CatalogueEntry { value_type: ValueType::Integer, parts: vec![] }),
         "T0501" => Some(CatalogueEntry { value_type: ValueType::Percent, parts: vec![] }),
         "CDS01" => Some(CatalogueEntry { value_type: ValueType::YesNo, parts: vec![] }),
         "GHI" => Some(CatalogueEntry { value_type: ValueType::Text, parts: vec![] }),
@@ -137,10 +135,7 @@ fn evaluates_exactly_and_lazily() {
     assert_eq!(run("round(2 / 3; 2) == 0,67", NeverSkip, &[]), Outcome::Pass);
     assert_eq!(run("min(3; 1; 2) == 1 and max(3; 1; 2) == 3 and abs(-2) == 2", NeverSkip, &[]), Outcome::Pass);
     assert_eq!(run("-T0101 < 0", NeverSkip, &[("T0101", num("4"))]), Outcome::Pass);
-    assert_eq!(
-        run("T0101.luy_ke >= T0101", NeverSkip, &[("T0101", num("4")), ("T0101.luy_ke", num("3"))]),
-        Outcome::Fail
-    );
+    assert_eq!(run("T0101.luy_ke >= T0101", NeverSkip, &[("T0101", num("4")), ("T0101.luy_ke", num("3"))]), Outcome::Fail);
 }
 
 #[test]
@@ -336,10 +331,7 @@ fn evaluation_errors_say_why() {
         ("GHI + 1 > 0", "không tính toán được với giá trị văn bản (GHI là văn bản)"),
         ("round(H0301; 20) > 0", "số chữ số của round phải từ 0 đến 12"),
         ("H0301 + 1", "biểu thức không cho kết quả đúng/sai"),
-        (
-            "99999999999999999999 * 99999999999999999999 * 99999999999999999999 > 0",
-            "kết quả tính toán quá lớn",
-        ),
+        ("99999999999999999999 * 99999999999999999999 * 99999999999999999999 > 0", "kết quả tính toán quá lớn"),
     ];
     for (src, want) in cases {
         assert_eq!(run(src, NeverSkip, &vals), Outcome::Error(want.into()), "{src}");
@@ -412,10 +404,9 @@ mod robustness {
     use proptest::prelude::*;
 
     const TOKENS: &[&str] = &[
-        "(", ")", "[", "]", ";", ",", ".", "+", "-", "−", "*", "/", "==", "!=", "<>", "<", "<=", ">", ">=", "=", "!",
-        "and", "or", "not", "và", "hoặc", "true", "false", "if", "abs", "min", "max", "round", "T0101", "T0102", "GHI",
-        "CDS01", "nam", "luy_ke", "ke_hoach", "cung_ky", "0", "1", "1.000", "1,000", "0,5", "1,5E+03", "12 345", "\"x\"",
-        "'", " ", "1e", "E", "%",
+        "(", ")", "[", "]", ";", ",", ".", "+", "-", "−", "*", "/", "==", "!=", "<>", "<", "<=", ">", ">=", "=", "!", "and", "or", "not", "và",
+        "hoặc", "true", "false", "if", "abs", "min", "max", "round", "T0101", "T0102", "GHI", "CDS01", "nam", "luy_ke", "ke_hoach", "cung_ky", "0",
+        "1", "1.000", "1,000", "0,5", "1,5E+03", "12 345", "\"x\"", "'", " ", "1e", "E", "%",
     ];
 
     fn soup() -> impl Strategy<Value = String> {

@@ -8,15 +8,15 @@
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use domain::feed::Bucket;
 use serde::{Deserialize, Serialize};
-use service::feeds::{self, ApiClient};
 use service::ServiceError;
+use service::feeds::{self, ApiClient};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -30,7 +30,12 @@ pub struct Limits {
 
 impl Limits {
     pub fn new(burst: u32, per_second: u32) -> Limits {
-        Limits { buckets: Mutex::new(HashMap::new()), burst: burst.max(1) as f64, per_second: per_second.max(1) as f64, started: std::time::Instant::now() }
+        Limits {
+            buckets: Mutex::new(HashMap::new()),
+            burst: burst.max(1) as f64,
+            per_second: per_second.max(1) as f64,
+            started: std::time::Instant::now(),
+        }
     }
 
     fn take(&self, token_id: i32) -> Result<(), u64> {
@@ -68,7 +73,12 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = api.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Khóa API do quản trị viên cấp (bcapi_…)")).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Khóa API do quản trị viên cấp (bcapi_…)")).build(),
+            ),
+        );
     }
 }
 
@@ -136,7 +146,9 @@ fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
 /// A service error in the API's shape; internals go to the log only.
 pub fn failure(e: ServiceError) -> Response {
     match e {
-        ServiceError::Unauthenticated => error(StatusCode::UNAUTHORIZED, "unauthenticated", "Thiếu khóa API hoặc khóa không hợp lệ, đã bị thu hồi (Authorization: Bearer …)."),
+        ServiceError::Unauthenticated => {
+            error(StatusCode::UNAUTHORIZED, "unauthenticated", "Thiếu khóa API hoặc khóa không hợp lệ, đã bị thu hồi (Authorization: Bearer …).")
+        }
         ServiceError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", &m),
         ServiceError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", &m),
         ServiceError::Conflict(m) => error(StatusCode::CONFLICT, "conflict", &m),
@@ -239,7 +251,12 @@ pub struct ReportQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn reports(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn reports(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    h: HeaderMap,
+    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Ok(Query(q)) = q else {
         return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
     };
@@ -273,7 +290,17 @@ async fn send_values(State(s): State<AppState>, Extension(c): Extension<ApiClien
     };
     let input: feeds::write::ValuesIn = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "bad_json", &format!("Nội dung gửi lên không đúng dạng JSON mong đợi ({{\"row_version\": số, \"values\": {{…}}}}): dòng {}, cột {}.", e.line(), e.column())),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                &format!(
+                    "Nội dung gửi lên không đúng dạng JSON mong đợi ({{\"row_version\": số, \"values\": {{…}}}}): dòng {}, cột {}.",
+                    e.line(),
+                    e.column()
+                ),
+            );
+        }
     };
     match feeds::write::send_values(&s.ctx.db, &c, id, input, chrono::Utc::now()).await {
         Ok(saved) => json_response(StatusCode::OK, &SavedOut { row_version: saved.row_version, changed: saved.changed }),
@@ -288,7 +315,11 @@ pub struct ChangeQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn changes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, q: Result<Query<ChangeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn changes(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    q: Result<Query<ChangeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Ok(Query(q)) = q else {
         return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
     };

@@ -25,12 +25,18 @@ async fn administrator_manages_accounts(b: Backend) {
     }
     // A clerk must belong to a reporting unit, not to a group.
     let r = app
-        .call("quan-tri/nguoi-dung/tao", &[("username", "cv.nhom"), ("full_name", "A"), ("role", "clerk"), ("unit_id", &group), ("password", "TamThoi2025")])
+        .call(
+            "quan-tri/nguoi-dung/tao",
+            &[("username", "cv.nhom"), ("full_name", "A"), ("role", "clerk"), ("unit_id", &group), ("password", "TamThoi2025")],
+        )
         .await;
     assert!(r.text().await.unwrap().contains("đơn vị báo cáo"));
     // A name that exists.
     let r = app
-        .call("quan-tri/nguoi-dung/tao", &[("username", "cv.syt"), ("full_name", "A"), ("role", "clerk"), ("unit_id", &unit), ("password", "TamThoi2025")])
+        .call(
+            "quan-tri/nguoi-dung/tao",
+            &[("username", "cv.syt"), ("full_name", "A"), ("role", "clerk"), ("unit_id", &unit), ("password", "TamThoi2025")],
+        )
         .await;
     assert!(r.text().await.unwrap().contains("đã có người dùng"));
 
@@ -84,10 +90,8 @@ async fn administrator_manages_accounts(b: Backend) {
     .await
     .unwrap()
     .items[0]
-    .clone();
-    let r = app
-        .call("quan-tri/nguoi-dung/sua", &[("id", &me.id.to_string()), ("full_name", "Q"), ("role", "clerk"), ("unit_id", &unit)])
-        .await;
+        .clone();
+    let r = app.call("quan-tri/nguoi-dung/sua", &[("id", &me.id.to_string()), ("full_name", "Q"), ("role", "clerk"), ("unit_id", &unit)]).await;
     let body = r.text().await.unwrap();
     assert!(body.contains("tự vô hiệu hóa") && body.contains("tự bỏ quyền quản trị"), "{body}");
 

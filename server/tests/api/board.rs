@@ -78,7 +78,15 @@ fn cell_of(b: &Board, regime_id: i32, unit_id: i32) -> Option<domain::board::Cel
 }
 
 /// A report written straight into the table, as the generator writes them.
-async fn seed(app: &TestApp, regime_id: i32, version_id: i32, unit_id: i32, period: &str, status: ReportStatus, sent: Option<(DateTime<Utc>, bool)>) -> i32 {
+async fn seed(
+    app: &TestApp,
+    regime_id: i32,
+    version_id: i32,
+    unit_id: i32,
+    period: &str,
+    status: ReportStatus,
+    sent: Option<(DateTime<Utc>, bool)>,
+) -> i32 {
     use sea_orm::ActiveModelTrait;
     let now = Utc::now();
     entity::report::ActiveModel {
@@ -162,10 +170,18 @@ async fn every_status_is_counted_exactly(b: Backend) {
     assert_eq!(row.tally.sent, 1);
 
     // Sorting by lateness puts a unit with an overdue report first.
-    let late_first = service::board::matrix::board(&app.db, &reviewer(), BoardFilter { year: 2031, month: 12, sort: domain::office::BoardSort::Lateness, ..Default::default() }, now).await.unwrap();
+    let late_first = service::board::matrix::board(
+        &app.db,
+        &reviewer(),
+        BoardFilter { year: 2031, month: 12, sort: domain::office::BoardSort::Lateness, ..Default::default() },
+        now,
+    )
+    .await
+    .unwrap();
     assert!(late_first.rows[0].tally.overdue > 0);
     // The workbook is the same board, laid out to file.
-    let xlsx = service::board::workbook::export(&app.db, &reviewer(), BoardFilter { year: 2031, month: 12, ..Default::default() }, now).await.unwrap();
+    let xlsx =
+        service::board::workbook::export(&app.db, &reviewer(), BoardFilter { year: 2031, month: 12, ..Default::default() }, now).await.unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX (zip) file");
 
     // The page and the download, as the office opens them.
@@ -202,7 +218,13 @@ fn good_values() -> Submission {
 /// A clerk and a leader for a commune that has none in the demo.
 async fn people_of(app: &TestApp, unit_id: i32, tag: &str) -> (Actor, Actor) {
     let admin = actor_of(app, "quantri").await;
-    let mk = |role: &str, name: &str| service::users::NewUser { username: format!("{name}.{tag}"), full_name: format!("Người thử {name}"), role: role.into(), unit_id, password: "TamThoi2025".into() };
+    let mk = |role: &str, name: &str| service::users::NewUser {
+        username: format!("{name}.{tag}"),
+        full_name: format!("Người thử {name}"),
+        role: role.into(),
+        unit_id,
+        password: "TamThoi2025".into(),
+    };
     let clerk = service::users::create_user(&app.db, &admin, mk("clerk", "cv")).await.unwrap();
     let leader = service::users::create_user(&app.db, &admin, mk("unit_leader", "ld")).await.unwrap();
     (Actor { user_id: clerk, role: Role::Clerk, unit_id }, Actor { user_id: leader, role: Role::UnitLeader, unit_id })
@@ -253,7 +275,8 @@ async fn a_past_period_keeps_its_expectations(b: Backend) {
     let before = bound_units(&app, latest_version(&app, dl.id).await.id).await;
     let syt = app.unit_id("SYT").await;
     assert!(!before.contains(&syt));
-    let mut form = domain::catalogue::RegimeFieldsForm::from_doc(&service::catalogue::regimes::version_doc(&app.db, dl.id, dl.current_version).await.unwrap());
+    let mut form =
+        domain::catalogue::RegimeFieldsForm::from_doc(&service::catalogue::regimes::version_doc(&app.db, dl.id, dl.current_version).await.unwrap());
     form.units = format!("{} SYT", form.units);
     service::catalogue::regimes::update_fields(&app.db, &admin, dl.id, form).await.unwrap();
     let now = Utc::now();
@@ -265,7 +288,7 @@ async fn a_past_period_keeps_its_expectations(b: Backend) {
     let current = board_of(&app, today.year(), today.month(), now).await;
     assert!(cell_of(&past, dl.id, syt).is_none(), "two months ago Sở Y tế did not send this report");
     assert!(cell_of(&past, dl.id, before[0]).is_some());
-    assert_eq!(cell_of(&current, dl.id, syt).map(|c| c.status).is_some(), true, "this month it does");
+    assert!(cell_of(&current, dl.id, syt).map(|c| c.status).is_some(), "this month it does");
     app.stop().await;
 }
 
@@ -287,7 +310,12 @@ async fn only_the_office_acts_and_only_on_what_it_may(b: Backend) {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who} accepts from the inbox");
         let r = c.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "tiep_nhan")]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who} accepts the report");
-        let r = c.call("tinh-hinh/gia-han", &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2031-06"), ("until", "31/12/2099")]).await;
+        let r = c
+            .call(
+                "tinh-hinh/gia-han",
+                &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2031-06"), ("until", "31/12/2099")],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who} grants an exception");
     }
     // A leader of another unit does not even see it.
@@ -299,7 +327,18 @@ async fn only_the_office_acts_and_only_on_what_it_may(b: Backend) {
 
     // The office: return one with a reason and a row note, accept the other in bulk.
     app.sign_in_ok("vp.tonghop").await;
-    let r = app.call("bao-cao/xu-ly", &[("id", &id.to_string()), ("action", "tra_lai"), ("reason", "Số hộ nghèo chưa khớp."), ("row", "HC01"), ("row_note", "Kiểm tra lại số hồ sơ.")]).await;
+    let r = app
+        .call(
+            "bao-cao/xu-ly",
+            &[
+                ("id", &id.to_string()),
+                ("action", "tra_lai"),
+                ("reason", "Số hộ nghèo chưa khớp."),
+                ("row", "HC01"),
+                ("row_note", "Kiểm tra lại số hồ sơ."),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let r = app.call("hop-thu/tiep-nhan", &[(&format!("chon[{other}]"), "1"), (&format!("chon[{id}]"), "1")]).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -324,10 +363,14 @@ async fn only_the_office_acts_and_only_on_what_it_may(b: Backend) {
     assert_eq!(n, 0);
 
     // An exception for a unit and period with no report yet, then revoked; both on the unit's page.
-    let r = app.call("tinh-hinh/gia-han", &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2025-01"), ("until", "31/12/2099")]).await;
+    let r = app
+        .call("tinh-hinh/gia-han", &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2025-01"), ("until", "31/12/2099")])
+        .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(service::board::actions::exception_until(&app.db, xa.id, th, "2025-01").await.unwrap(), NaiveDate::from_ymd_opt(2099, 12, 31));
-    let r = app.call("tinh-hinh/gia-han", &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2025-01"), ("thu_hoi", "1")]).await;
+    let r = app
+        .call("tinh-hinh/gia-han", &[("regime_id", &xa.id.to_string()), ("unit_id", &th.to_string()), ("period", "2025-01"), ("thu_hoi", "1")])
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(service::board::actions::exception_until(&app.db, xa.id, th, "2025-01").await.unwrap(), None);
     let actions = entity::office_action::Entity::find().filter(entity::office_action::Column::UnitId.eq(th)).count(&app.db).await.unwrap();
@@ -435,7 +478,8 @@ async fn reminders_are_produced_once(b: Backend) {
     let kinds: std::collections::HashSet<String> = mine.iter().map(|n| n.kind.clone()).collect();
     assert!(kinds.contains("sap_den_han") && kinds.contains("qua_han"), "{kinds:?}");
     // The next day: "due today" for the December report, once.
-    let next = service::reminders::daily::run_if_due(&app.db, None, &settings("b"), vn(2031, 12, 22, 7, 0, 0)).await.unwrap().expect("the next day's run");
+    let next =
+        service::reminders::daily::run_if_due(&app.db, None, &settings("b"), vn(2031, 12, 22, 7, 0, 0)).await.unwrap().expect("the next day's run");
     assert!(next.notices > 0 && next.emails_sent == 0, "without SMTP nothing is sent and nothing fails: {next:?}");
     drop(smtp);
     app.stop().await;

@@ -17,9 +17,12 @@ async fn regime_id(app: &TestApp, code: &str) -> i32 {
 }
 
 async fn indicator_id(app: &TestApp, code: &str) -> i32 {
-    let page = service::catalogue::indicators::list(&app.db, service::catalogue::indicators::IndicatorQuery { search: code.into(), include_inactive: true, ..Default::default() })
-        .await
-        .unwrap();
+    let page = service::catalogue::indicators::list(
+        &app.db,
+        service::catalogue::indicators::IndicatorQuery { search: code.into(), include_inactive: true, ..Default::default() },
+    )
+    .await
+    .unwrap();
     page.items.iter().find(|r| r.fields.code == code).expect("indicator").id
 }
 
@@ -74,7 +77,13 @@ async fn only_administrators_change_the_catalogue(b: Backend) {
     let r = app.client.post(app.url("/tai-len/danh-muc")).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Nothing changed.
-    assert!(service::catalogue::indicators::list(&app.db, service::catalogue::indicators::IndicatorQuery { search: "GT01".into(), ..Default::default() }).await.unwrap().items.is_empty());
+    assert!(
+        service::catalogue::indicators::list(&app.db, service::catalogue::indicators::IndicatorQuery { search: "GT01".into(), ..Default::default() })
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // The administrator may.
     let admin = app.another_browser();
@@ -96,7 +105,15 @@ async fn rules_are_checked_when_saved(b: Backend) {
         async move {
             app.call(
                 "danh-muc/che-do/sua",
-                &[("id", &rid), ("op", "them_quy_tac"), ("back", "/"), ("expression", expr), ("message", "Thông báo"), ("severity", "loi"), ("missing", "luon_kiem_tra")],
+                &[
+                    ("id", &rid),
+                    ("op", "them_quy_tac"),
+                    ("back", "/"),
+                    ("expression", expr),
+                    ("message", "Thông báo"),
+                    ("severity", "loi"),
+                    ("missing", "luon_kiem_tra"),
+                ],
             )
             .await
         }
@@ -112,10 +129,20 @@ async fn rules_are_checked_when_saved(b: Backend) {
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     // A breakdown in use keeps its parts (figures are split by them); its name may change.
     let bd = service::catalogue::breakdowns::list(&app.db).await.unwrap().into_iter().find(|b| b.code == "gioi_tinh").unwrap();
-    let r = app.call("danh-muc/phan-to/luu", &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính"), ("parts", "nam: Nam; nu: Nữ; khac: Khác")]).await;
+    let r = app
+        .call(
+            "danh-muc/phan-to/luu",
+            &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính"), ("parts", "nam: Nam; nu: Nữ; khac: Khác")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("đang được chỉ tiêu sử dụng"));
-    let r = app.call("danh-muc/phan-to/luu", &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính (nam, nữ)"), ("parts", "nam: Nam; nu: Nữ")]).await;
+    let r = app
+        .call(
+            "danh-muc/phan-to/luu",
+            &[("id", &bd.id.to_string()), ("code", "gioi_tinh"), ("name", "Giới tính (nam, nữ)"), ("parts", "nam: Nam; nu: Nữ")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     // Removing a holiday that is not there is a clear 404.
     assert_eq!(app.call("danh-muc/ngay-nghi/xoa", &[("day", "03/03/2031")]).await.status(), StatusCode::NOT_FOUND);
@@ -138,7 +165,12 @@ async fn published_versions_never_change(b: Backend) {
     app.sign_in_ok("quantri").await;
     let rid = regime_id(&app, "YTE_THANG").await;
     let v1 = service::catalogue::regimes::version_doc(&app.db, rid, 1).await.unwrap();
-    let r = app.call("danh-muc/che-do/sua", &[("id", &rid.to_string()), ("op", "them_dong"), ("back", "/"), ("section", "0"), ("indicator", "DS01"), ("required", "on")]).await;
+    let r = app
+        .call(
+            "danh-muc/che-do/sua",
+            &[("id", &rid.to_string()), ("op", "them_dong"), ("back", "/"), ("section", "0"), ("indicator", "DS01"), ("required", "on")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(service::catalogue::regimes::version_doc(&app.db, rid, 1).await.unwrap(), v1, "editing the draft leaves v1 alone");
     let r = app.call("danh-muc/che-do/ban-hanh", &[("id", &rid.to_string())]).await;
@@ -244,8 +276,21 @@ async fn indicator_workbook_round_trips_and_names_bad_cells(b: Backend) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     let headers = [
-        "Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Kiểu giá trị", "Số chữ số thập phân", "Giá trị nhỏ nhất", "Giá trị lớn nhất",
-        "Cách tổng hợp", "Lĩnh vực", "Đơn vị chủ trì (mã)", "Thuộc hệ thống chỉ tiêu thống kê tỉnh", "Phân tổ (mã)", "Phương pháp tính", "Mô tả", "Đang sử dụng",
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Đơn vị tính",
+        "Kiểu giá trị",
+        "Số chữ số thập phân",
+        "Giá trị nhỏ nhất",
+        "Giá trị lớn nhất",
+        "Cách tổng hợp",
+        "Lĩnh vực",
+        "Đơn vị chủ trì (mã)",
+        "Thuộc hệ thống chỉ tiêu thống kê tỉnh",
+        "Phân tổ (mã)",
+        "Phương pháp tính",
+        "Mô tả",
+        "Đang sử dụng",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();

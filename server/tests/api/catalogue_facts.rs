@@ -81,7 +81,15 @@ async fn a_version_takes_effect_on_its_day_and_records_its_indicators(b: Backend
     app.sign_in_ok("quantri").await;
     let rid = regime_id(&app, "YTE_THANG").await;
     // A change to publish: one more rule.
-    let rule = [("id", rid.to_string()), ("op", "them_quy_tac".into()), ("back", "/".into()), ("expression", "YT03 >= 0".into()), ("message", "Số bác sĩ không âm.".into()), ("severity", "loi".into()), ("missing", "bo_qua_neu_thieu".into())];
+    let rule = [
+        ("id", rid.to_string()),
+        ("op", "them_quy_tac".into()),
+        ("back", "/".into()),
+        ("expression", "YT03 >= 0".into()),
+        ("message", "Số bác sĩ không âm.".into()),
+        ("severity", "loi".into()),
+        ("missing", "bo_qua_neu_thieu".into()),
+    ];
     let fields: Vec<(&str, &str)> = rule.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.call("danh-muc/che-do/sua", &fields).await.status(), StatusCode::OK);
     let r = app.call("danh-muc/che-do/ban-hanh", &[("id", &rid.to_string()), ("effective_from", "01/01/2020")]).await;

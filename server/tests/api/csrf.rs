@@ -13,13 +13,8 @@ async fn state_changing_requests_need_the_csrf_proof(b: Backend) {
 
     app.sign_in_ok("quantri").await;
     let unit = app.unit_id("SYT").await.to_string();
-    let fields = [
-        ("username", "cv2.syt"),
-        ("full_name", "Nguyễn Văn Hai"),
-        ("role", "clerk"),
-        ("unit_id", unit.as_str()),
-        ("password", "TamThoi2025"),
-    ];
+    let fields =
+        [("username", "cv2.syt"), ("full_name", "Nguyễn Văn Hai"), ("role", "clerk"), ("unit_id", unit.as_str()), ("password", "TamThoi2025")];
     // No token at all.
     let r = app.call_without_csrf("quan-tri/nguoi-dung/tao", &fields).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -28,24 +23,10 @@ async fn state_changing_requests_need_the_csrf_proof(b: Backend) {
     wrong.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
     let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).form(&wrong).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = app
-        .client
-        .post(app.url("/api/quan-tri/nguoi-dung/tao"))
-        .header("x-csrf-token", "1".repeat(64))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("x-csrf-token", "1".repeat(64)).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // A plain browser form post without the token gets a page that says why.
-    let r = app
-        .client
-        .post(app.url("/api/quan-tri/nguoi-dung/tao"))
-        .header("accept", "text/html")
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("accept", "text/html").form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.unwrap().contains("Vui lòng tải lại trang"));
     // Nothing was created by the refused requests.
@@ -54,14 +35,7 @@ async fn state_changing_requests_need_the_csrf_proof(b: Backend) {
 
     // The token of the page, in the header: accepted.
     let token = app.csrf().await;
-    let r = app
-        .client
-        .post(app.url("/api/quan-tri/nguoi-dung/tao"))
-        .header("x-csrf-token", token)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("x-csrf-token", token).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     app.stop().await;
 }

@@ -243,7 +243,12 @@ async fn backup_during_saves() {
     // A file that is not a backup is refused, and the database is left alone.
     let junk = dir.join("khong-phai.db");
     std::fs::write(&junk, b"not a database").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_server")).env_clear().env("BAOCAO_DATABASE_URL", &url).args(["restore", junk.to_str().unwrap()]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("BAOCAO_DATABASE_URL", &url)
+        .args(["restore", junk.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("không phải bản sao lưu hợp lệ"));
     close(restored).await;

@@ -11,7 +11,7 @@ use domain::Actor;
 use entity::{app_user, value_audit};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use service::excel::{cell_text, Book, Limits};
+use service::excel::{Book, Limits, cell_text};
 
 crate::on_both_backends!(
     downloads_need_a_sign_in_and_access_to_the_unit,
@@ -230,11 +230,26 @@ async fn hostile_files_get_a_vietnamese_message_and_the_server_stays_up(b: Backe
         let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let o = zip::write::SimpleFileOptions::default();
         let files = [
-            ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
-            ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-            ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Biểu01" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-            ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
-            ("xl/worksheets/sheet1.xml", r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#),
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Biểu01" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#,
+            ),
         ];
         for (name, text) in files {
             z.start_file(name, o).unwrap();
@@ -255,10 +270,17 @@ async fn hostile_files_get_a_vietnamese_message_and_the_server_stays_up(b: Backe
             assert!(!v.can_confirm(), "{name}: {v:?}");
             match v.state {
                 domain::excel::ImportState::Failed { message } => message,
-                _ => v.sheets.iter().flat_map(|s| s.problems.iter().map(|p| p.line()).chain(match &s.verdict {
-                    domain::excel::Verdict::Blocked(r) => Some(r.clone()),
-                    _ => None,
-                })).collect::<Vec<_>>().join(" | "),
+                _ => v
+                    .sheets
+                    .iter()
+                    .flat_map(|s| {
+                        s.problems.iter().map(|p| p.line()).chain(match &s.verdict {
+                            domain::excel::Verdict::Blocked(r) => Some(r.clone()),
+                            _ => None,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | "),
             }
         } else {
             assert!(status.is_client_error(), "{name}: {status}");
@@ -284,7 +306,8 @@ fn excel_check(app: &TestApp, file: &std::path::Path) -> (i32, serde_json::Value
         .env_remove("BAOCAO_CONFIG")
         .output()
         .expect("the server binary runs");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON on stdout ({e}): {} / {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON on stdout ({e}): {} / {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
     (out.status.code().unwrap_or(-1), json)
 }
 
@@ -320,7 +343,10 @@ async fn excel_check_prints_the_preview_and_exits_by_what_it_found(b: Backend) {
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(json["clean"], false);
     let problems = json["sheets"][0]["problems"].as_array().unwrap();
-    assert!(problems.iter().any(|p| p["cell"].as_str().is_some_and(|c| c.contains('!')) && p["message"].as_str().unwrap().contains("abc")), "{json:#}");
+    assert!(
+        problems.iter().any(|p| p["cell"].as_str().is_some_and(|c| c.contains('!')) && p["message"].as_str().unwrap().contains("abc")),
+        "{json:#}"
+    );
 
     // Unreadable: exit 2 with the reason.
     let junk = dir.join("van-ban.xlsx");

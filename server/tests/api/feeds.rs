@@ -4,10 +4,17 @@ use crate::helpers::*;
 use chrono::Utc;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-crate::on_both_backends!(the_openapi_document_lists_every_endpoint, admin_page_creates_lists_and_revokes, tokens_scope_write_and_revocation, lists_carry_etags_and_pages, changes_follow_every_kind_of_write, pulls_never_skip_under_concurrent_writes,);
+crate::on_both_backends!(
+    the_openapi_document_lists_every_endpoint,
+    admin_page_creates_lists_and_revokes,
+    tokens_scope_write_and_revocation,
+    lists_carry_etags_and_pages,
+    changes_follow_every_kind_of_write,
+    pulls_never_skip_under_concurrent_writes,
+);
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
     entity::app_user::Entity::find().filter(entity::app_user::Column::Username.eq(username)).one(&app.db).await.unwrap().expect(username).id
@@ -25,7 +32,13 @@ async fn machine(app: &TestApp, name: &str) {
     service::users::create_user(
         &app.db,
         &a,
-        service::users::NewUser { username: name.into(), full_name: "Trung tâm điều hành thông minh".into(), role: "machine".into(), unit_id: a.unit_id, password: "MayKhach@2025x".into() },
+        service::users::NewUser {
+            username: name.into(),
+            full_name: "Trung tâm điều hành thông minh".into(),
+            role: "machine".into(),
+            unit_id: a.unit_id,
+            password: "MayKhach@2025x".into(),
+        },
     )
     .await
     .unwrap();
@@ -33,7 +46,11 @@ async fn machine(app: &TestApp, name: &str) {
 
 async fn token(app: &TestApp, username: &str, units: &[&str]) -> String {
     let a = admin(app).await;
-    let req = service::feeds::tokens::TokenRequest { username: username.into(), name: format!("Khóa {username} {}", units.join(",")), write_units: units.iter().map(|u| u.to_string()).collect() };
+    let req = service::feeds::tokens::TokenRequest {
+        username: username.into(),
+        name: format!("Khóa {username} {}", units.join(",")),
+        write_units: units.iter().map(|u| u.to_string()).collect(),
+    };
     service::feeds::tokens::create(&app.db, &a, req, Utc::now()).await.unwrap().token
 }
 
@@ -89,7 +106,13 @@ async fn tokens_scope_write_and_revocation(b: Backend) {
 
     // A token is only for machine-client accounts, and only an administrator makes one.
     let a = admin(&app).await;
-    let refused = service::feeds::tokens::create(&app.db, &a, service::feeds::tokens::TokenRequest { username: "cv.syt".into(), name: "x".into(), write_units: vec![] }, Utc::now()).await;
+    let refused = service::feeds::tokens::create(
+        &app.db,
+        &a,
+        service::feeds::tokens::TokenRequest { username: "cv.syt".into(), name: "x".into(), write_units: vec![] },
+        Utc::now(),
+    )
+    .await;
     assert!(matches!(refused, Err(service::ServiceError::Validation(_))));
     let clerk = domain::Actor { user_id: user_id(&app, "cv.syt").await, role: domain::Role::Clerk, unit_id: app.unit_id("SYT").await };
     assert!(matches!(service::feeds::tokens::list(&app.db, &clerk).await, Err(service::ServiceError::Forbidden(_))));
@@ -141,8 +164,16 @@ async fn tokens_scope_write_and_revocation(b: Backend) {
     let r = post(&app, &write, &path, json!({ "row_version": saved["row_version"], "values": { "NS01": null, "HC01": 150 } })).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let got = get_json(&app, &read, &path).await;
-    let vals: Vec<(String, Value)> = got["values"].as_array().unwrap().iter().map(|v| (format!("{}{}", v["indicator"].as_str().unwrap(), v["part"].as_str().unwrap()), v["value"].clone())).collect();
-    assert_eq!(vals, vec![("DS03".into(), json!("20")), ("DS03nam".into(), json!("11")), ("DS03nu".into(), json!("9")), ("HC01".into(), json!("150"))]);
+    let vals: Vec<(String, Value)> = got["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (format!("{}{}", v["indicator"].as_str().unwrap(), v["part"].as_str().unwrap()), v["value"].clone()))
+        .collect();
+    assert_eq!(
+        vals,
+        vec![("DS03".into(), json!("20")), ("DS03nam".into(), json!("11")), ("DS03nu".into(), json!("9")), ("HC01".into(), json!("150"))]
+    );
     assert_eq!(got["report"]["unit_code"], "03646");
     assert_eq!(got["report"]["status"], "nhap");
     let audits = entity::value_audit::Entity::find().filter(entity::value_audit::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
@@ -192,7 +223,12 @@ async fn lists_carry_etags_and_pages(b: Backend) {
         let office = domain::Actor { user_id: 0, role: domain::Role::Reviewer, unit_id: 0 };
         let due = service::reports::due_for_unit(&app.db, &office, unit, Utc::now()).await.unwrap();
         let Some(d) = due.iter().find(|d| d.state.accepts_entry()) else { continue };
-        let clerk_name = entity::app_user::Entity::find().filter(entity::app_user::Column::UnitId.eq(unit)).filter(entity::app_user::Column::Role.eq("clerk")).one(&app.db).await.unwrap();
+        let clerk_name = entity::app_user::Entity::find()
+            .filter(entity::app_user::Column::UnitId.eq(unit))
+            .filter(entity::app_user::Column::Role.eq("clerk"))
+            .one(&app.db)
+            .await
+            .unwrap();
         let clerk_id = match clerk_name {
             Some(u) => u.id,
             None => continue,
@@ -282,7 +318,10 @@ async fn changes_follow_every_kind_of_write(b: Backend) {
     let body = json!({ "row_version": row_version(&app, id).await, "values": { "DS03": 20, "DS03__nam": 11, "DS03__nu": 9 } });
     assert_eq!(post(&app, &write, &path, body).await.status(), StatusCode::OK);
     let (got, after_save) = pull_until(&app, &read, &start, 4).await;
-    let kinds: Vec<(String, String)> = got.iter().map(|c| (c["kind"].as_str().unwrap().into(), format!("{}{}", c["indicator_code"].as_str().unwrap_or(""), c["part"].as_str().unwrap()))).collect();
+    let kinds: Vec<(String, String)> = got
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap().into(), format!("{}{}", c["indicator_code"].as_str().unwrap_or(""), c["part"].as_str().unwrap())))
+        .collect();
     assert_eq!(kinds[0], ("report_status".into(), "".into()), "the report's creation");
     let values: BTreeSet<String> = kinds.iter().filter(|k| k.0 == "value").map(|k| k.1.clone()).collect();
     assert_eq!(values, ["DS03", "DS03nam", "DS03nu"].iter().map(|s| s.to_string()).collect());
@@ -293,7 +332,10 @@ async fn changes_follow_every_kind_of_write(b: Backend) {
     assert_eq!(post(&app, &write, &path, body).await.status(), StatusCode::OK);
     let (got, after_clear) = pull_until(&app, &read, &after_save, 1).await;
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!((got[0]["kind"].as_str(), got[0]["indicator_code"].as_str(), got[0]["part"].as_str(), got[0]["deleted"].as_bool()), (Some("value"), Some("DS03"), Some("nu"), Some(true)));
+    assert_eq!(
+        (got[0]["kind"].as_str(), got[0]["indicator_code"].as_str(), got[0]["part"].as_str(), got[0]["deleted"].as_bool()),
+        (Some("value"), Some("DS03"), Some("nu"), Some(true))
+    );
 
     // A status change and a catalogue change.
     let admin = admin(&app).await;
@@ -308,7 +350,8 @@ async fn changes_follow_every_kind_of_write(b: Backend) {
     service::reports::save_changes(&app.db, &clerk, id, rv, changes, service::reports::Source::Form, Utc::now()).await.unwrap();
     app.db.execute_unprepared(&format!("UPDATE report SET status = 'cho_duyet' WHERE id = {id}")).await.unwrap();
     let (got, after_all) = pull_until(&app, &read, &after_clear, 4).await;
-    let summary: Vec<(String, bool)> = got.iter().map(|c| (format!("{}:{}", c["kind"].as_str().unwrap(), c["entity"].as_str().unwrap()), c["deleted"].as_bool().unwrap())).collect();
+    let summary: Vec<(String, bool)> =
+        got.iter().map(|c| (format!("{}:{}", c["kind"].as_str().unwrap(), c["entity"].as_str().unwrap()), c["deleted"].as_bool().unwrap())).collect();
     assert_eq!(summary[0], ("catalogue:indicator".to_string(), false));
     assert_eq!(summary[1..3].to_vec(), vec![("value:report_value".to_string(), true); 2]);
     assert_eq!(summary[3], ("report_status:report".to_string(), false));
@@ -359,7 +402,9 @@ async fn pulls_never_skip_under_concurrent_writes(b: Backend) {
                 }
                 let figures = domain::figures::read_form(&l.doc, &l.specs, &raw);
                 let changes = service::reports::Changes { figures, ..Default::default() };
-                service::reports::save_changes(&db, &clerk, id, l.report.row_version, changes, service::reports::Source::Form, Utc::now()).await.unwrap();
+                service::reports::save_changes(&db, &clerk, id, l.report.row_version, changes, service::reports::Source::Form, Utc::now())
+                    .await
+                    .unwrap();
             }
         })
     };
@@ -381,7 +426,15 @@ async fn pulls_never_skip_under_concurrent_writes(b: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     writer.await.unwrap();
-    let mut all: Vec<i64> = entity::change_log::Entity::find().filter(entity::change_log::Column::ReportId.eq(id)).filter(entity::change_log::Column::Kind.eq("value")).all(&app.db).await.unwrap().iter().map(|c| c.id).collect();
+    let mut all: Vec<i64> = entity::change_log::Entity::find()
+        .filter(entity::change_log::Column::ReportId.eq(id))
+        .filter(entity::change_log::Column::Kind.eq("value"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
     all.sort();
     let missing = all.len().saturating_sub(seen.len());
     let (rest, _) = pull_until(&app, &read, &cursor, missing).await;
@@ -451,7 +504,12 @@ async fn the_openapi_document_lists_every_endpoint(b: Backend) {
             }
         }
     }
-    let documented: BTreeSet<(String, String)> = doc["paths"].as_object().unwrap().iter().flat_map(|(p, item)| item.as_object().unwrap().keys().filter(|k| *k == "get" || *k == "post").map(move |m| (p.clone(), m.clone()))).collect();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, item)| item.as_object().unwrap().keys().filter(|k| *k == "get" || *k == "post").map(move |m| (p.clone(), m.clone())))
+        .collect();
     assert_eq!(documented, routed);
     assert!(doc["components"]["schemas"]["ChangePage"].is_object() && doc["components"]["securitySchemes"]["bearer"].is_object());
     let (status, html) = app.get_html("/api").await;

@@ -55,9 +55,7 @@ pub async fn fresh_database(backend: Backend) -> String {
             format!("sqlite://{}/baocao.db?mode=rwc", dir.display())
         }
         Backend::Postgres => {
-            let admin_url = std::env::var("PG_TEST_URL").expect(
-                "PG_TEST_URL is not set: run the suite with scripts/test, which starts PostgreSQL",
-            );
+            let admin_url = std::env::var("PG_TEST_URL").expect("PG_TEST_URL is not set: run the suite with scripts/test, which starts PostgreSQL");
             let name = format!("baocao_test_{}", random_suffix());
             let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PostgreSQL");
             use sea_orm::ConnectionTrait;
@@ -90,11 +88,7 @@ pub fn test_config(database_url: &str) -> Config {
 }
 
 pub fn new_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// Logs of every test server go to a file (`TEST_LOG`), named by test thread,
@@ -102,15 +96,15 @@ pub fn new_client() -> Client {
 fn init_logs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        if let Ok(path) = std::env::var("TEST_LOG") {
-            if let Ok(file) = std::fs::File::create(path) {
-                let _ = tracing_subscriber::fmt()
-                    .with_env_filter(tracing_subscriber::EnvFilter::new("info,tower_http=debug,sqlx=warn"))
-                    .with_thread_names(true)
-                    .with_ansi(false)
-                    .with_writer(std::sync::Mutex::new(file))
-                    .try_init();
-            }
+        if let Ok(path) = std::env::var("TEST_LOG")
+            && let Ok(file) = std::fs::File::create(path)
+        {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("info,tower_http=debug,sqlx=warn"))
+                .with_thread_names(true)
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .try_init();
         }
     });
 }
@@ -136,14 +130,7 @@ pub async fn spawn_app_with(config: Config, client: Client) -> TestApp {
         .await
         .expect("server runs");
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        client,
-        database_url: config.database_url.clone(),
-        db,
-        stop: Some(tx),
-        handle: Some(handle),
-    }
+    TestApp { base: format!("http://{addr}"), client, database_url: config.database_url.clone(), db, stop: Some(tx), handle: Some(handle) }
 }
 
 /// The value of the hidden `csrf` field in a page.
@@ -173,10 +160,10 @@ impl TestApp {
     /// The CSRF token the app hands this client (read from a page, as a browser would).
     pub async fn csrf(&self) -> String {
         let (_, html) = self.get_html("/dang-nhap").await;
-        if let Some(t) = csrf_in(&html) {
-            if !t.is_empty() {
-                return t;
-            }
+        if let Some(t) = csrf_in(&html)
+            && !t.is_empty()
+        {
+            return t;
         }
         let (_, html) = self.get_html("/doi-mat-khau").await;
         csrf_in(&html).expect("a page with a CSRF field")
@@ -231,7 +218,14 @@ impl TestApp {
 
     /// The same browser (shared cookies), for a second task to use.
     pub fn same_browser(&self) -> TestApp {
-        TestApp { base: self.base.clone(), client: self.client.clone(), database_url: self.database_url.clone(), db: self.db.clone(), stop: None, handle: None }
+        TestApp {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            database_url: self.database_url.clone(),
+            db: self.db.clone(),
+            stop: None,
+            handle: None,
+        }
     }
 
     /// A browser for a server this test did not start in-process (the

@@ -48,7 +48,15 @@ async fn deep_and_long_rules_are_refused_and_the_server_stays_up(b: Backend) {
     // The rule editor checks the role first, then refuses the expression by field.
     let rid = service::catalogue::regimes::list(&app.db, "KTXH_XA", 1).await.unwrap().items[0].id.to_string();
     for (expression, why) in [(nested.as_str(), "lồng nhau quá"), (very_deep.as_str(), "dài quá")] {
-        let fields = [("id", rid.as_str()), ("op", "them_quy_tac"), ("back", "/"), ("expression", expression), ("message", "x"), ("severity", "loi"), ("missing", "bo_qua_neu_thieu")];
+        let fields = [
+            ("id", rid.as_str()),
+            ("op", "them_quy_tac"),
+            ("back", "/"),
+            ("expression", expression),
+            ("message", "x"),
+            ("severity", "loi"),
+            ("missing", "bo_qua_neu_thieu"),
+        ];
         let r = app.call("danh-muc/che-do/sua", &fields).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let r = admin.call("danh-muc/che-do/sua", &fields).await;

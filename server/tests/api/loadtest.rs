@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::StatusCode;
-use service::loadtest::{load_username, LoadOptions, LOAD_PASSWORD};
+use service::loadtest::{LOAD_PASSWORD, LoadOptions, load_username};
 
 crate::on_both_backends!(load_clerks_each_fill_a_report_of_their_own);
 

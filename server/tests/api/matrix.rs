@@ -428,152 +428,175 @@ const TABLE: &[Row] = &[
     // path                                     arguments                     anon        quantri                cv.syt ld.syt cv.tohieu vp.tonghop ld.tinh mtx.cho (temporary password)
     // --- Session ---------------------------------------------------------------------------------------------------------------------------
     // The session and the CSRF token of a page: everyone, signed in or not (in demo mode the anonymous answer lists the demo accounts, by design).
-    r("/api/phien",                             Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/api/dang-nhap",                         Arg::WrongSignIn,             "422         422                    422    422    422       422        422     422"),
-    Row { fresh_session: true, ..r("/api/dang-xuat", Arg::Nothing,            "ok          ok                     ok     ok     ok        ok         ok      ok") },
-    r("/api/doi-mat-khau",                      Arg::WrongCurrentPassword,    "401         422                    422    422    422       422        422     422"),
+    r("/api/phien", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/api/dang-nhap", Arg::WrongSignIn, "422         422                    422    422    422       422        422     422"),
+    Row {
+        fresh_session: true,
+        ..r("/api/dang-xuat", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok")
+    },
+    r("/api/doi-mat-khau", Arg::WrongCurrentPassword, "401         422                    422    422    422       422        422     422"),
     // --- Accounts: the administrator only --------------------------------------------------------------------------------------------------
-    r("/api/quan-tri/nguoi-dung",               Arg::UserSearch,              "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/xem",           Arg::UserSyt,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/xem",           Arg::UserTh,                  "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/xem",           Arg::UserMissing,             "401         404                    403    403    403       403        403     403"),
-    r("/api/quan-tri/api",                      Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/api/tao",                  Arg::NewTokenForPerson,       "401         422                    403    403    403       403        403     403"),
-    r("/api/quan-tri/api/thu-hoi",              Arg::TokenMissing,            "401         404                    403    403    403       403        403     403"),
-    r("/api/quan-tri/don-vi-chon",              Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/tao",           Arg::NewUser,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/sua",           Arg::EditUserSyt,             "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/sua",           Arg::EditUserTh,              "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/dat-lai-mat-khau", Arg::ResetUserSyt,         "401         ok                     403    403    403       403        403     403"),
-    r("/api/quan-tri/nguoi-dung/dat-lai-mat-khau", Arg::ResetUserTh,          "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung", Arg::UserSearch, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/xem", Arg::UserSyt, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/xem", Arg::UserTh, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/xem", Arg::UserMissing, "401         404                    403    403    403       403        403     403"),
+    r("/api/quan-tri/api", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/api/tao", Arg::NewTokenForPerson, "401         422                    403    403    403       403        403     403"),
+    r("/api/quan-tri/api/thu-hoi", Arg::TokenMissing, "401         404                    403    403    403       403        403     403"),
+    r("/api/quan-tri/don-vi-chon", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/tao", Arg::NewUser, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/sua", Arg::EditUserSyt, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/nguoi-dung/sua", Arg::EditUserTh, "401         ok                     403    403    403       403        403     403"),
+    r(
+        "/api/quan-tri/nguoi-dung/dat-lai-mat-khau",
+        Arg::ResetUserSyt,
+        "401         ok                     403    403    403       403        403     403",
+    ),
+    r(
+        "/api/quan-tri/nguoi-dung/dat-lai-mat-khau",
+        Arg::ResetUserTh,
+        "401         ok                     403    403    403       403        403     403",
+    ),
     // --- Units: province-wide lists for province-wide roles; a unit's page for its own people and province-wide roles ----------------------
-    r("/api/don-vi",                            Arg::Nothing,                 "401         ok                     403    403    403       ok         ok      403"),
-    r("/api/don-vi/xem",                        Arg::UnitSyt,                 "401         ok                     ok     ok     403       ok         ok      403"),
-    r("/api/don-vi/xem",                        Arg::UnitTh,                  "401         ok                     403    403    ok        ok         ok      403"),
-    r("/api/don-vi/xem",                        Arg::UnitMissing,             "401         404                    404    404    404       404        404     403"),
-    r("/api/tong-quan",                         Arg::Nothing,                 "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/don-vi", Arg::Nothing, "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/don-vi/xem", Arg::UnitSyt, "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/don-vi/xem", Arg::UnitTh, "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/don-vi/xem", Arg::UnitMissing, "401         404                    404    404    404       404        404     403"),
+    r("/api/tong-quan", Arg::Nothing, "401         ok                     403    403    403       ok         ok      403"),
     // --- Reports ---------------------------------------------------------------------------------------------------------------------------
-    r("/api/bao-cao/cua-don-vi",                Arg::ReportsOfSyt,            "401         ok                     ok     ok     403       ok         ok      403"),
-    r("/api/bao-cao/cua-don-vi",                Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
-    r("/api/bao-cao/cua-don-vi",                Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/bao-cao/cua-don-vi", Arg::ReportsOfSyt, "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/bao-cao/cua-don-vi", Arg::ReportsOfTh, "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/bao-cao/cua-don-vi", Arg::OwnUnitReports, "401         ok                     ok     ok     ok        ok         ok      403"),
     // Only a clerk starts a report, for its own unit, of a regime its unit reports under (starting again finds the same report).
-    r("/api/bao-cao/luu-tru",                   Arg::OwnUnitReports,          "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/bao-cao/luu-tru",                   Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
-    r("/api/bao-cao/lap",                       Arg::StartYte,                "401         403                    ok     403    403       403        403     403"),
-    r("/api/bao-cao/lap",                       Arg::StartXa,                 "401         403                    403    403    ok        403        403     403"),
-    r("/api/bao-cao/xem",                       Arg::ReportSyt,               "401         ok                     ok     ok     403       ok         ok      403"),
-    r("/api/bao-cao/xem",                       Arg::ReportTh,                "401         ok                     403    403    ok        ok         ok      403"),
-    r("/api/bao-cao/xem",                       Arg::ReportSytWithStash,      "401         ok                     ok     ok     403       ok         ok      403"),
-    r("/api/bao-cao/xem",                       Arg::ReportMissing,           "401         404                    404    404    404       404        404     403"),
+    r("/api/bao-cao/luu-tru", Arg::OwnUnitReports, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/bao-cao/luu-tru", Arg::ReportsOfTh, "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/bao-cao/lap", Arg::StartYte, "401         403                    ok     403    403       403        403     403"),
+    r("/api/bao-cao/lap", Arg::StartXa, "401         403                    403    403    ok        403        403     403"),
+    r("/api/bao-cao/xem", Arg::ReportSyt, "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/bao-cao/xem", Arg::ReportTh, "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/bao-cao/xem", Arg::ReportSytWithStash, "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/bao-cao/xem", Arg::ReportMissing, "401         404                    404    404    404       404        404     403"),
     // Only the unit's clerk saves. Saving and sending an empty report saves the draft and answers why it was not sent (2xx).
-    r("/api/bao-cao/luu",                       Arg::SaveSyt,                 "401         403                    ok     403    403       403        403     403"),
-    r("/api/bao-cao/luu",                       Arg::SaveTh,                  "401         403                    403    403    ok        403        403     403"),
-    r("/api/bao-cao/luu",                       Arg::SaveAndSendSyt,          "401         403                    ok     403    403       403        403     403"),
+    r("/api/bao-cao/luu", Arg::SaveSyt, "401         403                    ok     403    403       403        403     403"),
+    r("/api/bao-cao/luu", Arg::SaveTh, "401         403                    403    403    ok        403        403     403"),
+    r("/api/bao-cao/luu", Arg::SaveAndSendSyt, "401         403                    ok     403    403       403        403     403"),
     // Without JavaScript: signed out, to the sign-in page and back; refused, back to the form with the error (nothing is stashed for
     // someone who may not save); saved, to the report.
-    r("/api/bao-cao/luu",                       Arg::PlainSaveSyt,            "→/dang-nhap?tiep=/bao-cao/… ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403 ↩403 ↩403"),
-    r("/api/bao-cao/luu",                       Arg::PlainSaveTh,             "→/dang-nhap?tiep=/bao-cao/… ↩403 ↩403 ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403"),
-    r("/api/bao-cao/luu",                       Arg::SaveAndSendTh,           "401         403                    403    403    ok        403        403     403"),
+    r("/api/bao-cao/luu", Arg::PlainSaveSyt, "→/dang-nhap?tiep=/bao-cao/… ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403 ↩403 ↩403"),
+    r("/api/bao-cao/luu", Arg::PlainSaveTh, "→/dang-nhap?tiep=/bao-cao/… ↩403 ↩403 ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403"),
+    r("/api/bao-cao/luu", Arg::SaveAndSendTh, "401         403                    403    403    ok        403        403     403"),
     // Both reports are drafts: the one caller allowed each step gets 409 (not from a draft), everyone else 403.
-    r("/api/bao-cao/xu-ly",                     Arg::ApproveSyt,              "401         403                    403    409    403       403        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::ApproveTh,               "401         403                    403    403    403       403        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::SendBackSyt,             "401         403                    403    409    403       403        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::AcceptSyt,               "401         403                    403    403    403       409        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::AcceptTh,                "401         403                    403    403    403       409        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::ReturnSyt,               "401         403                    403    403    403       409        403     403"),
-    r("/api/bao-cao/xu-ly",                     Arg::ReopenTh,                "401         403                    403    403    403       409        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::ApproveSyt, "401         403                    403    409    403       403        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::ApproveTh, "401         403                    403    403    403       403        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::SendBackSyt, "401         403                    403    409    403       403        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::AcceptSyt, "401         403                    403    403    403       409        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::AcceptTh, "401         403                    403    403    403       409        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::ReturnSyt, "401         403                    403    403    403       409        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::ReopenTh, "401         403                    403    403    403       409        403     403"),
     // An action that does not exist is refused as a bad form before the report is looked at (nothing is read or written).
-    r("/api/bao-cao/xu-ly",                     Arg::UnknownActionSyt,        "401         422                    422    422    422       422        422     403"),
-    r("/api/bao-cao/gia-han",                   Arg::ExceptionSyt,            "401         403                    403    403    403       ok         403     403"),
-    r("/api/bao-cao/gia-han",                   Arg::ExceptionTh,             "401         403                    403    403    403       ok         403     403"),
-    r("/api/bao-cao/gia-han",                   Arg::ExceptionMissing,        "401         403                    403    403    403       404        403     403"),
+    r("/api/bao-cao/xu-ly", Arg::UnknownActionSyt, "401         422                    422    422    422       422        422     403"),
+    r("/api/bao-cao/gia-han", Arg::ExceptionSyt, "401         403                    403    403    403       ok         403     403"),
+    r("/api/bao-cao/gia-han", Arg::ExceptionTh, "401         403                    403    403    403       ok         403     403"),
+    r("/api/bao-cao/gia-han", Arg::ExceptionMissing, "401         403                    403    403    403       404        403     403"),
     // --- The office's board: province-wide roles read it; a unit's record is read by its own people too; only the office acts ------------
-    r("/api/tinh-hinh/bang",                    Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
-    r("/api/tinh-hinh/xu-huong",                Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
-    r("/api/tinh-hinh/qua-han",                 Arg::BoardMonth,              "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/bang", Arg::BoardMonth, "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/xu-huong", Arg::BoardMonth, "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tinh-hinh/qua-han", Arg::BoardMonth, "401         ok                     403    403    403       ok         ok      403"),
     // Tổng hợp: every signed-in user sees figures (a unit's people their own unit only); the digital-data share is the province's; only the administrator sets its target.
-    r("/api/tong-hop/bang-dieu-khien",          Arg::DashPeriod,              "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/tong-hop/bang",                     Arg::PivotYear,               "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/tong-hop/so-hoa",                   Arg::DigitalPeriod,           "401         ok                     403    403    403       ok         ok      403"),
-    r("/api/tong-hop/muc-tieu",                 Arg::DigitalTarget,           "401         ok                     403    403    403       403        403     403"),
-    r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfSyt,            "401         ok                     ok     ok     403       ok         ok      403"),
-    r("/api/tinh-hinh/don-vi",                  Arg::ReportsOfTh,             "401         ok                     403    403    ok        ok         ok      403"),
-    r("/api/hop-thu",                           Arg::Nothing,                 "401         403                    403    403    403       ok         403     403"),
+    r("/api/tong-hop/bang-dieu-khien", Arg::DashPeriod, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/tong-hop/bang", Arg::PivotYear, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/tong-hop/so-hoa", Arg::DigitalPeriod, "401         ok                     403    403    403       ok         ok      403"),
+    r("/api/tong-hop/muc-tieu", Arg::DigitalTarget, "401         ok                     403    403    403       403        403     403"),
+    r("/api/tinh-hinh/don-vi", Arg::ReportsOfSyt, "401         ok                     ok     ok     403       ok         ok      403"),
+    r("/api/tinh-hinh/don-vi", Arg::ReportsOfTh, "401         ok                     403    403    ok        ok         ok      403"),
+    r("/api/hop-thu", Arg::Nothing, "401         403                    403    403    403       ok         403     403"),
     // The office's acceptance skips a draft (it is not waiting), changing nothing.
-    r("/api/hop-thu/tiep-nhan",                 Arg::BulkAcceptSyt,           "401         403                    403    403    403       ok         403     403"),
-    r("/api/tinh-hinh/gia-han",                 Arg::ExceptionUnitTh,         "401         403                    403    403    403       ok         403     403"),
+    r("/api/hop-thu/tiep-nhan", Arg::BulkAcceptSyt, "401         403                    403    403    403       ok         403     403"),
+    r("/api/tinh-hinh/gia-han", Arg::ExceptionUnitTh, "401         403                    403    403    403       ok         403     403"),
     // --- Notifications: one's own; the bell's count answers 0 to anyone without a usable session ------------------------------------------
-    r("/api/thong-bao/dem",                     Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/api/thong-bao",                         Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/thong-bao/da-doc",                  Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/thong-bao/lien-he",                 Arg::Contacts,                "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/thong-bao/dem", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/api/thong-bao", Arg::Nothing, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/thong-bao/da-doc", Arg::Nothing, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/thong-bao/lien-he", Arg::Contacts, "401         ok                     ok     ok     ok        ok         ok      403"),
     // --- Catalogue: read by every signed-in user, changed by the administrator only -----------------------------------------------------------
-    r("/api/danh-muc/chi-tieu",                 Arg::IndicatorSearch,         "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/chi-tieu/xem",             Arg::Indicator,               "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/chi-tieu/xem",             Arg::IndicatorMissing,        "401         404                    404    404    404       404        404     403"),
-    r("/api/danh-muc/lua-chon",                 Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/chi-tieu/luu",             Arg::NewIndicator,            "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/chi-tieu/trang-thai",      Arg::IndicatorActive,         "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/phan-to",                  Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/phan-to/luu",              Arg::NewBreakdown,            "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/che-do",                   Arg::RegimeSearch,            "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/che-do/xem",               Arg::Regime,                  "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/che-do/xem",               Arg::RegimeMissing,           "401         404                    404    404    404       404        404     403"),
-    r("/api/danh-muc/che-do/tao",               Arg::NewRegime,               "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/chi-tieu", Arg::IndicatorSearch, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/chi-tieu/xem", Arg::Indicator, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/chi-tieu/xem", Arg::IndicatorMissing, "401         404                    404    404    404       404        404     403"),
+    r("/api/danh-muc/lua-chon", Arg::Nothing, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/chi-tieu/luu", Arg::NewIndicator, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/chi-tieu/trang-thai", Arg::IndicatorActive, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/phan-to", Arg::Nothing, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/phan-to/luu", Arg::NewBreakdown, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do", Arg::RegimeSearch, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/che-do/xem", Arg::Regime, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/che-do/xem", Arg::RegimeMissing, "401         404                    404    404    404       404        404     403"),
+    r("/api/danh-muc/che-do/tao", Arg::NewRegime, "401         ok                     403    403    403       403        403     403"),
     // Every field empty: the administrator gets the form's errors.
-    r("/api/danh-muc/che-do/luu",               Arg::RegimeFieldsEmpty,       "401         422                    403    403    403       403        403     403"),
-    r("/api/danh-muc/che-do/sua",               Arg::RegimeAddSection,        "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/che-do/sua",               Arg::RegimeAddRule,           "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/luu", Arg::RegimeFieldsEmpty, "401         422                    403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/sua", Arg::RegimeAddSection, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/sua", Arg::RegimeAddRule, "401         ok                     403    403    403       403        403     403"),
     // An operation that does not exist is refused as a bad form before anything is looked at.
-    r("/api/danh-muc/che-do/sua",               Arg::RegimeUnknownOp,         "401         422                    422    422    422       422        422     403"),
+    r("/api/danh-muc/che-do/sua", Arg::RegimeUnknownOp, "401         422                    422    422    422       422        422     403"),
     // A draft with no rows, units or schedule cannot be published: the administrator gets the reasons.
-    r("/api/danh-muc/che-do/ban-hanh",          Arg::RegimePublishEmpty,      "401         422                    403    403    403       403        403     403"),
-    r("/api/danh-muc/che-do/trang-thai",        Arg::RegimeActive,            "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/che-do/xem-truoc",         Arg::RegimePreviewDraft,      "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/che-do/xem-truoc",         Arg::RegimePreviewVersion,    "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/quy-tac/thu",              Arg::TryRule,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/ke-hoach",                 Arg::PlanYear,                "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/ke-hoach/dat",             Arg::SetPlan,                 "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/ngay-nghi",                Arg::HolidayYear,             "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/danh-muc/ngay-nghi/them",           Arg::NewHoliday,              "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/ngay-nghi/xoa",            Arg::SeededHoliday,           "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/nhap/ket-qua",             Arg::ImportJob,               "401         ok                     403    403    403       403        403     403"),
-    r("/api/danh-muc/nhap/ket-qua",             Arg::ImportMissing,           "401         404                    403    403    403       403        403     403"),
-    r("/api/danh-muc/nhap/gan-day",             Arg::Nothing,                 "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/ban-hanh", Arg::RegimePublishEmpty, "401         422                    403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/trang-thai", Arg::RegimeActive, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/che-do/xem-truoc", Arg::RegimePreviewDraft, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r(
+        "/api/danh-muc/che-do/xem-truoc",
+        Arg::RegimePreviewVersion,
+        "401         ok                     ok     ok     ok        ok         ok      403",
+    ),
+    r("/api/danh-muc/quy-tac/thu", Arg::TryRule, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/ke-hoach", Arg::PlanYear, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/ke-hoach/dat", Arg::SetPlan, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/ngay-nghi", Arg::HolidayYear, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/danh-muc/ngay-nghi/them", Arg::NewHoliday, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/ngay-nghi/xoa", Arg::SeededHoliday, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/nhap/ket-qua", Arg::ImportJob, "401         ok                     403    403    403       403        403     403"),
+    r("/api/danh-muc/nhap/ket-qua", Arg::ImportMissing, "401         404                    403    403    403       403        403     403"),
+    r("/api/danh-muc/nhap/gan-day", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
     // --- Excel uploads: only the clerk who uploaded sees and confirms one (an unreadable one cannot be confirmed) -------------------------
-    r("/api/nhap-excel/xem",                    Arg::ExcelImportSyt,          "401         403                    ok     403    403       403        403     403"),
-    r("/api/nhap-excel/xem",                    Arg::ImportMissing,           "401         404                    404    404    404       404        404     403"),
-    r("/api/nhap-excel/gan-day",                Arg::Nothing,                 "401         ok                     ok     ok     ok        ok         ok      403"),
-    r("/api/nhap-excel/xac-nhan",               Arg::ExcelImportSyt,          "401         403                    409    403    403       403        403     403"),
+    r("/api/nhap-excel/xem", Arg::ExcelImportSyt, "401         403                    ok     403    403       403        403     403"),
+    r("/api/nhap-excel/xem", Arg::ImportMissing, "401         404                    404    404    404       404        404     403"),
+    r("/api/nhap-excel/gan-day", Arg::Nothing, "401         ok                     ok     ok     ok        ok         ok      403"),
+    r("/api/nhap-excel/xac-nhan", Arg::ExcelImportSyt, "401         403                    409    403    403       403        403     403"),
     // --- The machine API: bearer tokens only; no browser session opens it (server/tests/api/feeds.rs tests the tokens) ----------------------
-    r("/api",                                   Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/api/v1/openapi.json",                   Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/api/v1/units",                          Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/indicators",                     Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/regimes",                        Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/periods",                        Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/reports",                        Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/reports/{id}/values",            Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/changes",                        Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
-    r("/api/v1/{*rest}",                        Arg::Nothing,                 "401         401                    401    401    401       401        401     401"),
+    r("/api", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/api/v1/openapi.json", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/api/v1/units", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/indicators", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/regimes", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/periods", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/reports", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/reports/{id}/values", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/changes", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/{*rest}", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     // --- Plain routes: a signed-out browser is sent to the sign-in page; an upload ends on its result page -----------------------------------
-    r("/healthz",                               Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/readyz",                                Arg::Nothing,                 "ok          ok                     ok     ok     ok        ok         ok      ok"),
-    r("/tai-xuong/danh-muc.json",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
-    r("/tai-xuong/chi-tieu.xlsx",               Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
-    r("/tai-xuong/tinh-hinh-bao-cao.xlsx",      Arg::Nothing,                 "→/dang-nhap ok                     403    403    403       ok         ok      →/doi-mat-khau"),
-    r("/tai-xuong/tong-hop.xlsx",               Arg::Nothing,                 "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
-    r("/tai-xuong/tong-hop.csv",                Arg::Nothing,                 "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
-    r("/tai-len/danh-muc",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
-    r("/tai-len/chi-tieu",                      Arg::JunkUpload,              "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
+    r("/healthz", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/readyz", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
+    r("/tai-xuong/danh-muc.json", Arg::Nothing, "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
+    r("/tai-xuong/chi-tieu.xlsx", Arg::Nothing, "→/dang-nhap ok                     403    403    403       403        403     →/doi-mat-khau"),
+    r(
+        "/tai-xuong/tinh-hinh-bao-cao.xlsx",
+        Arg::Nothing,
+        "→/dang-nhap ok                     403    403    403       ok         ok      →/doi-mat-khau",
+    ),
+    r("/tai-xuong/tong-hop.xlsx", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/tong-hop.csv", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
+    r("/tai-len/danh-muc", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
+    r("/tai-len/chi-tieu", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.
-    r("/tai-xuong/bao-cao.xlsx",                Arg::ReportFileSyt,           "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
-    r("/tai-xuong/bao-cao.xlsx",                Arg::ReportFileTh,            "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/bao-cao.xlsx", Arg::ReportFileSyt, "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
+    r("/tai-xuong/bao-cao.xlsx", Arg::ReportFileTh, "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
     // Without a unit: the caller's own, which has no such report unless it reports under the regime.
-    r("/tai-xuong/bieu-mau.xlsx",               Arg::FormYte,                 "→/dang-nhap 404                    ok     ok     404       404        404     →/doi-mat-khau"),
-    r("/tai-xuong/bieu-mau.xlsx",               Arg::FormXaTh,                "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
-    r("/tai-xuong/bieu-mau-don-vi.xlsx",        Arg::FormYte,                 "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
-    r("/tai-len/bao-cao",                       Arg::JunkUpload,              "→/dang-nhap 403                    →/nhap-excel/… 403 →/nhap-excel/… 403   403     →/doi-mat-khau"),
+    r("/tai-xuong/bieu-mau.xlsx", Arg::FormYte, "→/dang-nhap 404                    ok     ok     404       404        404     →/doi-mat-khau"),
+    r("/tai-xuong/bieu-mau.xlsx", Arg::FormXaTh, "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    r(
+        "/tai-xuong/bieu-mau-don-vi.xlsx",
+        Arg::FormYte,
+        "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau",
+    ),
+    r("/tai-len/bao-cao", Arg::JunkUpload, "→/dang-nhap 403                    →/nhap-excel/… 403 →/nhap-excel/… 403   403     →/doi-mat-khau"),
 ];
 
 /// The plain routes of `server::router`, read from its source: every
@@ -610,8 +633,7 @@ fn plain_routes() -> BTreeSet<(String, String)> {
 
 /// Every endpoint that exists: server functions as registered, plain routes.
 fn endpoints() -> BTreeSet<(String, String)> {
-    let mut all: BTreeSet<(String, String)> =
-        server_fn::axum::server_fn_paths().map(|(p, m)| (p.to_string(), m.as_str().to_string())).collect();
+    let mut all: BTreeSet<(String, String)> = server_fn::axum::server_fn_paths().map(|(p, m)| (p.to_string(), m.as_str().to_string())).collect();
     assert!(all.len() >= 40, "only {} server functions registered: {all:?}", all.len());
     all.extend(plain_routes());
     all
@@ -710,11 +732,7 @@ fn matches(w: Want, a: &Answer) -> bool {
 
 fn describe(a: &Answer) -> String {
     let body: String = a.body.chars().filter(|c| !c.is_control()).take(160).collect();
-    if a.location.is_empty() {
-        format!("{} {body}", a.status)
-    } else {
-        format!("{} → {}", a.status, a.location)
-    }
+    if a.location.is_empty() { format!("{} {body}", a.status) } else { format!("{} → {}", a.status, a.location) }
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
@@ -790,9 +808,17 @@ async fn fixture(app: &TestApp) -> Fx {
     let yte_regime = regime_id(app, "YTE_THANG").await;
     // An Excel upload of Sở Y tế's clerk that is not a workbook: read (and refused) in the background.
     let clerk_syt = actor(app, "cv.syt", Role::Clerk, syt_unit).await;
-    let (excel_import, done) = service::excel::import::upload(&app.db, &clerk_syt, "rac.xlsx", b"khong phai excel".to_vec(), None, service::excel::Limits::default(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let (excel_import, done) = service::excel::import::upload(
+        &app.db,
+        &clerk_syt,
+        "rac.xlsx",
+        b"khong phai excel".to_vec(),
+        None,
+        service::excel::Limits::default(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let _ = done.await;
 
     let mut fx = Fx {
@@ -873,7 +899,11 @@ async fn every_endpoint_answers_every_caller_as_the_table_says(b: Backend) {
                     let a = send(b, method, row.path, row.arg, &row.arg.fields(&fx, *who), false).await;
                     cells += 1;
                     // The machine API takes bearer tokens only: a browser's cookies carry no authority there, so no CSRF proof is asked.
-                    let refused = if row.path.starts_with("/api/v1/") { a.status == 401 && a.body.contains("\"unauthenticated\"") } else { a.status == 403 && a.body.contains("CSRF") };
+                    let refused = if row.path.starts_with("/api/v1/") {
+                        a.status == 401 && a.body.contains("\"unauthenticated\"")
+                    } else {
+                        a.status == 403 && a.body.contains("CSRF")
+                    };
                     if !refused {
                         mismatches.push(format!(
                             "{method} {} [{:?}] as {} WITHOUT CSRF: expected 403 (CSRF refusal), got {}",
@@ -924,12 +954,20 @@ async fn every_endpoint_answers_every_caller_as_the_table_says(b: Backend) {
             mismatches.push(format!("report {id} is {:?} after the run, not a draft", rep.status));
         }
     }
-    let moved = entity::report_event::Entity::find().all(&app.db).await.unwrap().into_iter().filter(|e| !e.from_status.is_empty() && e.from_status != e.to_status).count();
+    let moved = entity::report_event::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| !e.from_status.is_empty() && e.from_status != e.to_status)
+        .count();
     let stashes = entity::form_stash::Entity::find().count(&app.db).await.unwrap();
     let jobs = entity::import_job::Entity::find().count(&app.db).await.unwrap();
     let users = entity::app_user::Entity::find().count(&app.db).await.unwrap();
     let expected_users = service::demo::DEMO_ACCOUNTS.len() as u64 + 4; // the fixture's three, the administrator's one
-    for (what, got, want) in [("status changes", moved as u64, 0), ("stashed forms", stashes, 0), ("import jobs", jobs, 3), ("accounts", users, expected_users)] {
+    for (what, got, want) in
+        [("status changes", moved as u64, 0), ("stashed forms", stashes, 0), ("import jobs", jobs, 3), ("accounts", users, expected_users)]
+    {
         if got != want {
             mismatches.push(format!("after the run there are {got} {what}, not {want}"));
         }

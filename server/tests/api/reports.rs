@@ -56,11 +56,8 @@ fn good_values() -> Vec<(&'static str, &'static str)> {
 }
 
 async fn save(app: &TestApp, id: i32, rv: i32, intent: &str, values: &[(&str, &str)], extra: &[(&str, &str)]) -> reqwest::Response {
-    let mut fields: Vec<(String, String)> = vec![
-        ("id".into(), id.to_string()),
-        ("row_version".into(), rv.to_string()),
-        ("intent".into(), intent.into()),
-    ];
+    let mut fields: Vec<(String, String)> =
+        vec![("id".into(), id.to_string()), ("row_version".into(), rv.to_string()), ("intent".into(), intent.into())];
     fields.extend(values.iter().map(|(k, v)| (format!("values[{k}]"), v.to_string())));
     fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -134,7 +131,10 @@ async fn fill_save_send_approve_accept(b: Backend) {
     assert_eq!(deliveries().await, [2].into(), "and as accepted");
     let rows = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
     let period = domain::period::Period::parse_key(&c.period).unwrap();
-    assert!(rows.iter().all(|v| v.period_year == period.year() && v.ordinal == period.ordinal() as i16 && v.frequency == "thang"), "the period, for roll-ups");
+    assert!(
+        rows.iter().all(|v| v.period_year == period.year() && v.ordinal == period.ordinal() as i16 && v.frequency == "thang"),
+        "the period, for roll-ups"
+    );
     let events = entity::report_event::Entity::find().filter(entity::report_event::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
     let path: Vec<&str> = events.iter().map(|e| e.to_status.as_str()).collect();
     assert_eq!(path, vec!["nhap", "cho_duyet", "da_gui", "da_tiep_nhan"]);
@@ -148,9 +148,12 @@ async fn every_error_and_warning_path(b: Backend) {
     let app = spawn_app(b).await;
     // Last year's figures, so the "change against the same period" warning can fire.
     let year = Utc::now().year();
-    service::reports::generator::generate(&app.db, &service::reports::generator::GenerateOptions { year: year - 1, until: None, large_regime_rows: 0, seed: 7 })
-        .await
-        .unwrap();
+    service::reports::generator::generate(
+        &app.db,
+        &service::reports::generator::GenerateOptions { year: year - 1, until: None, large_regime_rows: 0, seed: 7 },
+    )
+    .await
+    .unwrap();
     app.sign_in_ok("cv.tohieu").await;
     let c = open_period(&app, "03646", "KTXH_XA").await;
     // Periods that make no sense for the regime are refused with a reason.
@@ -290,7 +293,7 @@ async fn locked_periods_are_read_only_until_an_exception(b: Backend) {
     .await
     .unwrap()
     .items[0]
-    .id;
+        .id;
     let clerk = domain::Actor { user_id: clerk_id, role: domain::Role::Clerk, unit_id: unit };
     let regime = service::catalogue::regimes::list(&app.db, "KTXH_XA", 1).await.unwrap().items[0].id;
     // A report started back in March 2025, inside that month's window.
@@ -357,7 +360,10 @@ async fn without_javascript_a_failed_save_keeps_the_input(b: Backend) {
     assert!(!theirs.contains("Đường giao thông xuống cấp."), "not shown to anyone else");
     let (status, html) = app.get_html(&location).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("value=\"mười hai\"") && html.contains("value=\"77\"") && html.contains("Đường giao thông xuống cấp."), "the typed input is back");
+    assert!(
+        html.contains("value=\"mười hai\"") && html.contains("value=\"77\"") && html.contains("Đường giao thông xuống cấp."),
+        "the typed input is back"
+    );
     assert!(html.contains("CHƯA được lưu"), "with the reason");
 
     // A session that expired meanwhile: back through the sign-in page, input kept.

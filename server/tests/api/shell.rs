@@ -16,7 +16,11 @@ async fn probes_and_error_pages(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(security_headers_and_caching, static_files_travel_compressed_and_revalidated, demo_mode_refuses_a_database_with_real_accounts);
+crate::on_both_backends!(
+    security_headers_and_caching,
+    static_files_travel_compressed_and_revalidated,
+    demo_mode_refuses_a_database_with_real_accounts
+);
 
 async fn security_headers_and_caching(b: Backend) {
     let app = spawn_app(b).await;
@@ -54,7 +58,7 @@ async fn demo_mode_refuses_a_database_with_real_accounts(b: Backend) {
     let office = service::org::find_unit_by_code(&db, domain::org::OFFICE_CODE).await.unwrap();
     service::users::create_first_admin(&db, "admin.that", "Quản trị thật", "Mat-khau-that-2025", &office.code).await.unwrap();
     close(db).await;
-    let err = server::prepare_database(&test_config(&url)).await.err().expect("demo mode refused").to_string();
+    let err = server::prepare_database(&test_config(&url)).await.expect_err("demo mode refused").to_string();
     assert!(err.contains("tài khoản thật") && err.contains("BAOCAO_DEMO"), "{err}");
 }
 

@@ -4,13 +4,13 @@
 
 use super::figures;
 use crate::users::require_admin;
-use crate::{audit, Result, ServiceError};
+use crate::{Result, ServiceError, audit};
 use chrono::Utc;
+use domain::Actor;
 use domain::aggregate::Counted;
 use domain::dec::Dec;
-use domain::digital::{summarize, FlaggedIndicator, Summary};
+use domain::digital::{FlaggedIndicator, Summary, summarize};
 use domain::period::Period;
-use domain::Actor;
 use entity::{digital_target, indicator};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -59,7 +59,11 @@ pub async fn set_target(db: &crate::Db, actor: &Actor, year: i32, percent: &str)
         set_by: Set(Some(actor.user_id)),
         set_at: Set(Utc::now()),
     })
-    .on_conflict(OnConflict::column(digital_target::Column::Year).update_columns([digital_target::Column::PerMille, digital_target::Column::SetBy, digital_target::Column::SetAt]).to_owned())
+    .on_conflict(
+        OnConflict::column(digital_target::Column::Year)
+            .update_columns([digital_target::Column::PerMille, digital_target::Column::SetBy, digital_target::Column::SetAt])
+            .to_owned(),
+    )
     .exec(&txn)
     .await?;
     audit::record(&txn, Some(actor.user_id), "dat_muc_tieu_so_hoa", &year.to_string(), percent.trim()).await?;

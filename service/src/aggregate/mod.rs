@@ -18,12 +18,12 @@ pub mod views;
 
 use crate::board::expected::Expectations;
 use crate::{Result, ServiceError};
+use domain::Actor;
 use domain::aggregate::{self, Cell, Counted, Fact, IndicatorDef, Rate, Rollup, Tree};
 use domain::dec::Dec;
 use domain::indicator::Aggregation;
 use domain::period::{Frequency, Period};
 use domain::views::UnitRow;
-use domain::Actor;
 use entity::{breakdown_part, indicator, regime_version_indicator, report_value};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -210,7 +210,10 @@ pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], t
             let Some(last) = tiles.last() else { continue };
             // The version in force for the period; for a period before the
             // first version took effect (history loaded later), the first version.
-            let Some(v) = r.in_force(last).or_else(|| r.versions.iter().filter(|v| v.schedule.frequency == f).min_by_key(|v| v.effect.version)) else { continue };
+            let Some(v) = r.in_force(last).or_else(|| r.versions.iter().filter(|v| v.schedule.frequency == f).min_by_key(|v| v.effect.version))
+            else {
+                continue;
+            };
             for i in uses.get(&v.effect.id).into_iter().flatten() {
                 out.entry(*i).or_default().extend(v.units.iter().copied());
             }
@@ -228,11 +231,7 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
     let units = crate::org::list_units(db).await?;
     let root = province_root(&units)?;
     let tree = Tree::new(&units.iter().map(|u| (u.id, u.parent_id)).collect::<Vec<_>>());
-    let (scope, only): (i32, Option<Vec<i32>>) = if actor.sees_whole_province() {
-        (root, None)
-    } else {
-        (actor.unit_id, Some(vec![actor.unit_id]))
-    };
+    let (scope, only): (i32, Option<Vec<i32>>) = if actor.sees_whole_province() { (root, None) } else { (actor.unit_id, Some(vec![actor.unit_id])) };
     let scope_nodes: HashSet<i32> = match &only {
         None => tree.subtree(root).into_iter().collect(),
         Some(u) => u.iter().copied().collect(),
@@ -256,9 +255,10 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
             id: i.id,
             aggregation: i.aggregation,
             parts: i.parts.iter().map(|p| p.0.clone()).collect(),
-            rate: i.rate.as_ref().and_then(|(n, d)| {
-                Some(Rate { numerator: *codes.get(n)?, denominator: *codes.get(d)?, factor: Dec::from_int(RATE_FACTOR) })
-            }),
+            rate: i
+                .rate
+                .as_ref()
+                .and_then(|(n, d)| Some(Rate { numerator: *codes.get(n)?, denominator: *codes.get(d)?, factor: Dec::from_int(RATE_FACTOR) })),
         })
         .collect();
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();

@@ -1,15 +1,15 @@
 //! The leaders' pages as plain data: the dashboard of a node, the pivot
 //! and its files, the digital-data share.
 
-use super::{digital, figures, Figures, IndicatorInfo};
+use super::{Figures, IndicatorInfo, digital, figures};
 use crate::{Result, ServiceError};
-use domain::aggregate::{robust_z, Counted};
+use domain::Actor;
+use domain::aggregate::{Counted, robust_z};
 use domain::dashboard::*;
 use domain::dec::Dec;
 use domain::digital::Share;
 use domain::indicator::Aggregation;
 use domain::period::{Frequency, Period};
-use domain::Actor;
 use entity::{key_indicator, regime, regime_plan, report};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -51,11 +51,7 @@ pub fn pick_counted(code: Option<&str>) -> Counted {
 
 /// Display places: the indicator's own for stored figures, two for averages and rates.
 pub fn places(i: &IndicatorInfo) -> u32 {
-    if i.rate.is_some() || i.aggregation == Aggregation::Average {
-        (i.scale as u32).max(2)
-    } else {
-        i.scale as u32
-    }
+    if i.rate.is_some() || i.aggregation == Aggregation::Average { (i.scale as u32).max(2) } else { i.scale as u32 }
 }
 
 fn cell_of(f: &Figures, node: i32, i: &IndicatorInfo) -> Result<(FigureCell, Option<Dec>)> {
@@ -66,7 +62,8 @@ fn cell_of(f: &Figures, node: i32, i: &IndicatorInfo) -> Result<(FigureCell, Opt
 /// The indicators on the dashboard: the administrator's choice, or the
 /// first numeric provincial statistical indicators.
 pub async fn key_indicators<C: ConnectionTrait>(db: &C) -> Result<Vec<i32>> {
-    let picked: Vec<i32> = key_indicator::Entity::find().order_by_asc(key_indicator::Column::Position).all(db).await?.into_iter().map(|k| k.indicator_id).collect();
+    let picked: Vec<i32> =
+        key_indicator::Entity::find().order_by_asc(key_indicator::Column::Position).all(db).await?.into_iter().map(|k| k.indicator_id).collect();
     if !picked.is_empty() {
         return Ok(picked);
     }
@@ -106,10 +103,10 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
     let mut ids = key_indicators(db).await?;
     let all = super::indicator_infos(db, None).await?;
     let chosen = q.indicator.filter(|i| all.iter().any(|x| x.id == *i)).or(ids.first().copied()).or(all.first().map(|i| i.id));
-    if let Some(c) = chosen {
-        if !ids.contains(&c) {
-            ids.push(c);
-        }
+    if let Some(c) = chosen
+        && !ids.contains(&c)
+    {
+        ids.push(c);
     }
     let f = figures(db, actor, Some(&ids), period, counted).await?;
     let node = q.node.unwrap_or(f.scope);
@@ -155,7 +152,11 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
                     .map(|p| {
                         let r = fig.at(p)?;
                         let c = r.cell(&fig.tree, node, i.id, "").map_err(|e| ServiceError::Internal(format!("{e:?}")))?;
-                        Ok(Point { label: p.label(), value: FigureCell::new(c.value, places(i), c.reported, c.reported, c.accepted, c.double_reported), raw: c.value })
+                        Ok(Point {
+                            label: p.label(),
+                            value: FigureCell::new(c.value, places(i), c.reported, c.reported, c.accepted, c.double_reported),
+                            raw: c.value,
+                        })
                     })
                     .collect()
             };
@@ -167,10 +168,8 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
             let b: Vec<Option<Dec>> = trend_ly.iter().map(|p| p.raw).collect();
             let (y1, y0) = (period.year().to_string(), ly_period.year().to_string());
             let trend_svg = line_svg(&format!("Xu hướng: {label}"), &short, &[(&y1, &a), (&y0, &b)]);
-            let bar_rows: Vec<(String, Option<Dec>, String)> = children
-                .iter()
-                .map(|c| (c.name.clone(), Dec::parse_literal(&c.plain_or_empty()), c.cell.text.clone()))
-                .collect();
+            let bar_rows: Vec<(String, Option<Dec>, String)> =
+                children.iter().map(|c| (c.name.clone(), Dec::parse_literal(&c.plain_or_empty()), c.cell.text.clone())).collect();
             let bars_svg = bars_svg(&format!("{label} theo đơn vị, {}", period.label()), &bar_rows);
             (node_cell, children, trend, trend_ly, trend_svg, bars_svg, label)
         }
@@ -230,7 +229,14 @@ pub fn short_label(p: &Period) -> String {
 
 /// Progress to the yearly plan (sum indicators): the year-to-date figure ÷
 /// the sum of the units' plans in the subtree.
-async fn plan_progress<C: ConnectionTrait>(db: &C, f: &Figures, i: &IndicatorInfo, nodes: &HashSet<i32>, period: &Period, node: i32) -> Result<Option<String>> {
+async fn plan_progress<C: ConnectionTrait>(
+    db: &C,
+    f: &Figures,
+    i: &IndicatorInfo,
+    nodes: &HashSet<i32>,
+    period: &Period,
+    node: i32,
+) -> Result<Option<String>> {
     if i.aggregation != Aggregation::Sum {
         return Ok(None);
     }
@@ -295,7 +301,12 @@ async fn reports_of<C: ConnectionTrait>(db: &C, unit: i32, period: &Period) -> R
     for f in [Frequency::Monthly, Frequency::Quarterly, Frequency::HalfYear, Frequency::NineMonths, Frequency::Annual] {
         keys.extend(Period::all_in_year(f, period.year()).into_iter().filter(|p| domain::aggregate::within(p, period)).map(|p| p.key()));
     }
-    let rows = report::Entity::find().filter(report::Column::UnitId.eq(unit)).filter(report::Column::PeriodKey.is_in(keys)).order_by_asc(report::Column::PeriodKey).all(db).await?;
+    let rows = report::Entity::find()
+        .filter(report::Column::UnitId.eq(unit))
+        .filter(report::Column::PeriodKey.is_in(keys))
+        .order_by_asc(report::Column::PeriodKey)
+        .all(db)
+        .await?;
     let names: HashMap<i32, String> = regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
     Ok(rows
         .into_iter()
@@ -326,7 +337,9 @@ pub async fn pivot<C: ConnectionTrait>(db: &C, actor: &Actor, q: PivotQuery, tod
     }
     let freq = match q.frequency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Frequency::Monthly,
-        Some(c) => Frequency::from_code(c).filter(|f| *f != Frequency::OneOff).ok_or_else(|| ServiceError::field("tan_suat", "Tần suất phải là tháng, quý, 6 tháng, 9 tháng hoặc năm."))?,
+        Some(c) => Frequency::from_code(c)
+            .filter(|f| *f != Frequency::OneOff)
+            .ok_or_else(|| ServiceError::field("tan_suat", "Tần suất phải là tháng, quý, 6 tháng, 9 tháng hoặc năm."))?,
     };
     let counted = pick_counted(q.counted.as_deref());
     let all = super::indicator_infos(db, None).await?;
@@ -352,7 +365,11 @@ pub async fn pivot<C: ConnectionTrait>(db: &C, actor: &Actor, q: PivotQuery, tod
                 let c = r.cell(&f.tree, *u, i.id, "").map_err(|e| ServiceError::Internal(format!("{e:?}")))?;
                 cells.push(FigureCell::new(c.value, places(i), c.reported, c.reported, c.accepted, c.double_reported));
             }
-            rows.push(PivotRow { indicator: format!("{} – {} ({})", i.code, i.name, i.uom), unit: f.unit(*u).map(|x| x.name.clone()).unwrap_or_default(), cells });
+            rows.push(PivotRow {
+                indicator: format!("{} – {} ({})", i.code, i.name, i.uom),
+                unit: f.unit(*u).map(|x| x.name.clone()).unwrap_or_default(),
+                cells,
+            });
         }
     }
     Ok(Pivot {
@@ -423,7 +440,13 @@ fn share_row(label: String, s: &Share) -> ShareRow {
 
 pub const DEFINITION: &str = "Một chỉ tiêu thuộc hệ thống chỉ tiêu thống kê cấp tỉnh được tính là « đã cung cấp dưới dạng dữ liệu số » trong một kỳ khi: (1) có ít nhất một chế độ báo cáo đã ban hành trên hệ thống yêu cầu đơn vị báo cáo chỉ tiêu đó cho kỳ này; và (2) mọi đơn vị được yêu cầu đều đã có số liệu cho trọn kỳ (số của chính kỳ đó hoặc đủ các tháng, quý trong kỳ) trong báo cáo đã gửi hoặc đã tiếp nhận (hoặc chỉ báo cáo đã tiếp nhận, theo lựa chọn), dù nhập trên biểu mẫu, nhập từ Excel hay gửi qua API. Báo cáo nháp và ô nhập sai không được tính; thiếu một đơn vị là chưa đạt. Tỷ lệ = số chỉ tiêu đã cung cấp ÷ tổng số chỉ tiêu thống kê cấp tỉnh.";
 
-pub async fn digital_page<C: ConnectionTrait>(db: &C, actor: &Actor, period: Option<&str>, counted: Option<&str>, today: chrono::NaiveDate) -> Result<DigitalPage> {
+pub async fn digital_page<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    period: Option<&str>,
+    counted: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<DigitalPage> {
     if !actor.sees_whole_province() {
         return Err(ServiceError::forbidden());
     }
@@ -442,7 +465,8 @@ pub async fn digital_page<C: ConnectionTrait>(db: &C, actor: &Actor, period: Opt
         labels.push(short_label(&p));
         trend.push(share_row(p.label(), &f.summary.province));
     }
-    let trend_svg = line_svg(&format!("Tỷ lệ chỉ tiêu được cung cấp dưới dạng dữ liệu số, năm {} (%)", period.year()), &labels, &[("Tỷ lệ (%)", &trend_vals)]);
+    let trend_svg =
+        line_svg(&format!("Tỷ lệ chỉ tiêu được cung cấp dưới dạng dữ liệu số, năm {} (%)", period.year()), &labels, &[("Tỷ lệ (%)", &trend_vals)]);
     let by_id: HashMap<i32, &domain::digital::FlaggedIndicator> = fig.indicators.iter().map(|i| (i.id, i)).collect();
     Ok(DigitalPage {
         period_key: period.key(),

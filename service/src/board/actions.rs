@@ -4,14 +4,14 @@
 //! which the unit's page shows and the unit is notified of.
 
 use super::require_reviewer;
-use crate::reports::{load, record_event, review, Loaded};
+use crate::reports::{Loaded, load, record_event, review};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::datefmt::{format_date, vn_today};
 use domain::office::{BulkOutcome, OfficeActionView};
 use domain::period::Period;
-use domain::reminders::{event_key, NoticeKind};
-use domain::report::{next_status, ReportStatus, Transition};
+use domain::reminders::{NoticeKind, event_key};
+use domain::report::{ReportStatus, Transition, next_status};
 use domain::{Actor, Role};
 use entity::{app_user, entry_exception, office_action, report};
 use sea_orm::sea_query::Expr;
@@ -53,7 +53,17 @@ pub(crate) async fn unit_people<C: ConnectionTrait>(db: &C, unit_id: i32) -> Res
         .await?)
 }
 
-async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, unit_id: i32, regime_id: i32, period_key: &str, report_id: Option<i32>, kind: &str, note: &str, now: DateTime<Utc>) -> Result<()> {
+async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    unit_id: i32,
+    regime_id: i32,
+    period_key: &str,
+    report_id: Option<i32>,
+    kind: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     office_action::ActiveModel {
         at: Set(now),
         user_id: Set(Some(actor.user_id)),
@@ -73,7 +83,15 @@ async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, unit_id: i32, regime_
 /// After the office accepted, returned or reopened a report (inside that
 /// transaction): the unit's page records it and the unit's people are
 /// notified (once per event).
-pub(crate) async fn after_review<C: ConnectionTrait>(db: &C, actor: &Actor, l: &Loaded, t: Transition, reason: &str, event: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn after_review<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    l: &Loaded,
+    t: Transition,
+    reason: &str,
+    event: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let r = &l.report;
     let kind = kind_of(t);
     record(db, actor, r.unit_id, r.regime_id, &r.period_key, Some(r.id), kind, reason, now).await?;
@@ -82,7 +100,18 @@ pub(crate) async fn after_review<C: ConnectionTrait>(db: &C, actor: &Actor, l: &
         _ => (NoticeKind::Returned, format!("{} — {}: Văn phòng UBND tỉnh trả lại báo cáo. Lý do: {reason}", l.regime.name, l.period.label())),
     };
     let people = unit_people(db, r.unit_id).await?;
-    crate::reminders::notices::add_for(db, &people, notice, r.unit_id, Some(r.id), &text, &format!("/bao-cao/{}", r.id), &event_key(notice, event), now).await?;
+    crate::reminders::notices::add_for(
+        db,
+        &people,
+        notice,
+        r.unit_id,
+        Some(r.id),
+        &text,
+        &format!("/bao-cao/{}", r.id),
+        &event_key(notice, event),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -131,18 +160,29 @@ pub async fn accept_many(db: &crate::Db, actor: &Actor, ids: &[i32], now: DateTi
 /// Grants (`until` given) or revokes (`None`) an exception to the entry
 /// window of a regime's report for a unit and period. A report already
 /// started carries it too (and its history says so).
-pub async fn set_exception(db: &crate::Db, actor: &Actor, regime_id: i32, unit_id: i32, period_key: &str, until: Option<NaiveDate>, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_exception(
+    db: &crate::Db,
+    actor: &Actor,
+    regime_id: i32,
+    unit_id: i32,
+    period_key: &str,
+    until: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     require_reviewer(actor)?;
     let period = Period::parse_key(period_key).map_err(|e| ServiceError::field("period", e.to_string()))?;
-    let regime = entity::regime::Entity::find_by_id(regime_id).one(db).await?.ok_or_else(|| ServiceError::NotFound("Không tìm thấy chế độ báo cáo.".into()))?;
+    let regime = entity::regime::Entity::find_by_id(regime_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy chế độ báo cáo.".into()))?;
     let unit = crate::org::find_unit(db, unit_id).await?;
     if !unit.kind.is_reporting_unit() {
         return Err(ServiceError::field("unit", "Chỉ gia hạn cho đơn vị báo cáo."));
     }
-    if let Some(u) = until {
-        if u < vn_today(now) {
-            return Err(ServiceError::field("until", "Ngày gia hạn phải từ hôm nay trở đi."));
-        }
+    if let Some(u) = until
+        && u < vn_today(now)
+    {
+        return Err(ServiceError::field("until", "Ngày gia hạn phải từ hôm nay trở đi."));
     }
     let existing = report::Entity::find()
         .filter(report::Column::RegimeId.eq(regime_id))
@@ -218,7 +258,12 @@ pub async fn unit_actions(db: &crate::Db, actor: &Actor, unit_id: i32, limit: u6
     if !actor.can_read_unit(unit_id) {
         return Err(ServiceError::Forbidden("Bạn chỉ được xem báo cáo của đơn vị mình.".into()));
     }
-    let rows = office_action::Entity::find().filter(office_action::Column::UnitId.eq(unit_id)).order_by_desc(office_action::Column::Id).limit(limit).all(db).await?;
+    let rows = office_action::Entity::find()
+        .filter(office_action::Column::UnitId.eq(unit_id))
+        .order_by_desc(office_action::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
     let user_ids: Vec<i32> = rows.iter().filter_map(|r| r.user_id).collect();
     let names: HashMap<i32, String> = if user_ids.is_empty() {
         HashMap::new()
@@ -238,7 +283,12 @@ pub async fn unit_actions(db: &crate::Db, actor: &Actor, unit_id: i32, limit: u6
                 (false, true) => format!("{}: {subject}", describe(&r.kind, "")),
                 (false, false) => format!("{}: {subject}. Lý do: {}", describe(&r.kind, ""), r.note),
             };
-            OfficeActionView { at: r.at, who: r.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Hệ thống".into()), what, report_id: r.report_id }
+            OfficeActionView {
+                at: r.at,
+                who: r.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Hệ thống".into()),
+                what,
+                report_id: r.report_id,
+            }
         })
         .collect())
 }

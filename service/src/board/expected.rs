@@ -6,7 +6,7 @@
 
 use crate::Result;
 use chrono::NaiveDate;
-use domain::board::{period_ending_in, version_in_force, VersionEffect};
+use domain::board::{VersionEffect, period_ending_in, version_in_force};
 use domain::calendar::{Holidays, Schedule};
 use domain::period::{Frequency, Period};
 use entity::{indicator, regime, regime_unit, regime_version, regime_version_indicator};
@@ -147,7 +147,13 @@ impl Expectations {
         }
         let regimes = regimes
             .into_iter()
-            .map(|r| RegimeInfo { versions: by_regime.remove(&r.id).unwrap_or_default(), id: r.id, code: r.code, name: r.name, remind_days: r.remind_days })
+            .map(|r| RegimeInfo {
+                versions: by_regime.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                remind_days: r.remind_days,
+            })
             .collect();
         Ok(Expectations { regimes, holidays: crate::catalogue::holidays::all(db).await? })
     }

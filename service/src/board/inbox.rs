@@ -4,11 +4,11 @@ use super::expected::Expectations;
 use super::require_reviewer;
 use crate::Result;
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::datefmt::vn_today;
 use domain::office::InboxRow;
 use domain::period::Period;
 use domain::report::ReportStatus;
-use domain::Actor;
 use entity::report;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -37,7 +37,8 @@ pub async fn inbox(db: &crate::Db, actor: &Actor) -> Result<Vec<InboxRow>> {
         .all(db)
         .await?;
     let ex = Expectations::load(db).await?;
-    let regimes: HashMap<i32, (String, String)> = entity::regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, (r.code, r.name))).collect();
+    let regimes: HashMap<i32, (String, String)> =
+        entity::regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, (r.code, r.name))).collect();
     let units: HashMap<i32, String> = crate::org::list_units(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for (id, regime_id, unit_id, period_key, sent_at, on_time, explanations) in rows {
@@ -45,7 +46,8 @@ pub async fn inbox(db: &crate::Db, actor: &Actor) -> Result<Vec<InboxRow>> {
         let sent_at = sent_at.unwrap_or_default();
         let deadline = ex.column_for(regime_id, &period).map(|c| c.deadline);
         let days_late = deadline.map(|d| (vn_today(sent_at) - d).num_days().max(0)).unwrap_or(0);
-        let explained = serde_json::from_str::<HashMap<String, String>>(&explanations).map(|m| m.values().filter(|v| !v.trim().is_empty()).count()).unwrap_or(0);
+        let explained =
+            serde_json::from_str::<HashMap<String, String>>(&explanations).map(|m| m.values().filter(|v| !v.trim().is_empty()).count()).unwrap_or(0);
         let (regime_code, regime_name) = regimes.get(&regime_id).cloned().unwrap_or_default();
         out.push(InboxRow {
             report_id: id,

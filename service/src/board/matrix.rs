@@ -6,14 +6,16 @@ use super::expected::{Column, Expectations};
 use super::require_province;
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
-use domain::board::{cell, recent_months, recent_periods, Cell, ReportFacts, Tally};
+use domain::Actor;
+use domain::board::{Cell, ReportFacts, Tally, cell, recent_months, recent_periods};
 use domain::datefmt::vn_today;
-use domain::office::{Board, BoardCell, BoardColumn, BoardFilter, BoardRow, BoardSort, Choice, Trend, TrendPoint, TrendSeries, UnitRecord, UnitRecordRow};
+use domain::office::{
+    Board, BoardCell, BoardColumn, BoardFilter, BoardRow, BoardSort, Choice, Trend, TrendPoint, TrendSeries, UnitRecord, UnitRecordRow,
+};
 use domain::org::OrgKind;
 use domain::period::Period;
 use domain::report::ReportStatus;
 use domain::views::UnitRow;
-use domain::Actor;
 use entity::report;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
@@ -90,7 +92,13 @@ pub async fn board<C: ConnectionTrait>(db: &C, actor: &Actor, filter: BoardFilte
     build(db, &ex, &units, filter, now).await
 }
 
-pub(crate) async fn build<C: ConnectionTrait>(db: &C, ex: &Expectations, units: &[UnitRow], filter: BoardFilter, now: DateTime<Utc>) -> Result<Board> {
+pub(crate) async fn build<C: ConnectionTrait>(
+    db: &C,
+    ex: &Expectations,
+    units: &[UnitRow],
+    filter: BoardFilter,
+    now: DateTime<Utc>,
+) -> Result<Board> {
     let today = vn_today(now);
     let columns = ex.columns(filter.year, filter.month, filter.regime_id, filter.sector.as_deref());
     let mut wanted: BTreeMap<i32, Vec<String>> = BTreeMap::new();
@@ -129,7 +137,9 @@ pub(crate) async fn build<C: ConnectionTrait>(db: &C, ex: &Expectations, units: 
     }
     if filter.sort == BoardSort::Lateness {
         let worst = |r: &BoardRow| r.cells.iter().flatten().filter_map(|c| c.cell.days_late).max().unwrap_or(0);
-        rows.sort_by_key(|r| (std::cmp::Reverse(r.tally.overdue), std::cmp::Reverse(worst(r)), std::cmp::Reverse(r.tally.missing), r.unit_name.clone()));
+        rows.sort_by_key(|r| {
+            (std::cmp::Reverse(r.tally.overdue), std::cmp::Reverse(worst(r)), std::cmp::Reverse(r.tally.missing), r.unit_name.clone())
+        });
     }
     let columns = columns
         .iter()
@@ -145,7 +155,14 @@ pub(crate) async fn build<C: ConnectionTrait>(db: &C, ex: &Expectations, units: 
         })
         .collect();
     let regimes = ex.regimes.iter().map(|r| Choice { value: r.id.to_string(), label: format!("{} — {}", r.code, r.name) }).collect();
-    let sectors = ex.regimes.iter().flat_map(|r| r.sectors()).collect::<std::collections::BTreeSet<_>>().into_iter().map(|s| Choice { value: s.clone(), label: s }).collect();
+    let sectors = ex
+        .regimes
+        .iter()
+        .flat_map(|r| r.sectors())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|s| Choice { value: s.clone(), label: s })
+        .collect();
     let groups = units.iter().filter(|u| u.kind == OrgKind::Group).map(|g| Choice { value: g.id.to_string(), label: g.name.clone() }).collect();
     let month_label = Period::Month { year: filter.year, month: filter.month }.label();
     Ok(Board { filter, month_label, today, columns, rows, total, regimes, sectors, groups })
@@ -203,10 +220,10 @@ pub async fn trend<C: ConnectionTrait>(db: &C, actor: &Actor, filter: &BoardFilt
     let mut groups: Vec<(String, Option<i32>)> = vec![("Toàn tỉnh".into(), None)];
     let mut seen = std::collections::BTreeSet::new();
     for u in &in_scope {
-        if let Some(p) = u.parent_id {
-            if seen.insert(p) {
-                groups.push((names.get(&p).cloned().unwrap_or_default(), Some(p)));
-            }
+        if let Some(p) = u.parent_id
+            && seen.insert(p)
+        {
+            groups.push((names.get(&p).cloned().unwrap_or_default(), Some(p)));
         }
     }
     let by_group = groups
@@ -236,7 +253,8 @@ pub async fn unit_record<C: ConnectionTrait>(db: &C, actor: &Actor, unit_id: i32
     let today = vn_today(now);
     let ex = Expectations::load(db).await?;
     let months = recent_months(chrono::Datelike::year(&today), chrono::Datelike::month(&today), 12);
-    let per_month: Vec<Vec<Column<'_>>> = months.iter().map(|(y, m)| ex.columns(*y, *m, None, None).into_iter().filter(|c| c.expects(unit_id)).collect()).collect();
+    let per_month: Vec<Vec<Column<'_>>> =
+        months.iter().map(|(y, m)| ex.columns(*y, *m, None, None).into_iter().filter(|c| c.expects(unit_id)).collect()).collect();
     let mut wanted: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     for c in per_month.iter().flatten() {
         wanted.entry(c.regime.id).or_default().push(c.period.key());

@@ -10,10 +10,10 @@ use super::matrix::{build, words};
 use super::require_province;
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
-use domain::board::{format_rate, CellStatus, Tally};
+use domain::Actor;
+use domain::board::{CellStatus, Tally, format_rate};
 use domain::datefmt::vn_today;
 use domain::office::BoardFilter;
-use domain::Actor;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 fn xerr(e: rust_xlsxwriter::XlsxError) -> ServiceError {
@@ -87,8 +87,15 @@ pub async fn export(db: &crate::Db, actor: &Actor, filter: BoardFilter, now: Dat
     ws.merge_range(2, half, 2, last_col, &format!("Sơn La, {}", domain::datefmt::long_date(today)), &italic_c).map_err(xerr)?;
     let title = base().set_bold().set_font_size(14).set_align(FormatAlign::Center);
     ws.merge_range(4, 0, 4, last_col, "TÌNH HÌNH GỬI BÁO CÁO ĐỊNH KỲ CỦA CÁC ĐƠN VỊ", &title).map_err(xerr)?;
-    ws.merge_range(5, 0, 5, last_col, &format!("Các kỳ báo cáo kết thúc trong {} (số liệu đến ngày {})", b.month_label.to_lowercase(), domain::datefmt::format_date(today)), &italic_c)
-        .map_err(xerr)?;
+    ws.merge_range(
+        5,
+        0,
+        5,
+        last_col,
+        &format!("Các kỳ báo cáo kết thúc trong {} (số liệu đến ngày {})", b.month_label.to_lowercase(), domain::datefmt::format_date(today)),
+        &italic_c,
+    )
+    .map_err(xerr)?;
 
     let head = boxed().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xDDE6F2));
     let hr = 7;

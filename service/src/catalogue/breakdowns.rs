@@ -1,5 +1,5 @@
-use crate::{audit, users::require_admin, ServiceError};
-use domain::catalogue::{parse_parts, BreakdownView};
+use crate::{ServiceError, audit, users::require_admin};
+use domain::catalogue::{BreakdownView, parse_parts};
 use domain::indicator::BreakdownPart;
 use domain::{Actor, FieldErrors};
 use entity::{breakdown, breakdown_part, indicator};
@@ -11,11 +11,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<BreakdownView
     Ok(heads
         .into_iter()
         .map(|b| BreakdownView {
-            parts: parts
-                .iter()
-                .filter(|p| p.breakdown_id == b.id)
-                .map(|p| BreakdownPart { code: p.code.clone(), name: p.name.clone() })
-                .collect(),
+            parts: parts.iter().filter(|p| p.breakdown_id == b.id).map(|p| BreakdownPart { code: p.code.clone(), name: p.name.clone() }).collect(),
             id: b.id,
             code: b.code,
             name: b.name,
@@ -24,9 +20,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<BreakdownView
 }
 
 pub(crate) async fn insert<C: ConnectionTrait>(db: &C, code: &str, name: &str, parts: &[BreakdownPart]) -> crate::Result<i32> {
-    let b = breakdown::ActiveModel { code: Set(code.to_string()), name: Set(name.to_string()), ..Default::default() }
-        .insert(db)
-        .await?;
+    let b = breakdown::ActiveModel { code: Set(code.to_string()), name: Set(name.to_string()), ..Default::default() }.insert(db).await?;
     replace_parts(db, b.id, parts).await?;
     Ok(b.id)
 }

@@ -1,8 +1,8 @@
-use crate::{audit, users::require_admin, ServiceError};
+use crate::{ServiceError, audit, users::require_admin};
 use chrono::{Datelike, NaiveDate};
+use domain::Actor;
 use domain::calendar::Holidays;
 use domain::catalogue::HolidayRow;
-use domain::Actor;
 use entity::holiday;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
@@ -36,12 +36,19 @@ pub async fn add(db: &crate::Db, actor: &Actor, day: &str, name: &str, make_up: 
         e.add("day", "Ngày phải theo dạng ngày/tháng/năm, ví dụ 02/09/2026.");
     }
     if name.trim().is_empty() {
-        e.add("name", if make_up { "Vui lòng ghi làm bù cho ngày nào (ví dụ Làm bù cho ngày 02/5/2025)." } else { "Vui lòng nhập tên ngày nghỉ (ví dụ Quốc khánh)." });
+        e.add(
+            "name",
+            if make_up {
+                "Vui lòng ghi làm bù cho ngày nào (ví dụ Làm bù cho ngày 02/5/2025)."
+            } else {
+                "Vui lòng nhập tên ngày nghỉ (ví dụ Quốc khánh)."
+            },
+        );
     }
-    if let (Some(d), true) = (parsed, make_up) {
-        if !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-            e.add("day", format!("{} là ngày làm việc bình thường; ngày làm bù phải là thứ Bảy hoặc Chủ nhật.", domain::datefmt::format_date(d)));
-        }
+    if let (Some(d), true) = (parsed, make_up)
+        && !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+    {
+        e.add("day", format!("{} là ngày làm việc bình thường; ngày làm bù phải là thứ Bảy hoặc Chủ nhật.", domain::datefmt::format_date(d)));
     }
     e.into_result()?;
     let day = parsed.ok_or_else(|| ServiceError::Internal("checked".into()))?;

@@ -1,7 +1,7 @@
 //! The log of catalogue uploads: each upload is checked, applied or not, and
 //! its outcome kept so the result page can show every problem.
 
-use crate::{users::require_admin, ServiceError};
+use crate::{ServiceError, users::require_admin};
 use chrono::{DateTime, Utc};
 use domain::Actor;
 use entity::import_job;
@@ -72,11 +72,7 @@ pub async fn import_indicators(db: &crate::Db, actor: &Actor, file_name: &str, b
 
 pub async fn get(db: &crate::Db, actor: &Actor, id: i32) -> crate::Result<ImportJobView> {
     require_admin(actor)?;
-    import_job::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(view)
-        .ok_or_else(|| ServiceError::NotFound("Không tìm thấy lần nhập này.".into()))
+    import_job::Entity::find_by_id(id).one(db).await?.map(view).ok_or_else(|| ServiceError::NotFound("Không tìm thấy lần nhập này.".into()))
 }
 
 pub async fn recent(db: &crate::Db, actor: &Actor) -> crate::Result<Vec<ImportJobView>> {

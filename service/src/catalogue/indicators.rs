@@ -1,6 +1,6 @@
 use super::paginate;
 use crate::codes::decode;
-use crate::{audit, users::require_admin, ServiceError};
+use crate::{ServiceError, audit, users::require_admin};
 use chrono::Utc;
 use domain::catalogue::{IndicatorFields, IndicatorForm, IndicatorRow};
 use domain::indicator::{Aggregation, BreakdownPart, IndicatorSpec, ValueType};
@@ -241,7 +241,8 @@ pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> crate
     }
     e.into_result()?;
     let txn = db.begin().await?;
-    let id = insert(&txn, &f, owner, bd, true).await.map_err(|e| if matches!(e, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { e })?;
+    let id =
+        insert(&txn, &f, owner, bd, true).await.map_err(|e| if matches!(e, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { e })?;
     audit::record(&txn, Some(actor.user_id), "tao_chi_tieu", &f.code, &f.name).await?;
     txn.commit().await?;
     Ok(id)

@@ -25,4 +25,3 @@ pub(crate) fn paginate<T>(items: Vec<T>, page: u64, per_page: u64) -> Page<T> {
 pub(crate) fn json_err(what: &str, e: serde_json::Error) -> ServiceError {
     ServiceError::Internal(format!("{what}: {e}"))
 }
-

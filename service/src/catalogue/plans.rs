@@ -3,11 +3,11 @@
 //! ("Kế hoạch năm", "% so với kế hoạch"), as the province's socio-economic
 //! forms do.
 
-use crate::{audit, users::require_admin, Result, ServiceError};
+use crate::{Result, ServiceError, audit, users::require_admin};
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::catalogue::{PlanLine, PlanPage};
 use domain::indicator::Value;
-use domain::Actor;
 use entity::{indicator, org_unit, regime, regime_plan};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -22,8 +22,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, regime_id: i32, year: i32) -> Resu
         .order_by_asc(regime_plan::Column::IndicatorId)
         .all(db)
         .await?;
-    let units: HashMap<i32, (String, String)> =
-        org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, (u.code, u.name))).collect();
+    let units: HashMap<i32, (String, String)> = org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, (u.code, u.name))).collect();
     let specs = super::indicators::specs(db, false).await?;
     let codes: HashMap<i32, String> = indicator::Entity::find().all(db).await?.into_iter().map(|i| (i.id, i.code)).collect();
     Ok(rows
@@ -48,12 +47,8 @@ pub async fn list<C: ConnectionTrait>(db: &C, regime_id: i32, year: i32) -> Resu
 pub async fn page(db: &crate::Db, regime_id: i32, year: i32) -> Result<PlanPage> {
     let r = regime::Entity::find_by_id(regime_id).one(db).await?.ok_or_else(|| ServiceError::NotFound("Không tìm thấy chế độ báo cáo.".into()))?;
     let doc = super::regimes::parse_doc(&r.draft)?;
-    let indicators = super::regimes::form_specs(db, &doc)
-        .await?
-        .into_iter()
-        .filter(|s| s.value_type.is_numeric())
-        .map(|s| (s.code, s.name))
-        .collect();
+    let indicators =
+        super::regimes::form_specs(db, &doc).await?.into_iter().filter(|s| s.value_type.is_numeric()).map(|s| (s.code, s.name)).collect();
     let unit_ids = super::regimes::expand_units(db, &doc.reporting_units).await?;
     let units = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in(unit_ids))
@@ -67,7 +62,13 @@ pub async fn page(db: &crate::Db, regime_id: i32, year: i32) -> Result<PlanPage>
 }
 
 /// A unit's plans for a regime and year, by cell key (what a report's form needs).
-pub async fn for_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, year: i32, codes_by_id: &HashMap<i32, String>) -> Result<HashMap<String, Value>> {
+pub async fn for_report<C: ConnectionTrait>(
+    db: &C,
+    regime_id: i32,
+    unit_id: i32,
+    year: i32,
+    codes_by_id: &HashMap<i32, String>,
+) -> Result<HashMap<String, Value>> {
     Ok(regime_plan::Entity::find()
         .filter(regime_plan::Column::RegimeId.eq(regime_id))
         .filter(regime_plan::Column::UnitId.eq(unit_id))
@@ -140,9 +141,14 @@ pub async fn set(
             };
             regime_plan::Entity::insert(am)
                 .on_conflict(
-                    OnConflict::columns([regime_plan::Column::RegimeId, regime_plan::Column::IndicatorId, regime_plan::Column::UnitId, regime_plan::Column::Year])
-                        .update_columns([regime_plan::Column::Num, regime_plan::Column::UpdatedAt, regime_plan::Column::UpdatedBy])
-                        .to_owned(),
+                    OnConflict::columns([
+                        regime_plan::Column::RegimeId,
+                        regime_plan::Column::IndicatorId,
+                        regime_plan::Column::UnitId,
+                        regime_plan::Column::Year,
+                    ])
+                    .update_columns([regime_plan::Column::Num, regime_plan::Column::UpdatedAt, regime_plan::Column::UpdatedBy])
+                    .to_owned(),
                 )
                 .exec_without_returning(&txn)
                 .await?;

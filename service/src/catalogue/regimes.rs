@@ -1,10 +1,10 @@
 use super::{json_err, paginate};
-use crate::{audit, users::require_admin, ServiceError};
+use crate::{ServiceError, audit, users::require_admin};
 use chrono::Utc;
 use domain::catalogue::{RegimeDetail, RegimeFieldsForm, RegimeRow, TryResult, VersionRow};
 use domain::indicator::IndicatorSpec;
 use domain::org::OrgKind;
-use domain::regime::{self, check_regime_code, DraftEdit, RegimeDoc};
+use domain::regime::{self, DraftEdit, RegimeDoc, check_regime_code};
 use domain::rules::{self, MissingStrategy, RuleDef, Severity};
 use domain::views::Page;
 use domain::{Actor, FieldErrors};
@@ -28,10 +28,7 @@ fn not_found() -> ServiceError {
 
 /// Codes of every indicator on any published version: those keep their type.
 pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
-    let used = regime_version_indicator::Entity::find()
-        .find_also_related(entity::indicator::Entity)
-        .all(db)
-        .await?;
+    let used = regime_version_indicator::Entity::find().find_also_related(entity::indicator::Entity).all(db).await?;
     Ok(used.into_iter().filter_map(|(_, i)| i.map(|i| i.code)).collect())
 }
 
@@ -270,7 +267,13 @@ pub(crate) async fn insert_version<C: ConnectionTrait>(
 /// Publishes the draft as the next version, in force from `effective_from`
 /// (today when not given; never a past day, so what was expected of a unit
 /// for a past period stays what it was).
-pub async fn publish(db: &crate::Db, actor: &Actor, id: i32, effective_from: Option<chrono::NaiveDate>, now: chrono::DateTime<Utc>) -> crate::Result<i32> {
+pub async fn publish(
+    db: &crate::Db,
+    actor: &Actor,
+    id: i32,
+    effective_from: Option<chrono::NaiveDate>,
+    now: chrono::DateTime<Utc>,
+) -> crate::Result<i32> {
     require_admin(actor)?;
     let r = regime_e::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     let doc = parse_doc(&r.draft)?;
@@ -278,13 +281,19 @@ pub async fn publish(db: &crate::Db, actor: &Actor, id: i32, effective_from: Opt
     let effective_from = effective_from.unwrap_or(today);
     let mut problems = validate_doc(db, &doc, true).await?;
     if effective_from < today {
-        problems.add("effective_from", format!("Ngày có hiệu lực không được trước hôm nay ({}): kỳ đã qua giữ nguyên yêu cầu báo cáo lúc đó.", domain::datefmt::format_date(today)));
+        problems.add(
+            "effective_from",
+            format!(
+                "Ngày có hiệu lực không được trước hôm nay ({}): kỳ đã qua giữ nguyên yêu cầu báo cáo lúc đó.",
+                domain::datefmt::format_date(today)
+            ),
+        );
     }
     problems.into_result()?;
-    if let Some(v) = latest_version(db, id).await? {
-        if parse_doc(&v.definition)? == doc {
-            return Err(ServiceError::Conflict("Bản nháp không có thay đổi nào so với phiên bản đang áp dụng.".into()));
-        }
+    if let Some(v) = latest_version(db, id).await?
+        && parse_doc(&v.definition)? == doc
+    {
+        return Err(ServiceError::Conflict("Bản nháp không có thay đổi nào so với phiên bản đang áp dụng.".into()));
     }
     let next = r.current_version + 1;
     let code = r.code.clone();
@@ -422,9 +431,8 @@ pub async fn try_rule<C: ConnectionTrait>(db: &C, actor: &Actor, expression: &st
         Err(p) => return Ok(TryResult { parse_error: Some(p), problems: vec![], outcomes: vec![] }),
     };
     let specs = super::indicators::specs(db, false).await?;
-    let lookup = |c: &str| {
-        specs.get(c).map(|s| rules::CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() })
-    };
+    let lookup =
+        |c: &str| specs.get(c).map(|s| rules::CatalogueEntry { value_type: s.value_type, parts: s.parts.iter().map(|p| p.code.clone()).collect() });
     let mut problems: Vec<String> = rules::check(&expr, &lookup).into_iter().map(|c| c.to_string()).collect();
     let values = match rules::parse_samples(samples, &|c| specs.get(c).cloned()) {
         Ok(v) => v,

@@ -5,12 +5,12 @@
 
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
 use super::regimes::{codes_in_use, insert_version, parse_doc, to_json};
-use crate::{audit, users::require_admin, ServiceError};
+use crate::{ServiceError, audit, users::require_admin};
 use chrono::{DateTime, SubsecRound, Utc};
+use domain::Actor;
 use domain::catalogue::{HolidayRow, IndicatorFields};
 use domain::indicator::{BreakdownPart, IndicatorSpec};
-use domain::regime::{self, check_regime_code, RegimeDoc};
-use domain::Actor;
+use domain::regime::{self, RegimeDoc, check_regime_code};
 use entity::{breakdown, indicator, regime as regime_e, regime_version};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -90,11 +90,7 @@ impl ImportSummary {
 
 pub async fn export<C: ConnectionTrait>(db: &C) -> crate::Result<CatalogueFile> {
     let l = lookups(db).await?;
-    let breakdowns = super::breakdowns::list(db)
-        .await?
-        .into_iter()
-        .map(|b| BreakdownFile { code: b.code, name: b.name, parts: b.parts })
-        .collect();
+    let breakdowns = super::breakdowns::list(db).await?.into_iter().map(|b| BreakdownFile { code: b.code, name: b.name, parts: b.parts }).collect();
     let indicators = indicator::Entity::find()
         .order_by_asc(indicator::Column::Code)
         .all(db)
@@ -110,7 +106,14 @@ pub async fn export<C: ConnectionTrait>(db: &C) -> crate::Result<CatalogueFile> 
             .all(db)
             .await?
             .into_iter()
-            .map(|v| Ok(VersionFile { version: v.version, published_at: v.published_at, effective_from: v.effective_from, definition: parse_doc(&v.definition)? }))
+            .map(|v| {
+                Ok(VersionFile {
+                    version: v.version,
+                    published_at: v.published_at,
+                    effective_from: v.effective_from,
+                    definition: parse_doc(&v.definition)?,
+                })
+            })
             .collect::<crate::Result<Vec<_>>>()?;
         regimes.push(RegimeFile { code: r.code, active: r.active, draft: parse_doc(&r.draft)?, versions });
     }
@@ -132,14 +135,10 @@ pub async fn export_json(db: &crate::Db, actor: &Actor) -> crate::Result<String>
 
 /// Reads the file, or says where it is malformed.
 pub fn parse_file(bytes: &[u8]) -> Result<CatalogueFile, Vec<String>> {
-    let file: CatalogueFile = serde_json::from_slice(bytes).map_err(|e| {
-        vec![format!("Tệp không phải danh mục baocao hợp lệ (dòng {}, cột {}): {e}", e.line(), e.column())]
-    })?;
+    let file: CatalogueFile = serde_json::from_slice(bytes)
+        .map_err(|e| vec![format!("Tệp không phải danh mục baocao hợp lệ (dòng {}, cột {}): {e}", e.line(), e.column())])?;
     if file.format != FORMAT || file.format_version != FORMAT_VERSION {
-        return Err(vec![format!(
-            "Tệp có định dạng \"{} {}\", hệ thống đọc được \"{FORMAT} {FORMAT_VERSION}\".",
-            file.format, file.format_version
-        )]);
+        return Err(vec![format!("Tệp có định dạng \"{} {}\", hệ thống đọc được \"{FORMAT} {FORMAT_VERSION}\".", file.format, file.format_version)]);
     }
     Ok(file)
 }
@@ -170,8 +169,7 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
     }
     let known_bd: HashSet<String> = bd_codes.iter().cloned().chain(l.breakdown_id_by_code.keys().cloned()).collect();
 
-    let existing: HashMap<String, indicator::Model> =
-        indicator::Entity::find().all(db).await?.into_iter().map(|m| (m.code.clone(), m)).collect();
+    let existing: HashMap<String, indicator::Model> = indicator::Entity::find().all(db).await?.into_iter().map(|m| (m.code.clone(), m)).collect();
     let mut ind_codes = HashSet::new();
     let mut specs: HashMap<String, IndicatorSpec> = super::indicators::specs(db, false).await?;
     let parts_of = |code: &Option<String>| -> Vec<BreakdownPart> {
@@ -193,10 +191,10 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
                 }
             }
         }
-        if let Some(u) = &i.fields.owner_unit {
-            if !l.unit_id_by_code.contains_key(u) {
-                p.push(format!("Chỉ tiêu {code}: không có đơn vị chủ trì mã {u}."));
-            }
+        if let Some(u) = &i.fields.owner_unit
+            && !l.unit_id_by_code.contains_key(u)
+        {
+            p.push(format!("Chỉ tiêu {code}: không có đơn vị chủ trì mã {u}."));
         }
         if let Some(r) = &i.fields.rate_of {
             for c in [&r.numerator, &r.denominator] {
@@ -205,17 +203,17 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
                 }
             }
         }
-        if let Some(b) = &i.fields.breakdown {
-            if !known_bd.contains(b) {
-                p.push(format!("Chỉ tiêu {code}: không có phân tổ mã {b}."));
-            }
+        if let Some(b) = &i.fields.breakdown
+            && !known_bd.contains(b)
+        {
+            p.push(format!("Chỉ tiêu {code}: không có phân tổ mã {b}."));
         }
-        if let Some(old) = existing.get(code) {
-            if in_use.contains(code) {
-                let mut e = domain::FieldErrors::new();
-                check_in_use_change(&fields_of(old, &l)?, &i.fields, &mut e);
-                p.extend(e.0.into_iter().map(|x| format!("Chỉ tiêu {code}: {}", x.message)));
-            }
+        if let Some(old) = existing.get(code)
+            && in_use.contains(code)
+        {
+            let mut e = domain::FieldErrors::new();
+            check_in_use_change(&fields_of(old, &l)?, &i.fields, &mut e);
+            p.extend(e.0.into_iter().map(|x| format!("Chỉ tiêu {code}: {}", x.message)));
         }
         specs.insert(
             code.clone(),
@@ -266,14 +264,10 @@ pub async fn check<C: ConnectionTrait>(db: &C, file: &CatalogueFile) -> crate::R
             for v in regime_version::Entity::find().filter(regime_version::Column::RegimeId.eq(local.id)).all(db).await? {
                 match r.versions.iter().find(|x| x.version == v.version) {
                     Some(x) if x.definition == parse_doc(&v.definition)? => {}
-                    Some(_) => p.push(format!(
-                        "Chế độ báo cáo {}: phiên bản {} trong tệp khác với phiên bản đã ban hành trong hệ thống.",
-                        r.code, v.version
-                    )),
-                    None => p.push(format!(
-                        "Chế độ báo cáo {}: hệ thống đã có phiên bản {} mà tệp không có.",
-                        r.code, v.version
-                    )),
+                    Some(_) => {
+                        p.push(format!("Chế độ báo cáo {}: phiên bản {} trong tệp khác với phiên bản đã ban hành trong hệ thống.", r.code, v.version))
+                    }
+                    None => p.push(format!("Chế độ báo cáo {}: hệ thống đã có phiên bản {} mà tệp không có.", r.code, v.version)),
                 }
             }
         }

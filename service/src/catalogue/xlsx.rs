@@ -2,14 +2,14 @@
 //! name the row and the cell so the administrator can fix the sheet.
 
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
-use crate::excel::{cell_name, cell_scaled, cell_text};
-use crate::{audit, users::require_admin, ServiceError};
 use crate::excel::Book;
+use crate::excel::{cell_name, cell_scaled, cell_text};
+use crate::{ServiceError, audit, users::require_admin};
 use calamine::Data;
+use domain::Actor;
 use domain::catalogue::IndicatorForm;
 use domain::indicator::{Aggregation, ValueType};
 use domain::numfmt::format_scaled;
-use domain::Actor;
 use entity::indicator;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -248,10 +248,10 @@ pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Resul
         }
         let mut e = domain::FieldErrors::new();
         let refs = resolve_refs(&f, &l, &mut e);
-        if let Some(old) = indicator::Entity::find().filter(indicator::Column::Code.eq(&f.code)).one(db).await? {
-            if in_use.contains(&f.code) {
-                check_in_use_change(&fields_of(&old, &l)?, &f, &mut e);
-            }
+        if let Some(old) = indicator::Entity::find().filter(indicator::Column::Code.eq(&f.code)).one(db).await?
+            && in_use.contains(&f.code)
+        {
+            check_in_use_change(&fields_of(&old, &l)?, &f, &mut e);
         }
         problems.extend(e.0.into_iter().map(|x| format!("Dòng {} ({}): {}", row.line, f.code, x.message)));
         checked.push((f, refs, row.active));

@@ -5,7 +5,7 @@
 //! what to do; the library's own words go to the log only.
 
 use super::ods_scan;
-use super::sniff::{container, Container};
+use super::sniff::{Container, container};
 use super::xls_scan;
 use calamine::{Data, Reader, SheetVisible, Xls, Xlsx};
 use std::collections::BTreeMap;
@@ -146,15 +146,21 @@ pub enum BookError {
     Empty,
     #[error("Tệp lớn {got_mb} MB, vượt giới hạn {limit_mb} MB. Hãy xóa các trang tính không dùng hoặc chia thành nhiều tệp.")]
     TooBig { got_mb: String, limit_mb: usize },
-    #[error("Tệp này là {0}, không phải bảng tính. Hãy mở biểu mẫu bằng Excel hoặc LibreOffice rồi lưu dạng .xlsx (Tệp → Lưu thành → Sổ làm việc Excel).")]
+    #[error(
+        "Tệp này là {0}, không phải bảng tính. Hãy mở biểu mẫu bằng Excel hoặc LibreOffice rồi lưu dạng .xlsx (Tệp → Lưu thành → Sổ làm việc Excel)."
+    )]
     NotSpreadsheet(&'static str),
     #[error("Tệp này là văn bản Word, không phải bảng tính. Hãy tải biểu mẫu Excel về và nhập số liệu vào đó.")]
     WordDocument,
     #[error("Tệp .xlsb (sổ làm việc nhị phân) chưa được hỗ trợ. Hãy mở tệp trong Excel rồi lưu lại dạng .xlsx.")]
     Xlsb,
-    #[error("Tệp đang được đặt mật khẩu nên không đọc được. Hãy mở tệp, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu) rồi lưu và tải lên lại.")]
+    #[error(
+        "Tệp đang được đặt mật khẩu nên không đọc được. Hãy mở tệp, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu) rồi lưu và tải lên lại."
+    )]
     Encrypted,
-    #[error("Tệp bị hỏng hoặc chưa tải hết nên không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; nếu vẫn lỗi, hãy tải biểu mẫu về lại.")]
+    #[error(
+        "Tệp bị hỏng hoặc chưa tải hết nên không đọc được. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; nếu vẫn lỗi, hãy tải biểu mẫu về lại."
+    )]
     Corrupt {
         /// The library's words, for the log only.
         detail: String,
@@ -303,7 +309,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, Bo
         let mut n = 0u32;
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(BookError::corrupt)? {
             n = n.wrapping_add(1);
-            if n % 4096 == 0 && started.elapsed() > limits.max_time {
+            if n.is_multiple_of(4096) && started.elapsed() > limits.max_time {
                 return Err(BookError::Timeout);
             }
             let value = data_of(cell.get_value());

@@ -3,14 +3,14 @@
 //! those who read many units. Whoever may read a unit's reports may
 //! download its forms.
 
-use super::layout::{sheet_name, Stamp};
+use super::layout::{Stamp, sheet_name};
 use super::target::{self, Target};
-use super::write::{workbook, FormSheet};
+use super::write::{FormSheet, workbook};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::entry::References;
 use domain::figures::Figures;
-use domain::Actor;
 use entity::{regime, regime_unit, regime_version};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -49,8 +49,14 @@ fn form_sheet_base(t: &Target) -> String {
         number.to_string()
     };
     // "03_YT": letters, digits and `_` only, so a reference needs no quotes (Biểu03_YT!E12).
-    let rest: String =
-        rest.trim().trim_start_matches(':').trim().chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
+    let rest: String = rest
+        .trim()
+        .trim_start_matches(':')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
     if rest.is_empty() { format!("Biểu{}", t.regime.code) } else { format!("Biểu{rest}") }
 }
 
@@ -86,7 +92,7 @@ fn build(list: &[Parts], now: DateTime<Utc>) -> Result<Vec<u8>> {
             comments: &p.comments,
             unit_name: p.target.unit.name.clone(),
             receiving_name: p.receiving.clone(),
-            period: p.target.period.clone(),
+            period: p.target.period,
             window: p.target.window,
             stamp: Stamp {
                 sheet: p.name.clone(),

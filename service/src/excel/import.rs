@@ -12,19 +12,19 @@
 //! out. Without the hidden sheet, the file's cells replace the stored ones.
 
 use super::book::{Book, BookError, Limits};
-use super::layout::{read_info, ReadStamp, Snap, GUIDE_SHEET, INFO_SHEET};
-use super::read::{find_table, read_sheet, sheet_ref, FileSheet};
+use super::layout::{GUIDE_SHEET, INFO_SHEET, ReadStamp, Snap, read_info};
+use super::read::{FileSheet, find_table, read_sheet, sheet_ref};
 use super::target::{self, Target};
-use crate::reports::entry::{check_editable, save_in_txn, Changes};
-use crate::reports::{load, Source};
+use crate::reports::entry::{Changes, check_editable, save_in_txn};
+use crate::reports::{Source, load};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::entry::check_figures;
 use domain::excel::{CellChange, CellProblem, Conflict, Identity, ImportLine, ImportState, ImportView, ReportRef, SheetPreview, Verdict};
 use domain::figures::Figures;
 use domain::indicator::{IndicatorSpec, Value};
 use domain::rules::Severity;
-use domain::Actor;
 use entity::excel_import;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
@@ -69,9 +69,7 @@ impl Checked {
     /// Whether every sheet that is a form would go in (or is already as
     /// stored) with no problem, and no check of the form finds an error.
     pub fn is_clean(&self) -> bool {
-        self.sheets.iter().all(|s| {
-            matches!(s.verdict, Verdict::Importable | Verdict::Unchanged | Verdict::Ignored(_)) && s.check_errors.is_empty()
-        })
+        self.sheets.iter().all(|s| matches!(s.verdict, Verdict::Importable | Verdict::Unchanged | Verdict::Ignored(_)) && s.check_errors.is_empty())
     }
 }
 
@@ -134,18 +132,18 @@ fn merge(t: &Target, sref: &str, file: &FileSheet, stored: &Figures, stored_comm
             None => mine != now,
         };
         if edited && mine != now {
-            if let Some(w) = &was {
-                if now != *w {
-                    conflicts.push(Conflict {
-                        cell: at.clone(),
-                        key: key.clone(),
-                        label: label.clone(),
-                        downloaded: shown(spec, w.as_ref()),
-                        yours: shown(spec, mine.as_ref()),
-                        theirs: shown(spec, now.as_ref()),
-                    });
-                    continue;
-                }
+            if let Some(w) = &was
+                && now != *w
+            {
+                conflicts.push(Conflict {
+                    cell: at.clone(),
+                    key: key.clone(),
+                    label: label.clone(),
+                    downloaded: shown(spec, w.as_ref()),
+                    yours: shown(spec, mine.as_ref()),
+                    theirs: shown(spec, now.as_ref()),
+                });
+                continue;
             }
             figures.unreadable.remove(&key);
             match &cell.value {
@@ -156,7 +154,14 @@ fn merge(t: &Target, sref: &str, file: &FileSheet, stored: &Figures, stored_comm
                     figures.values.remove(&key);
                 }
             }
-            changes.push(CellChange { cell: at, key: key.clone(), label: label.clone(), old: shown(spec, now.as_ref()), new: shown(spec, mine.as_ref()), comment: false });
+            changes.push(CellChange {
+                cell: at,
+                key: key.clone(),
+                label: label.clone(),
+                old: shown(spec, now.as_ref()),
+                new: shown(spec, mine.as_ref()),
+                comment: false,
+            });
         }
         // The comment, merged the same way.
         if let (Some(file_comments), Some(merged)) = (&file.comments, comments.as_mut()) {
@@ -181,7 +186,14 @@ fn merge(t: &Target, sref: &str, file: &FileSheet, stored: &Figures, stored_comm
                     continue;
                 }
                 merged.insert(key.clone(), text.clone());
-                changes.push(CellChange { cell: at, key: key.clone(), label: format!("Ghi chú — {label}"), old: now_c, new: text.clone(), comment: true });
+                changes.push(CellChange {
+                    cell: at,
+                    key: key.clone(),
+                    label: format!("Ghi chú — {label}"),
+                    old: now_c,
+                    new: text.clone(),
+                    comment: true,
+                });
             }
         }
     }
@@ -300,15 +312,17 @@ pub async fn check_book(
         let mut blocked: Vec<String> = Vec::new();
         if let Some(other) = claimed.insert((t.regime.id, t.unit.id, t.period.key()), name.clone()) {
             out.sheets.push(SheetPreview {
-                verdict: Verdict::Blocked(format!("Trang «{other}» cũng là báo cáo này; mỗi báo cáo chỉ nhập từ một trang tính. Hãy xóa trang thừa.")),
+                verdict: Verdict::Blocked(format!(
+                    "Trang «{other}» cũng là báo cáo này; mỗi báo cáo chỉ nhập từ một trang tính. Hãy xóa trang thừa."
+                )),
                 ..preview
             });
             continue;
         }
-        if let Some(a) = actor {
-            if !a.can_write_unit(t.unit.id) {
-                blocked.push(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name));
-            }
+        if let Some(a) = actor
+            && !a.can_write_unit(t.unit.id)
+        {
+            blocked.push(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name));
         }
         if let Some(why) = t.closed_because(now) {
             blocked.push(why);
@@ -332,12 +346,13 @@ pub async fn check_book(
         let (stored, stored_comments) = t.stored(db).await?;
         // The download's snapshot is a reliable base only when intact and of this very report.
         let base = stamp.filter(|s| s.intact && (s.stamp.report_id.is_none() || s.stamp.report_id == t.report_id()));
-        if let Some(b) = base {
-            if b.stamp.row_version != t.row_version() || (b.stamp.report_id.is_none() && t.report_id().is_some()) {
-                preview.notes.push(
-                    "Báo cáo đã được sửa trên Hệ thống sau khi bạn tải biểu mẫu: chỉ các ô bạn sửa trong tệp được nhập, các ô khác giữ như bản đang lưu.".into(),
-                );
-            }
+        if let Some(b) = base
+            && (b.stamp.row_version != t.row_version() || (b.stamp.report_id.is_none() && t.report_id().is_some()))
+        {
+            preview.notes.push(
+                "Báo cáo đã được sửa trên Hệ thống sau khi bạn tải biểu mẫu: chỉ các ô bạn sửa trong tệp được nhập, các ô khác giữ như bản đang lưu."
+                    .into(),
+            );
         }
         let m = merge(&t, &sref, &file, &stored, &stored_comments, base);
         preview.problems = file.problems.clone();
@@ -369,10 +384,7 @@ pub async fn check_book(
             }
         }
         preview.verdict = if !preview.problems.is_empty() {
-            Verdict::Blocked(format!(
-                "Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.",
-                preview.problems.len()
-            ))
+            Verdict::Blocked(format!("Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.", preview.problems.len()))
         } else if !blocked.is_empty() {
             Verdict::Blocked(blocked.join(" "))
         } else if preview.changes.is_empty() {
@@ -411,9 +423,9 @@ pub async fn check_book(
 
 fn job_state(m: &excel_import::Model, now: DateTime<Utc>) -> ImportState {
     match m.state.as_str() {
-        READING if (now - m.updated_at).num_minutes() >= STALLED_AFTER_MINUTES => {
-            ImportState::Failed { message: "Việc đọc tệp bị gián đoạn (máy chủ khởi động lại). Dữ liệu chưa thay đổi; hãy tải tệp lên lại.".into() }
-        }
+        READING if (now - m.updated_at).num_minutes() >= STALLED_AFTER_MINUTES => ImportState::Failed {
+            message: "Việc đọc tệp bị gián đoạn (máy chủ khởi động lại). Dữ liệu chưa thay đổi; hãy tải tệp lên lại.".into(),
+        },
         READING => ImportState::Reading { done: m.done.max(0) as usize, total: m.total.max(0) as usize },
         READY | APPLYING => ImportState::Ready,
         APPLIED => ImportState::Applied { at: m.applied_at.unwrap_or(m.updated_at) },
@@ -617,7 +629,7 @@ pub async fn confirm(db: &crate::Db, actor: &Actor, id: i32, report_confirmed: b
             return Err(ServiceError::Conflict(format!(
                 "Tệp này đã được nhập lúc {}.",
                 domain::datefmt::format_datetime(job.applied_at.unwrap_or(job.updated_at))
-            )))
+            )));
         }
         READING => return Err(ServiceError::Conflict("Tệp đang được kiểm tra; hãy chờ xem trước rồi xác nhận.".into())),
         APPLYING => return Err(ServiceError::Conflict("Tệp này đang được nhập.".into())),
@@ -655,7 +667,14 @@ fn verdict_of<'a>(sheets: &'a mut [SheetPreview], name: &str) -> Option<&'a mut 
     sheets.iter_mut().find(|s| s.sheet == name)
 }
 
-async fn apply(db: &crate::Db, actor: &Actor, job: &excel_import::Model, sheets: &mut [SheetPreview], plans: &mut [Plan], now: DateTime<Utc>) -> Result<()> {
+async fn apply(
+    db: &crate::Db,
+    actor: &Actor,
+    job: &excel_import::Model,
+    sheets: &mut [SheetPreview],
+    plans: &mut [Plan],
+    now: DateTime<Utc>,
+) -> Result<()> {
     // An empty form's report is started first (as the web form does when a
     // clerk opens it); its figures then go in with the others.
     for plan in plans.iter_mut().filter(|p| p.report_id.is_none()) {
@@ -731,7 +750,12 @@ pub async fn purge(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
 
 /// Reads and checks a file without storing anything (`server excel-check`):
 /// the preview, or why the file cannot be read.
-pub async fn check_file(db: &crate::Db, bytes: Vec<u8>, limits: Limits, now: DateTime<Utc>) -> Result<std::result::Result<(Option<super::Format>, Checked), BookError>> {
+pub async fn check_file(
+    db: &crate::Db,
+    bytes: Vec<u8>,
+    limits: Limits,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(Option<super::Format>, Checked), BookError>> {
     let book = match super::read_untrusted(bytes, limits).await {
         Ok(b) => b,
         Err(e) => return Ok(Err(e)),

@@ -24,7 +24,8 @@ pub const HEAD_COMMENT: &str = "Ghi chú";
 pub const PART_PREFIX: &str = "Trong đó:";
 
 const INFO_TITLE: &str = "Thông tin nhận dạng biểu mẫu của Hệ thống báo cáo tỉnh Sơn La. Không sửa trang này.";
-const STAMP_HEAD: [&str; 9] = ["Trang tính", "Chế độ", "Phiên bản", "Mã đơn vị", "Kỳ", "Mã báo cáo", "Phiên bản số liệu", "Tải về lúc", "Mã kiểm tra"];
+const STAMP_HEAD: [&str; 9] =
+    ["Trang tính", "Chế độ", "Phiên bản", "Mã đơn vị", "Kỳ", "Mã báo cáo", "Phiên bản số liệu", "Tải về lúc", "Mã kiểm tra"];
 const SNAPSHOT_HEAD: [&str; 4] = ["Trang tính", "Ô", "Giá trị lúc tải về", "Ghi chú lúc tải về"];
 
 /// Which report a sheet fills, as the download wrote it.

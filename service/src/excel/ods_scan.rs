@@ -5,8 +5,8 @@
 //! kilobytes can ask for gigabytes. The pass reads the same elements with
 //! the same settings and adds up cells and bytes as calamine would hold them.
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
 
 /// calamine's own caps on an .ods sheet.
@@ -187,11 +187,9 @@ mod tests {
 
     #[test]
     fn measures_ordinary_sheets() {
-        let xml = doc(
-            "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Mã</text:p></table:table-cell>\
+        let xml = doc("<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Mã</text:p></table:table-cell>\
              <table:table-cell office:value-type=\"float\" office:value=\"12\"/><table:table-cell table:number-columns-repeated=\"1022\"/></table:table-row>\
-             <table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>",
-        );
+             <table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>");
         let s = scan(xml.as_bytes(), 32_768).unwrap();
         assert_eq!((s.largest_grid, s.sheets), (2, 1));
         assert!(s.bytes < 1_000, "{s:?}");
@@ -204,13 +202,18 @@ mod tests {
         );
         let s = scan(xml.as_bytes(), 32_768).unwrap();
         assert_eq!(s.largest_grid, 1_000_000 * 16_384);
-        let spaces = doc("<table:table-row><table:table-cell office:value-type=\"string\"><text:p><text:s text:c=\"999999999999\"/></text:p></table:table-cell></table:table-row>");
+        let spaces = doc(
+            "<table:table-row><table:table-cell office:value-type=\"string\"><text:p><text:s text:c=\"999999999999\"/></text:p></table:table-cell></table:table-row>",
+        );
         assert!(matches!(scan(spaces.as_bytes(), 32_768), Err(ScanError::TooLarge(_))));
     }
 
     #[test]
     fn refuses_broken_xml() {
         assert!(matches!(scan(&b"<table:table><table:table-row"[..], 10), Err(ScanError::Corrupt(_))));
-        assert!(matches!(scan(doc("<table:table-row table:number-rows-repeated=\"x\"></table:table-row>").as_bytes(), 10), Err(ScanError::Corrupt(_))));
+        assert!(matches!(
+            scan(doc("<table:table-row table:number-rows-repeated=\"x\"></table:table-row>").as_bytes(), 10),
+            Err(ScanError::Corrupt(_))
+        ));
     }
 }

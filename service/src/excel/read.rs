@@ -9,7 +9,7 @@ use super::layout::{HEAD_CODE, HEAD_COMMENT, HEAD_NAME, PART_PREFIX};
 use domain::column::Column;
 use domain::excel::CellProblem;
 use domain::figures::CellKey;
-use domain::indicator::{normalize_code, IndicatorSpec, Value};
+use domain::indicator::{IndicatorSpec, Value, normalize_code};
 use domain::regime::RegimeDoc;
 use domain::text::fold;
 use std::collections::{BTreeMap, HashMap};
@@ -169,11 +169,20 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
         } else {
             // A part row named only by its label ("Trong đó: Nữ", or "Nữ").
             let name = fold(label_text.trim());
-            let name = name.strip_prefix(&fold(PART_PREFIX)).or_else(|| name.strip_prefix("trong do")).unwrap_or(&name).trim().trim_start_matches(':').trim().to_string();
-            let part = last_code
-                .as_ref()
-                .and_then(|c| specs.get(c))
-                .and_then(|s| s.parts.iter().find(|p| !name.is_empty() && (fold(&p.name) == name || fold(&p.code) == name)).map(|p| domain::entry::cell_key(&s.code, Some(&p.code))));
+            let name = name
+                .strip_prefix(&fold(PART_PREFIX))
+                .or_else(|| name.strip_prefix("trong do"))
+                .unwrap_or(&name)
+                .trim()
+                .trim_start_matches(':')
+                .trim()
+                .to_string();
+            let part = last_code.as_ref().and_then(|c| specs.get(c)).and_then(|s| {
+                s.parts
+                    .iter()
+                    .find(|p| !name.is_empty() && (fold(&p.name) == name || fold(&p.code) == name))
+                    .map(|p| domain::entry::cell_key(&s.code, Some(&p.code)))
+            });
             // Text under the table (signatures, notes) is not a figure; a
             // number on a row without a code is one that would be lost.
             let numeric = input.is_some_and(|d| super::cells::is_number(d) || domain::numfmt::parse_scaled(&cell_text(d), 6).is_ok());
@@ -201,7 +210,10 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
                 out.problems.push(CellProblem {
                     cell: Some(at(r, table.code_col)),
                     message: if known {
-                        format!("{code_text}: chỉ tiêu {} không có phần phân tổ này trên biểu mẫu.", ck.map(|k| k.code().to_string()).unwrap_or_default())
+                        format!(
+                            "{code_text}: chỉ tiêu {} không có phần phân tổ này trên biểu mẫu.",
+                            ck.map(|k| k.code().to_string()).unwrap_or_default()
+                        )
                     } else {
                         format!("mã {code_text} không có trên biểu mẫu của báo cáo này. Hãy sửa mã cho đúng hoặc xóa dòng.")
                     },
@@ -274,7 +286,14 @@ mod tests {
             parts: vec![BreakdownPart { code: "nu".into(), name: "Nữ".into() }],
             ..Default::default()
         };
-        let ns = IndicatorSpec { code: "NS01".into(), name: "Thu ngân sách".into(), value_type: ValueType::Decimal, scale: 1, aggregation: Aggregation::Sum, ..Default::default() };
+        let ns = IndicatorSpec {
+            code: "NS01".into(),
+            name: "Thu ngân sách".into(),
+            value_type: ValueType::Decimal,
+            scale: 1,
+            aggregation: Aggregation::Sum,
+            ..Default::default()
+        };
         (doc, [ds, ns].into_iter().map(|s| (s.code.clone(), s)).collect())
     }
 
@@ -326,7 +345,10 @@ mod tests {
         ]);
         let f = read_sheet(&s, find_table(&s).unwrap(), &doc, &specs);
         let lines: Vec<String> = f.problems.iter().map(CellProblem::line).collect();
-        assert_eq!(lines[0], "Biểu01!B2: \"abc\" không phải là số (DS01 — Dân số). Hãy nhập theo dạng 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân).");
+        assert_eq!(
+            lines[0],
+            "Biểu01!B2: \"abc\" không phải là số (DS01 — Dân số). Hãy nhập theo dạng 1.234,5 (dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân)."
+        );
         assert_eq!(lines[1], "Biểu01!B3: Ô báo lỗi công thức #DIV/0! (DS01 — Dân số, Nữ). Hãy sửa công thức hoặc nhập số liệu trực tiếp.");
         assert_eq!(lines[2], "Biểu01!B4: Chỉ được nhập tối đa 1 chữ số thập phân (NS01 — Thu ngân sách).");
         assert!(lines[3].starts_with("Biểu01!A5: mã XX99 không có trên biểu mẫu"), "{}", lines[3]);

@@ -4,7 +4,7 @@
 
 use crate::catalogue::regimes::parse_doc;
 use crate::reports::store::{self, IndicatorIds};
-use crate::reports::{load, Loaded};
+use crate::reports::{Loaded, load};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::calendar::{EntryState, EntryWindow};
@@ -104,7 +104,7 @@ pub async fn of_report<C: ConnectionTrait>(db: &C, id: i32) -> Result<Target> {
         specs: l.specs.clone(),
         ids: IndicatorIds { by_code: l.ids.by_code.clone(), by_id: l.ids.by_id.clone() },
         unit,
-        period: l.period.clone(),
+        period: l.period,
         window: l.window,
         loaded: Some(l),
     })

@@ -11,19 +11,19 @@
 //! and what it held at download ([`super::layout`]); the regime's guidance
 //! is a visible sheet of its own.
 
-use super::layout::{self, Snap, Snapshot, Stamp, HEAD_CODE, HEAD_COMMENT, HEAD_NAME, HEAD_STT, HEAD_UNIT, PART_PREFIX};
+use super::layout::{self, HEAD_CODE, HEAD_COMMENT, HEAD_NAME, HEAD_STT, HEAD_UNIT, PART_PREFIX, Snap, Snapshot, Stamp};
 use domain::calendar::EntryWindow;
 use domain::column::Column;
 use domain::datefmt::format_date;
-use domain::entry::{cell_key, References, Sheet as FigureSheet};
+use domain::entry::{References, Sheet as FigureSheet, cell_key};
 use domain::figures::Figures;
 use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::numfmt::format_scaled;
 use domain::period::Period;
-use domain::regime::{roman, RegimeDoc};
+use domain::regime::{RegimeDoc, roman};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions,
-    Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
+    ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 
@@ -102,11 +102,7 @@ impl Formats {
 /// `#,##0.0`: a Vietnamese-locale Excel shows it as `1.234,5` (the file
 /// stores the format, the reader's locale picks the separators).
 fn number_format(scale: u8) -> String {
-    if scale == 0 {
-        "#,##0".to_string()
-    } else {
-        format!("#,##0.{}", "0".repeat(usize::from(scale)))
-    }
+    if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(usize::from(scale))) }
 }
 
 fn as_f64(n: i64, scale: u8) -> f64 {
@@ -144,7 +140,10 @@ fn rule_text(spec: &IndicatorSpec) -> (String, String) {
         ),
         ValueType::Percent => (
             "Tỷ lệ (%)".into(),
-            format!("Nhập tỷ lệ phần trăm{bounds}, tối đa {scale} chữ số thập phân, ví dụ {} (không cần dấu %).", format_scaled(455 * 10i64.pow(u32::from(scale)) / 10, scale)),
+            format!(
+                "Nhập tỷ lệ phần trăm{bounds}, tối đa {scale} chữ số thập phân, ví dụ {} (không cần dấu %).",
+                format_scaled(455 * 10i64.pow(u32::from(scale)) / 10, scale)
+            ),
         ),
         ValueType::Text => ("Văn bản".into(), "Nhập nội dung, tối đa 2.000 ký tự.".into()),
         ValueType::YesNo => ("Có/Không".into(), "Chọn \"Có\" hoặc \"Không\" trong danh sách.".into()),
@@ -296,7 +295,7 @@ fn write_sheet(ws: &mut Worksheet, s: &FormSheet<'_>, f: &Formats) -> Result<(),
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, h, &f.head)?;
         let n = if c < 4 { ["A", "B", "C", "D"][c].to_string() } else { (c - 3).to_string() };
-        ws.write_string_with_format(HEADER_ROW + 1, c as u16, &format!("({n})"), &f.numbering)?;
+        ws.write_string_with_format(HEADER_ROW + 1, c as u16, format!("({n})"), &f.numbering)?;
     }
     ws.set_row_height(HEADER_ROW, 33)?;
 
@@ -305,7 +304,7 @@ fn write_sheet(ws: &mut Worksheet, s: &FormSheet<'_>, f: &Formats) -> Result<(),
     let mut r = FIRST_DATA_ROW;
     let mut stt = 0usize;
     for (si, section) in s.doc.sections.iter().enumerate() {
-        ws.write_string_with_format(r, 0, &roman(si + 1), &f.section)?;
+        ws.write_string_with_format(r, 0, roman(si + 1), &f.section)?;
         ws.merge_range(r, 1, r, last_col, &section.title, &f.section)?;
         r += 1;
         for row in &section.rows {
@@ -315,11 +314,13 @@ fn write_sheet(ws: &mut Worksheet, s: &FormSheet<'_>, f: &Formats) -> Result<(),
             let (input_num, reference_num) = number_formats
                 .entry(scale)
                 .or_insert_with(|| {
-                    let base = Format::new().set_font_name(FONT).set_font_size(12).set_border(FormatBorder::Thin).set_num_format(number_format(scale));
+                    let base =
+                        Format::new().set_font_name(FONT).set_font_size(12).set_border(FormatBorder::Thin).set_num_format(number_format(scale));
                     (base.clone().set_unlocked().set_background_color(Color::RGB(INPUT_FILL)), base.set_font_color(Color::RGB(0x404040)))
                 })
                 .clone();
-            let cells = std::iter::once((None, spec.name.clone())).chain(spec.parts.iter().map(|p| (Some(p.code.as_str()), format!("{PART_PREFIX} {}", p.name))));
+            let cells = std::iter::once((None, spec.name.clone()))
+                .chain(spec.parts.iter().map(|p| (Some(p.code.as_str()), format!("{PART_PREFIX} {}", p.name))));
             for (part, label) in cells {
                 let key = cell_key(&spec.code, part);
                 if part.is_none() {
@@ -331,13 +332,22 @@ fn write_sheet(ws: &mut Worksheet, s: &FormSheet<'_>, f: &Formats) -> Result<(),
                 } else {
                     ws.write_blank(r, 0, &f.cell_centre)?;
                     ws.write_string_with_format(r, 1, &label, &f.cell_part)?;
-                    ws.write_string_with_format(r, 2, &format!("{}[{}]", spec.code, part.unwrap_or_default()), &f.cell_centre)?;
+                    ws.write_string_with_format(r, 2, format!("{}[{}]", spec.code, part.unwrap_or_default()), &f.cell_centre)?;
                     ws.write_blank(r, 3, &f.cell_centre)?;
                 }
                 for (i, col) in columns.iter().enumerate() {
                     let c = first_value_col + i as u16;
                     if *col == Column::Current {
-                        write_input(ws, r, c, spec, s.figures.values.get(&key), s.figures.unreadable.get(&key).map(|u| u.raw.as_str()), &input_num, f)?;
+                        write_input(
+                            ws,
+                            r,
+                            c,
+                            spec,
+                            s.figures.values.get(&key),
+                            s.figures.unreadable.get(&key).map(|u| u.raw.as_str()),
+                            &input_num,
+                            f,
+                        )?;
                         let cell_ref = super::cells::cell_name(r, u32::from(c));
                         let what = match part {
                             Some(_) => format!("{} — {label}", spec.name),
@@ -350,14 +360,14 @@ fn write_sheet(ws: &mut Worksheet, s: &FormSheet<'_>, f: &Formats) -> Result<(),
                                 ws.write_number_with_format(r, c, as_f64(n, scale), &reference_num)?;
                             }
                             Some(v) => {
-                                ws.write_string_with_format(r, c, &spec.format(&v), &f.reference_text)?;
+                                ws.write_string_with_format(r, c, spec.format(&v), &f.reference_text)?;
                             }
                             None => {
                                 ws.write_blank(r, c, &f.reference_text)?;
                             }
                         }
                     } else {
-                        ws.write_string_with_format(r, c, &sheet.display(&key, *col), &f.reference_text)?;
+                        ws.write_string_with_format(r, c, sheet.display(&key, *col), &f.reference_text)?;
                     }
                 }
                 let comment = s.comments.get(&key).map(String::as_str).unwrap_or("");
@@ -438,11 +448,11 @@ fn write_input(
             use chrono::Datelike;
             match ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8) {
                 Ok(x) => ws.write_datetime_with_format(r, c, x, &f.input_date)?,
-                Err(_) => ws.write_string_with_format(r, c, &spec.format(&Value::Date(*d)), &f.input_text)?,
+                Err(_) => ws.write_string_with_format(r, c, spec.format(&Value::Date(*d)), &f.input_text)?,
             };
         }
         (Some(v), _) => {
-            ws.write_string_with_format(r, c, &spec.format(v), &f.input_text)?;
+            ws.write_string_with_format(r, c, spec.format(v), &f.input_text)?;
         }
         // Text kept as the clerk typed it on the web form.
         (None, Some(raw)) => {

@@ -97,12 +97,9 @@ fn declared_grid(d: &[u8]) -> u64 {
             u32::from(u16_at(d, 4).unwrap_or(0)),
             u32::from(u16_at(d, 6).unwrap_or(0)),
         ),
-        14 | 16 => (
-            u32_at(d, 0).unwrap_or(0),
-            u32_at(d, 4).unwrap_or(0),
-            u32::from(u16_at(d, 8).unwrap_or(0)),
-            u32::from(u16_at(d, 10).unwrap_or(0)),
-        ),
+        14 | 16 => {
+            (u32_at(d, 0).unwrap_or(0), u32_at(d, 4).unwrap_or(0), u32::from(u16_at(d, 8).unwrap_or(0)), u32::from(u16_at(d, 10).unwrap_or(0)))
+        }
         _ => return 0,
     };
     if cf > 0xFF || cl < cf {

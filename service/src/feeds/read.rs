@@ -10,7 +10,7 @@
 //! beside these.
 
 use super::ApiClient;
-use crate::reports::store::{decode, IndicatorIds};
+use crate::reports::store::{IndicatorIds, decode};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dec::Dec;
@@ -37,7 +37,15 @@ pub async fn units(db: &crate::Db, _client: &ApiClient) -> Result<Vec<UnitOut>> 
     let codes: HashMap<i32, String> = rows.iter().map(|u| (u.id, u.code.clone())).collect();
     Ok(rows
         .into_iter()
-        .map(|u| UnitOut { id: u.id, parent_code: u.parent_id.and_then(|p| codes.get(&p).cloned()), code: u.code, name: u.name, short_name: u.short_name, kind: u.kind, active: u.active })
+        .map(|u| UnitOut {
+            id: u.id,
+            parent_code: u.parent_id.and_then(|p| codes.get(&p).cloned()),
+            code: u.code,
+            name: u.name,
+            short_name: u.short_name,
+            kind: u.kind,
+            active: u.active,
+        })
         .collect())
 }
 
@@ -116,7 +124,14 @@ pub async fn regimes(db: &crate::Db, _client: &ApiClient) -> Result<Vec<RegimeOu
     }
     Ok(regimes
         .into_iter()
-        .map(|r| RegimeOut { versions: versions.remove(&r.id).unwrap_or_default(), id: r.id, code: r.code, name: r.name, current_version: r.current_version, active: r.active })
+        .map(|r| RegimeOut {
+            versions: versions.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            current_version: r.current_version,
+            active: r.active,
+        })
         .collect())
 }
 
@@ -226,11 +241,21 @@ pub async fn reports(db: &crate::Db, _client: &ApiClient, f: ReportFilter) -> Re
     let n = names(db).await?;
     let mut q = report::Entity::find().filter(report::Column::Id.gt(after));
     if let Some(code) = f.regime.as_deref().filter(|s| !s.is_empty()) {
-        let id = n.regimes.iter().find(|(_, c)| c.as_str() == code).map(|(id, _)| *id).ok_or_else(|| ServiceError::field("regime", format!("Không có chế độ báo cáo mã «{code}».")))?;
+        let id = n
+            .regimes
+            .iter()
+            .find(|(_, c)| c.as_str() == code)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| ServiceError::field("regime", format!("Không có chế độ báo cáo mã «{code}».")))?;
         q = q.filter(report::Column::RegimeId.eq(id));
     }
     if let Some(code) = f.unit.as_deref().filter(|s| !s.is_empty()) {
-        let id = n.units.iter().find(|(_, c)| c.as_str() == code).map(|(id, _)| *id).ok_or_else(|| ServiceError::field("unit", format!("Không có đơn vị mã «{code}».")))?;
+        let id = n
+            .units
+            .iter()
+            .find(|(_, c)| c.as_str() == code)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| ServiceError::field("unit", format!("Không có đơn vị mã «{code}».")))?;
         q = q.filter(report::Column::UnitId.eq(id));
     }
     if let Some(key) = f.period.as_deref().filter(|s| !s.is_empty()) {
@@ -285,7 +310,8 @@ pub async fn report_values(db: &crate::Db, _client: &ApiClient, report_id: i32) 
     let l = crate::reports::load(db, report_id).await?;
     let n = names(db).await?;
     let IndicatorIds { by_id, .. } = &l.ids;
-    let rows = report_value::Entity::find().filter(report_value::Column::ReportId.eq(report_id)).order_by_asc(report_value::Column::Id).all(db).await?;
+    let rows =
+        report_value::Entity::find().filter(report_value::Column::ReportId.eq(report_id)).order_by_asc(report_value::Column::Id).all(db).await?;
     let mut values = Vec::new();
     for v in rows {
         let Some(code) = by_id.get(&v.indicator_id) else { continue };

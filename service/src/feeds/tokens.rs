@@ -4,7 +4,7 @@
 
 use super::ApiClient;
 use crate::auth::{random_token, token_hash};
-use crate::{audit, Result, ServiceError};
+use crate::{Result, ServiceError, audit};
 use chrono::{DateTime, Duration, Utc};
 use domain::feed::{ApiTokenView, NewApiToken};
 use domain::{Actor, Role};
@@ -20,11 +20,7 @@ const SHOWN_PREFIX_CHARS: usize = 12;
 const LAST_USE_RESOLUTION: i64 = 60;
 
 fn require_admin(actor: &Actor) -> Result<()> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden("Chỉ quản trị viên mới quản lý được khóa API.".into()))
-    }
+    if actor.is_admin() { Ok(()) } else { Err(ServiceError::Forbidden("Chỉ quản trị viên mới quản lý được khóa API.".into())) }
 }
 
 /// What the administrator asks for.
@@ -155,5 +151,10 @@ pub async fn authenticate(db: &crate::Db, token: &str, now: DateTime<Utc>) -> Re
             .exec(db)
             .await?;
     }
-    Ok(ApiClient { token_id: m.id, user_id: m.user_id, can_write: m.can_write, write_units: serde_json::from_str(&m.write_units).unwrap_or_default() })
+    Ok(ApiClient {
+        token_id: m.id,
+        user_id: m.user_id,
+        can_write: m.can_write,
+        write_units: serde_json::from_str(&m.write_units).unwrap_or_default(),
+    })
 }

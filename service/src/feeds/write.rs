@@ -4,7 +4,7 @@
 
 use super::ApiClient;
 use crate::reports::store::{figures_of, load_values};
-use crate::reports::{save_changes, Changes, Saved, Source};
+use crate::reports::{Changes, Saved, Source, save_changes};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::dec::Dec;

@@ -9,15 +9,15 @@
 
 use super::mail::Mailer;
 use super::notices::add_for;
+use crate::Result;
 use crate::board::expected::{Column, Expectations};
 use crate::board::matrix::fetch;
-use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use domain::board::{cell, CellStatus};
+use domain::Role;
+use domain::board::{CellStatus, cell};
 use domain::datefmt::vn_today;
 use domain::period::Period;
-use domain::reminders::{deadline_key, deadline_notice, deadline_text, office_summary, unit_digest, DigestLine, LateUnit};
-use domain::Role;
+use domain::reminders::{DigestLine, LateUnit, deadline_key, deadline_notice, deadline_text, office_summary, unit_digest};
 use entity::{app_user, daily_run, email_log};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -159,14 +159,20 @@ pub async fn run_day(db: &crate::Db, mailer: Option<&Mailer>, site_url: &str, no
             let text = deadline_text(kind, &c.regime.name, &c.period.label(), c.deadline, today);
             let link = f.map(|f| format!("/bao-cao/{}", f.id)).unwrap_or_else(|| "/".into());
             let who = by_unit.get(unit_id).map(Vec::as_slice).unwrap_or(&[]);
-            summary.notices += add_for(db, who, kind, *unit_id, f.map(|f| f.id), &text, &link, &deadline_key(kind, c.regime.id, *unit_id, &c.period.key()), now).await?;
+            summary.notices +=
+                add_for(db, who, kind, *unit_id, f.map(|f| f.id), &text, &link, &deadline_key(kind, c.regime.id, *unit_id, &c.period.key()), now)
+                    .await?;
             let words = cell(f.map(|f| f.facts), c.deadline, today);
             digests.entry(*unit_id).or_default().push(DigestLine {
                 regime_name: c.regime.name.clone(),
                 period_label: c.period.label(),
                 deadline: c.deadline,
                 days_to_deadline: (c.deadline - today).num_days(),
-                status_label: if words.status == CellStatus::OverdueMissing { status.map(|s| s.label()).unwrap_or("Chưa lập").to_string() } else { words.status.label().to_string() },
+                status_label: if words.status == CellStatus::OverdueMissing {
+                    status.map(|s| s.label()).unwrap_or("Chưa lập").to_string()
+                } else {
+                    words.status.label().to_string()
+                },
             });
         }
     }
@@ -209,7 +215,17 @@ pub async fn run_day(db: &crate::Db, mailer: Option<&Mailer>, site_url: &str, no
 /// Claims the (day, person, kind) row, then sends; a row already there
 /// (another server, an earlier run) means the e-mail is not sent again.
 #[allow(clippy::too_many_arguments)]
-async fn send_once(db: &crate::Db, mailer: &Mailer, p: &app_user::Model, day: NaiveDate, kind: &str, subject: &str, body: &str, now: DateTime<Utc>, summary: &mut RunSummary) -> Result<()> {
+async fn send_once(
+    db: &crate::Db,
+    mailer: &Mailer,
+    p: &app_user::Model,
+    day: NaiveDate,
+    kind: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+    summary: &mut RunSummary,
+) -> Result<()> {
     if p.email.trim().is_empty() {
         return Ok(());
     }

@@ -1,8 +1,8 @@
 //! E-mail through an SMTP server (lettre, rustls). Without a host nothing
 //! is sent and nothing fails: the pages say e-mail is off.
 
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 

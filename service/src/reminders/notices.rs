@@ -4,9 +4,9 @@
 
 use crate::Result;
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::office::NotificationView;
 use domain::reminders::NoticeKind;
-use domain::Actor;
 use entity::{app_user, notification};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};

@@ -5,17 +5,17 @@
 
 use super::history::history_of;
 use super::review::{check_before_sending, permissions, send_in};
-use super::store::{self, decode, figure_of, load_values, value_row, Stored};
-use super::{load, require_read, user_name, Loaded, Source, MAX_COMMENT, MAX_TEXT};
+use super::store::{self, Stored, decode, figure_of, load_values, value_row};
+use super::{Loaded, MAX_COMMENT, MAX_TEXT, Source, load, require_read, user_name};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::datefmt::{format_date, vn_today};
-use domain::entry::{cell_key, check_figures, Checked, References};
-use domain::figures::{read_form, Figures};
+use domain::entry::{Checked, References, cell_key, check_figures};
+use domain::figures::{Figures, read_form};
 use domain::indicator::Value;
 use domain::report::ReportStatus;
 use domain::reporting::{HistoryEntry, ReportData, ReportHeader, Submission};
-use domain::Actor;
 use entity::{org_unit, report, report_text_audit, report_value, value_audit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -151,7 +151,9 @@ fn conflict_message(l: &Loaded, stored: &HashMap<String, report_value::Model>, c
     }
     let at = domain::datefmt::format_datetime(l.report.updated_at);
     let mut m = if same_user {
-        format!("Bạn vừa lưu báo cáo này ở một cửa sổ hoặc thẻ khác lúc {at}, sau khi mở trang này. Số liệu ở trang này CHƯA được lưu và vẫn còn trên trang.")
+        format!(
+            "Bạn vừa lưu báo cáo này ở một cửa sổ hoặc thẻ khác lúc {at}, sau khi mở trang này. Số liệu ở trang này CHƯA được lưu và vẫn còn trên trang."
+        )
     } else {
         let who = who.map(|w| format!(" ({w})")).unwrap_or_default();
         format!("Báo cáo vừa được lưu bởi người khác{who} lúc {at} sau khi bạn mở trang. Số liệu của bạn CHƯA được lưu và vẫn còn trên trang.")
@@ -283,7 +285,18 @@ async fn save_in<C: ConnectionTrait>(
                 (None, None) => Stored::Empty,
             };
             if !matches!(cell, Stored::Empty) || !new_comment.is_empty() {
-                inserts.push(value_row(&l.report, &l.period, l.status, spec, indicator_id, part.as_deref(), cell, &new_comment, now, Some(actor.user_id)));
+                inserts.push(value_row(
+                    &l.report,
+                    &l.period,
+                    l.status,
+                    spec,
+                    indicator_id,
+                    part.as_deref(),
+                    cell,
+                    &new_comment,
+                    now,
+                    Some(actor.user_id),
+                ));
             }
             // What each side shows in the audit: the figure, or the text kept as typed.
             let shown = |v: Option<&Value>, raw: Option<&str>| v.map(|v| spec.format(v)).or_else(|| raw.map(|r| format!("«{r}» (chưa đọc được)")));
@@ -387,13 +400,29 @@ pub async fn save(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub:
 
 /// Saves typed changes from any edge (Excel, the API): the same checks,
 /// the same audit, with the edge as the source.
-pub async fn save_changes(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, changes: Changes, source: Source, now: DateTime<Utc>) -> Result<Saved> {
+pub async fn save_changes(
+    db: &crate::Db,
+    actor: &Actor,
+    id: i32,
+    row_version: i32,
+    changes: Changes,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<Saved> {
     let l = load(db, id).await?;
     check_editable(actor, &l, now)?;
     save_loaded(db, actor, l, row_version, changes, source, now).await
 }
 
-async fn save_loaded(db: &crate::Db, actor: &Actor, l: Loaded, row_version: i32, changes: Changes, source: Source, now: DateTime<Utc>) -> Result<Saved> {
+async fn save_loaded(
+    db: &crate::Db,
+    actor: &Actor,
+    l: Loaded,
+    row_version: i32,
+    changes: Changes,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<Saved> {
     let id = l.report.id;
     if row_version != l.report.row_version {
         return Err(stale(db, actor, id, &changes).await);
@@ -423,7 +452,15 @@ pub struct SaveAndSend {
 /// Saves the figures and sends them, in one transaction: the checks run on
 /// exactly what this save wrote, and no other save can land in between.
 /// When sending is refused the draft is still kept.
-pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: i32, sub: Submission, source: Source, now: DateTime<Utc>) -> Result<SaveAndSend> {
+pub async fn save_and_send(
+    db: &crate::Db,
+    actor: &Actor,
+    id: i32,
+    row_version: i32,
+    sub: Submission,
+    source: Source,
+    now: DateTime<Utc>,
+) -> Result<SaveAndSend> {
     let l = load(db, id).await?;
     check_editable(actor, &l, now)?;
     let changes = Changes::from_form(&l, &sub);
@@ -463,11 +500,7 @@ pub async fn save_and_send(db: &crate::Db, actor: &Actor, id: i32, row_version: 
 /// edge does not carry explanations).
 fn saved_explanations(changes: &Changes, l: &Loaded) -> HashMap<usize, String> {
     match &changes.explanations {
-        Some(e) => e
-            .iter()
-            .filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty())
-            .map(|(i, t)| (*i, trimmed(t, MAX_COMMENT)))
-            .collect(),
+        Some(e) => e.iter().filter(|(i, t)| **i < l.doc.rules.len() && !t.trim().is_empty()).map(|(i, t)| (*i, trimmed(t, MAX_COMMENT))).collect(),
         None => serde_json::from_str(&l.report.explanations).unwrap_or_default(),
     }
 }

@@ -24,12 +24,12 @@
 //! generated in separate runs therefore continue each other.
 
 use super::store::{decode, encode};
-use crate::catalogue::regimes::{insert_version, parse_doc, to_json};
 use crate::Result;
+use crate::catalogue::regimes::{insert_version, parse_doc, to_json};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::calendar::{EntryWindow, Holidays};
 use domain::column::Column;
-use domain::entry::{cell_key, check_entry, References};
+use domain::entry::{References, cell_key, check_entry};
 use domain::indicator::{Aggregation, IndicatorSpec, Value, ValueType};
 use domain::org::OrgKind;
 use domain::period::Period;
@@ -322,9 +322,10 @@ fn profiles(units: &[org_unit::Model]) -> HashMap<i32, Profile> {
     }
     // Scale the communes and wards to the province's population and area,
     // keeping each unit's density.
-    let (pop, area, ward_area): (f64, f64, f64) = out.values().filter(|p| p.is_commune()).fold((0.0, 0.0, 0.0), |(a, b, w), p| {
-        (a + p.population, b + p.area_km2, w + if p.kind == OrgKind::Ward { p.area_km2 } else { 0.0 })
-    });
+    let (pop, area, ward_area): (f64, f64, f64) = out
+        .values()
+        .filter(|p| p.is_commune())
+        .fold((0.0, 0.0, 0.0), |(a, b, w), p| (a + p.population, b + p.area_km2, w + if p.kind == OrgKind::Ward { p.area_km2 } else { 0.0 }));
     if pop > 0.0 && area > ward_area {
         let area_factor = (PROVINCE_AREA_KM2 - ward_area) / (area - ward_area);
         let pop_factor = PROVINCE_POPULATION_2024 / pop;
@@ -379,12 +380,11 @@ fn investment_plan(code: &str) -> Option<f64> {
 
 /// Indicators of the demonstration catalogue that the model above knows.
 const MODELLED: &[&str] = &[
-    "DS01", "DS02", "DS03", "DS04", "NS01", "NS02", "NS03", "NS04", "NS05", "NS06", "NS07", "KT01", "KT02", "KT03", "GD01", "GD02",
-    "GD03", "GD04", "GD05", "GD06", "YT01", "YT02", "YT03", "YT04", "YT05", "YT06", "LN01", "LN02", "LN03", "LN04", "LN05", "GN01", "GN02",
-    "GN03", "GN04", "HC01", "HC02", "HC03", "CDS01", "CDS02", "CDS03", "CDS04", "CDS05", "CDS06", "CDS07", "DA01", "DA02", "DA03", "DA04",
-    "DA05", "DA06", "DA07", "DA08", "DA09", "DA10", "DA11", "DA12", "DA13", "DA14", "DA15", "DA16", "DA17", "DA18", "DA19", "CSDL01",
-    "CSDL02", "CSDL03", "CSDL04", "CSDL05", "CSDL06", "CSDL07", "CSDL08", "CSDL09", "CSDL10", "PCTT01", "PCTT02", "PCTT03", "PCTT04",
-    "PCTT05", "PCTT06",
+    "DS01", "DS02", "DS03", "DS04", "NS01", "NS02", "NS03", "NS04", "NS05", "NS06", "NS07", "KT01", "KT02", "KT03", "GD01", "GD02", "GD03", "GD04",
+    "GD05", "GD06", "YT01", "YT02", "YT03", "YT04", "YT05", "YT06", "LN01", "LN02", "LN03", "LN04", "LN05", "GN01", "GN02", "GN03", "GN04", "HC01",
+    "HC02", "HC03", "CDS01", "CDS02", "CDS03", "CDS04", "CDS05", "CDS06", "CDS07", "DA01", "DA02", "DA03", "DA04", "DA05", "DA06", "DA07", "DA08",
+    "DA09", "DA10", "DA11", "DA12", "DA13", "DA14", "DA15", "DA16", "DA17", "DA18", "DA19", "CSDL01", "CSDL02", "CSDL03", "CSDL04", "CSDL05",
+    "CSDL06", "CSDL07", "CSDL08", "CSDL09", "CSDL10", "PCTT01", "PCTT02", "PCTT03", "PCTT04", "PCTT05", "PCTT06",
 ];
 
 const DIFFICULTIES: &[&str] = &[
@@ -520,7 +520,9 @@ impl Draw<'_> {
             "DS02" if commune => num(self.households(end)),
             "DS03" if commune => {
                 let cbr = 0.014 + 0.008 * u.remoteness;
-                let total = self.count_flow("births", |m| self.population_at(m) * cbr / 12.0 * season(&BIRTHS, month_of(m)) * (1.0 + 0.05 * self.z("births_level", m)));
+                let total = self.count_flow("births", |m| {
+                    self.population_at(m) * cbr / 12.0 * season(&BIRTHS, month_of(m)) * (1.0 + 0.05 * self.z("births_level", m))
+                });
                 let share = 0.515 + 0.5 * self.z("births_sex", end) / ((total + 4) as f64).sqrt();
                 let parts = self.sex_split(code, total, share.clamp(0.0, 1.0));
                 Some((Value::Num(total), parts))
@@ -532,7 +534,10 @@ impl Draw<'_> {
                 let share = if commune { u.between("domestic", 0.82, 0.97) } else { 0.95 } + 0.01 * self.z("domestic", end);
                 num(((total as f64) * share.min(1.0)).floor() as i64)
             }
-            "NS03" if wide => num(self.scaled(code, self.flow(|m| 19_500_000.0 / 12.0 * season(&SPENDING, month_of(m)) * 1.05_f64.powf(years(m)) * (1.0 + 0.04 * self.z("spending", m))))),
+            "NS03" if wide => num(self.scaled(
+                code,
+                self.flow(|m| 19_500_000.0 / 12.0 * season(&SPENDING, month_of(m)) * 1.05_f64.powf(years(m)) * (1.0 + 0.04 * self.z("spending", m))),
+            )),
             "NS04" if wide => {
                 let total = self.num("NS03")?;
                 num(((total as f64) * (0.26 + 0.03 * self.z("development", end)).clamp(0.15, 0.35)).floor() as i64)
@@ -569,7 +574,10 @@ impl Draw<'_> {
                 let beds: f64 = (2025..=year).fold(4_300.0, |b, y| b * (1.0 + 0.01 + 0.02 * u.s_year("beds", y)));
                 num(beds.round() as i64)
             }
-            "YT02" if wide => num(self.scaled(code, self.flow(|m| 310_000.0 * season(&VISITS, month_of(m)) * 1.02_f64.powf(years(m)) * (1.0 + 0.04 * self.z("visits", m))))),
+            "YT02" if wide => num(self.scaled(
+                code,
+                self.flow(|m| 310_000.0 * season(&VISITS, month_of(m)) * 1.02_f64.powf(years(m)) * (1.0 + 0.04 * self.z("visits", m))),
+            )),
             "YT03" if wide => num((1_650.0 * 1.03_f64.powf(years(end)) + 3.0 * self.z("doctors", end)).round() as i64),
             "YT04" if wide => num(self.scaled(code, (95.0 + 1.2 * self.z("immunisation", end)).min(99.6))),
             "YT05" if wide => num(self.scaled(code, (95.2 + 0.4 * years(end) + 0.3 * self.z("insurance", end)).min(99.0))),
@@ -625,7 +633,10 @@ impl Draw<'_> {
             "CDS01" => Some((Value::Bool(true), vec![])),
             "CDS02" => {
                 let base = if commune { 82.0 } else { 88.0 };
-                num(self.scaled(code, (base + 10.0 * (1.0 - (-years(end)).exp()) + u.between("signing", -2.0, 2.0) + 0.6 * self.z("signing", end)).min(99.8)))
+                num(self.scaled(
+                    code,
+                    (base + 10.0 * (1.0 - (-years(end)).exp()) + u.between("signing", -2.0, 2.0) + 0.6 * self.z("signing", end)).min(99.8),
+                ))
             }
             "CDS03" => {
                 // Each department connects its databases one by one, on dates of its own.
@@ -635,7 +646,8 @@ impl Draw<'_> {
             }
             "CDS04" => {
                 // The scheme's training push before 30/9/2025.
-                num(self.count_flow("trained", |m| u.staff * 0.04 * if (month_index(2025, 7)..=month_index(2025, 9)).contains(&m) { 3.0 } else { 1.0 }))
+                num(self
+                    .count_flow("trained", |m| u.staff * 0.04 * if (month_index(2025, 7)..=month_index(2025, 9)).contains(&m) { 3.0 } else { 1.0 }))
             }
             "CDS05" => {
                 let back = (self.u("updated", end) * 20.0) as i64;
@@ -643,11 +655,15 @@ impl Draw<'_> {
             }
             "CDS06" => {
                 let pick = self.u("difficulty", end);
-                (pick < 0.35).then(|| (Value::Text(DIFFICULTIES[((pick / 0.35) * DIFFICULTIES.len() as f64) as usize % DIFFICULTIES.len()].into()), vec![]))
+                (pick < 0.35)
+                    .then(|| (Value::Text(DIFFICULTIES[((pick / 0.35) * DIFFICULTIES.len() as f64) as usize % DIFFICULTIES.len()].into()), vec![]))
             }
             "CDS07" => {
                 let base = if commune { 72.0 } else { 80.0 };
-                num(self.scaled(code, (base + 15.0 * (1.0 - (-years(end) / 1.5).exp()) + u.between("paperless", -3.0, 3.0) + 0.8 * self.z("paperless", end)).min(99.5)))
+                num(self.scaled(
+                    code,
+                    (base + 15.0 * (1.0 - (-years(end) / 1.5).exp()) + u.between("paperless", -3.0, 3.0) + 0.8 * self.z("paperless", end)).min(99.5),
+                ))
             }
             "DA01" => num(if commune { u.between("indicators", 28.0, 40.99) } else { u.between("indicators", 18.0, 80.99) }.floor() as i64),
             "DA02" => {
@@ -715,7 +731,12 @@ impl Draw<'_> {
             self.flow(|m| {
                 // Land-use fees arrive in lumps a few months a year.
                 let lump = if self.u("land_fee", m) < 0.05 { 1.5 + 2.0 * self.u("land_fee_size", m) } else { 1.0 };
-                self.population_at(m) * per_head * season(&RECEIPTS, month_of(m)) * 1.06_f64.powf(years(m)) * (0.2 * self.z("receipts", m) - 0.02).exp() * lump
+                self.population_at(m)
+                    * per_head
+                    * season(&RECEIPTS, month_of(m))
+                    * 1.06_f64.powf(years(m))
+                    * (0.2 * self.z("receipts", m) - 0.02).exp()
+                    * lump
             })
         } else {
             self.flow(|m| 5_600_000.0 / 12.0 * season(&RECEIPTS, month_of(m)) * 1.08_f64.powf(years(m)) * (1.0 + 0.04 * self.z("receipts", m)))
@@ -733,7 +754,8 @@ impl Draw<'_> {
         let per_thousand = u.between("dossiers", 5.0, 9.0);
         // From 1/7/2025 communes receive the procedures the districts used to.
         let takeover = if merged(m) { u.between("takeover", 1.35, 2.4) } else { 1.0 };
-        let lambda = self.population_at(m) / 1_000.0 * per_thousand * takeover * season(&OFFICE, month_of(m)) * (0.1 * self.z("dossiers_level", m)).exp();
+        let lambda =
+            self.population_at(m) / 1_000.0 * per_thousand * takeover * season(&OFFICE, month_of(m)) * (0.1 * self.z("dossiers_level", m)).exp();
         poisson(lambda, self.noise_key("dossiers", m))
     }
 
@@ -789,12 +811,9 @@ impl Draw<'_> {
         let total_row = (if i % 2 == 1 { i } else { i - 1 }) as u64;
         let structural = |row: u64| uniform(hash(&[STRUCTURE, self.unit.key, 0x7474, row]));
         let base = 100.0 * (1_000.0_f64).powf(structural(total_row));
-        let total = self.flow(|m| base / 3.0 * (0.1 * normal(hash(&[self.seed, self.attempt, self.unit.key, total_row, m as u64]))).exp()).round() as i64;
-        if i % 2 == 1 {
-            total
-        } else {
-            ((total as f64) * (0.1 + 0.8 * structural(i as u64))).floor() as i64
-        }
+        let total =
+            self.flow(|m| base / 3.0 * (0.1 * normal(hash(&[self.seed, self.attempt, self.unit.key, total_row, m as u64]))).exp()).round() as i64;
+        if i % 2 == 1 { total } else { ((total as f64) * (0.1 + 0.8 * structural(i as u64))).floor() as i64 }
     }
 }
 
@@ -883,18 +902,25 @@ fn narrative(title: &str, unit: &Profile, period: &Period, pick: f64) -> String 
     } else if any(&["bài học"]) {
         "Phát huy vai trò của người đứng đầu; phân công rõ người, rõ việc, rõ thời hạn; thường xuyên kiểm tra, đôn đốc.".into()
     } else if any(&["lãnh đạo, chỉ đạo"]) {
-        format!("{who} đã ban hành kế hoạch thực hiện, tổ chức quán triệt đến toàn thể cán bộ, công chức; lồng ghép tuyên truyền trong các hội nghị và trên trang thông tin điện tử.")
+        format!(
+            "{who} đã ban hành kế hoạch thực hiện, tổ chức quán triệt đến toàn thể cán bộ, công chức; lồng ghép tuyên truyền trong các hội nghị và trên trang thông tin điện tử."
+        )
     } else if any(&["ước thực hiện"]) {
-        format!("Dự kiến đến hết năm, {who} hoàn thành cơ bản các chỉ tiêu, nhiệm vụ được giao; các nhiệm vụ có nguy cơ chậm tiến độ đã được giao người theo dõi, đôn đốc.")
+        format!(
+            "Dự kiến đến hết năm, {who} hoàn thành cơ bản các chỉ tiêu, nhiệm vụ được giao; các nhiệm vụ có nguy cơ chậm tiến độ đã được giao người theo dõi, đôn đốc."
+        )
     } else if any(&["kết quả", "đánh giá", "tình hình", "tiến độ"]) {
         format!("Trong {when}, {who} đã triển khai các nhiệm vụ theo kế hoạch; kết quả chủ yếu thể hiện tại biểu số liệu kèm theo.")
     } else if any(&["nhiệm vụ", "giải pháp"]) {
-        format!("{who} tiếp tục chỉ đạo thực hiện các nhiệm vụ theo kế hoạch, đôn đốc các bộ phận cập nhật số liệu đầy đủ, đúng hạn trên Hệ thống và chủ động xử lý các vướng mắc phát sinh.")
+        format!(
+            "{who} tiếp tục chỉ đạo thực hiện các nhiệm vụ theo kế hoạch, đôn đốc các bộ phận cập nhật số liệu đầy đủ, đúng hạn trên Hệ thống và chủ động xử lý các vướng mắc phát sinh."
+        )
     } else if any(&["kiến nghị", "đề xuất"]) {
         if pick < 0.5 {
             "Không có.".into()
         } else {
-            "Đề nghị UBND tỉnh quan tâm bố trí kinh phí đầu tư hạ tầng công nghệ thông tin và tập huấn cho cán bộ làm công tác báo cáo, thống kê.".into()
+            "Đề nghị UBND tỉnh quan tâm bố trí kinh phí đầu tư hạ tầng công nghệ thông tin và tập huấn cho cán bộ làm công tác báo cáo, thống kê."
+                .into()
         }
     } else {
         format!("Trong {when}, {who} đã thực hiện theo đúng hướng dẫn; nội dung chi tiết tại biểu số liệu kèm theo.")
@@ -960,7 +986,10 @@ fn subjects(doc: &RegimeDoc) -> Vec<Option<Subject>> {
         .map(|r| {
             let refs = rules::parse(&r.expression).ok()?.refs();
             let first = refs.iter().find(|x| x.column == Column::Current)?;
-            let other = refs.iter().find(|x| x.code == first.code && matches!(x.column, Column::SamePeriodLastYear | Column::PreviousPeriod)).map(|x| x.column);
+            let other = refs
+                .iter()
+                .find(|x| x.code == first.code && matches!(x.column, Column::SamePeriodLastYear | Column::PreviousPeriod))
+                .map(|x| x.column);
             Some((first.code.clone(), first.part.clone(), other))
         })
         .collect()
@@ -980,9 +1009,20 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
     let regimes = regime::Entity::find().filter(regime::Column::CurrentVersion.gt(0)).order_by_asc(regime::Column::Code).all(db).await?;
     for r in regimes {
         let mut versions = Vec::new();
-        for v in regime_version::Entity::find().filter(regime_version::Column::RegimeId.eq(r.id)).order_by_asc(regime_version::Column::Version).all(db).await? {
+        for v in regime_version::Entity::find()
+            .filter(regime_version::Column::RegimeId.eq(r.id))
+            .order_by_asc(regime_version::Column::Version)
+            .all(db)
+            .await?
+        {
             let doc = parse_doc(&v.definition)?;
-            let units = regime_unit::Entity::find().filter(regime_unit::Column::RegimeVersionId.eq(v.id)).all(db).await?.into_iter().map(|b| b.unit_id).collect();
+            let units = regime_unit::Entity::find()
+                .filter(regime_unit::Column::RegimeVersionId.eq(v.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|b| b.unit_id)
+                .collect();
             versions.push(Version { id: v.id, published_on: domain::datefmt::vn_today(v.published_at), subjects: subjects(&doc), doc, units });
         }
         let Some(latest) = versions.last() else { continue };
@@ -1016,7 +1056,8 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
             if opts.until.is_some_and(|u| w.locks >= u) {
                 continue;
             }
-            let existing = report::Entity::find().filter(report::Column::RegimeId.eq(r.id)).filter(report::Column::PeriodKey.eq(p.key())).count(&txn).await?;
+            let existing =
+                report::Entity::find().filter(report::Column::RegimeId.eq(r.id)).filter(report::Column::PeriodKey.eq(p.key())).count(&txn).await?;
             if existing > 0 {
                 continue;
             }
@@ -1266,7 +1307,16 @@ mod tests {
     use super::*;
 
     fn unit(code: &str, kind: OrgKind) -> org_unit::Model {
-        org_unit::Model { id: fnv(code) as i32 & 0x7fff_ffff, code: code.into(), name: code.into(), short_name: code.into(), kind: kind.code().into(), parent_id: None, sort_order: 0, active: true }
+        org_unit::Model {
+            id: fnv(code) as i32 & 0x7fff_ffff,
+            code: code.into(),
+            name: code.into(),
+            short_name: code.into(),
+            kind: kind.code().into(),
+            parent_id: None,
+            sort_order: 0,
+            active: true,
+        }
     }
 
     #[test]

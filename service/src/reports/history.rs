@@ -2,12 +2,12 @@
 //! changes, newest first, a page at a time (a long-lived report can gather
 //! thousands of changes; the page shows the latest).
 
-use super::{load, require_read, Loaded, Source};
+use super::{Loaded, Source, load, require_read};
 use crate::Result;
+use domain::Actor;
 use domain::entry::cell_key;
 use domain::report::ReportStatus;
 use domain::reporting::HistoryEntry;
-use domain::Actor;
 use entity::{app_user, report_event, report_text_audit, value_audit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -43,11 +43,7 @@ fn via(source: &str, file: Option<&str>) -> String {
 
 fn shorten(s: &str) -> String {
     const MAX: usize = 120;
-    if s.chars().count() > MAX {
-        format!("{}…", s.chars().take(MAX).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    if s.chars().count() > MAX { format!("{}…", s.chars().take(MAX).collect::<String>()) } else { s.to_string() }
 }
 
 /// The newest `limit` entries of a report's history and how many there are in all.
@@ -59,12 +55,8 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
         .limit(limit)
         .all(db)
         .await?;
-    let audits = value_audit::Entity::find()
-        .filter(value_audit::Column::ReportId.eq(id))
-        .order_by_desc(value_audit::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
+    let audits =
+        value_audit::Entity::find().filter(value_audit::Column::ReportId.eq(id)).order_by_desc(value_audit::Column::Id).limit(limit).all(db).await?;
     let texts = report_text_audit::Entity::find()
         .filter(report_text_audit::Column::ReportId.eq(id))
         .order_by_desc(report_text_audit::Column::Id)
@@ -75,8 +67,12 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
         + value_audit::Entity::find().filter(value_audit::Column::ReportId.eq(id)).count(db).await?
         + report_text_audit::Entity::find().filter(report_text_audit::Column::ReportId.eq(id)).count(db).await?;
 
-    let user_ids: HashSet<i32> =
-        events.iter().filter_map(|e| e.user_id).chain(audits.iter().filter_map(|a| a.user_id)).chain(texts.iter().filter_map(|t| t.user_id)).collect();
+    let user_ids: HashSet<i32> = events
+        .iter()
+        .filter_map(|e| e.user_id)
+        .chain(audits.iter().filter_map(|a| a.user_id))
+        .chain(texts.iter().filter_map(|t| t.user_id))
+        .collect();
     let users: HashMap<i32, String> = if user_ids.is_empty() {
         HashMap::new()
     } else {
@@ -117,7 +113,7 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
         );
         out.push(HistoryEntry { at: t.at, who: who(t.user_id), what });
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
     out.truncate(limit as usize);
     Ok((out, total))
 }

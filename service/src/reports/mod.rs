@@ -16,20 +16,20 @@ pub mod review_notes;
 pub mod stash;
 pub mod store;
 
-pub use entry::{page, save, save_and_send, save_changes, Changes, Saved, SaveAndSend};
+pub use entry::{Changes, SaveAndSend, Saved, page, save, save_and_send, save_changes};
 pub use overview::{archive, due_for_unit, start};
 pub use review::{grant_exception, transition, transition_noted};
 
 use crate::catalogue::regimes::parse_doc;
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::calendar::{EntryState, EntryWindow};
 use domain::datefmt::vn_today;
 use domain::indicator::IndicatorSpec;
 use domain::period::Period;
 use domain::regime::RegimeDoc;
 use domain::report::ReportStatus;
-use domain::Actor;
 use entity::{app_user, regime, regime_version, report, report_event};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use std::collections::HashMap;
@@ -119,7 +119,15 @@ fn require_read(actor: &Actor, unit_id: i32) -> Result<()> {
 }
 
 /// Records a status change (or a note on the report's life); its id names it in notifications.
-pub(crate) async fn record_event<C: ConnectionTrait>(db: &C, report_id: i32, actor_id: Option<i32>, from: &str, to: &str, note: &str, at: DateTime<Utc>) -> Result<i64> {
+pub(crate) async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    report_id: i32,
+    actor_id: Option<i32>,
+    from: &str,
+    to: &str,
+    note: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
     let e = report_event::ActiveModel {
         report_id: Set(report_id),
         at: Set(at),

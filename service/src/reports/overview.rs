@@ -4,13 +4,13 @@ use super::{internal, record_event, require_read};
 use crate::catalogue::regimes::parse_doc;
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Actor;
 use domain::calendar::{EntryState, Holidays};
 use domain::datefmt::{format_date, vn_today};
 use domain::period::Period;
 use domain::regime::RegimeDoc;
 use domain::report::ReportStatus;
 use domain::reporting::DueReport;
-use domain::Actor;
 use entity::{regime, regime_unit, regime_version, report};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::{HashMap, HashSet};
@@ -62,14 +62,11 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
     let existing = report::Entity::find()
         .filter(report::Column::UnitId.eq(unit_id))
         .filter(
-            Condition::any()
-                .add(report::Column::PeriodKey.is_in(open_keys.iter().cloned()))
-                .add(report::Column::Status.is_in(in_play))
-                .add(
-                    Condition::all()
-                        .add(report::Column::Status.eq(ReportStatus::Sent.code()))
-                        .add(report::Column::SentAt.gt(now - chrono::Duration::days(31))),
-                ),
+            Condition::any().add(report::Column::PeriodKey.is_in(open_keys.iter().cloned())).add(report::Column::Status.is_in(in_play)).add(
+                Condition::all()
+                    .add(report::Column::Status.eq(ReportStatus::Sent.code()))
+                    .add(report::Column::SentAt.gt(now - chrono::Duration::days(31))),
+            ),
         )
         .all(db)
         .await?;
@@ -79,10 +76,10 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
         seen.insert((r.id, p.key()));
         let rep = existing.iter().find(|e| e.regime_id == r.id && e.period_key == p.key());
         let mut line = due_line(r, doc, p, rep, &holidays, today);
-        if rep.is_none() {
-            if let Some((_, _, until)) = exceptions.iter().find(|(id, k, _)| *id == r.id && *k == p.key()) {
-                line.state = doc.schedule.entry_window(p, &holidays).state(today, Some(*until));
-            }
+        if rep.is_none()
+            && let Some((_, _, until)) = exceptions.iter().find(|(id, k, _)| *id == r.id && *k == p.key())
+        {
+            line.state = doc.schedule.entry_window(p, &holidays).state(today, Some(*until));
         }
         out.push(line);
     }
@@ -93,8 +90,7 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
         Some(ReportStatus::Sent) => e.sent_at.is_some_and(|s| (now - s).num_days() <= 31),
         Some(_) => true,
     };
-    let rest: Vec<&report::Model> =
-        existing.iter().filter(|e| !seen.contains(&(e.regime_id, e.period_key.clone())) && still_in_play(e)).collect();
+    let rest: Vec<&report::Model> = existing.iter().filter(|e| !seen.contains(&(e.regime_id, e.period_key.clone())) && still_in_play(e)).collect();
     if !rest.is_empty() {
         let regimes: HashMap<i32, regime::Model> = regime::Entity::find()
             .filter(regime::Column::Id.is_in(rest.iter().map(|e| e.regime_id)))
@@ -108,7 +104,8 @@ pub async fn due_for_unit(db: &crate::Db, actor: &Actor, unit_id: i32, now: Date
             docs.insert(v.id, parse_doc(&v.definition)?);
         }
         for rep in rest {
-            let (Some(r), Some(doc), Ok(p)) = (regimes.get(&rep.regime_id), docs.get(&rep.regime_version_id), Period::parse_key(&rep.period_key)) else {
+            let (Some(r), Some(doc), Ok(p)) = (regimes.get(&rep.regime_id), docs.get(&rep.regime_version_id), Period::parse_key(&rep.period_key))
+            else {
                 continue;
             };
             out.push(due_line(r, doc, &p, Some(rep), &holidays, today));
@@ -136,7 +133,6 @@ fn due_line(r: &regime::Model, doc: &RegimeDoc, p: &Period, rep: Option<&report:
     }
 }
 
-
 /// Starts the unit's report for a regime and period (or finds the one
 /// already started). It binds the regime's current version for good.
 pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &str, now: DateTime<Utc>) -> Result<i32> {
@@ -150,7 +146,10 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
     let doc = parse_doc(&v.definition)?;
     let period = Period::parse_key(period_key).map_err(|e| ServiceError::field("period", e.to_string()))?;
     if period.frequency() != doc.schedule.frequency {
-        return Err(ServiceError::field("period", format!("Chế độ này báo cáo {}, không theo kỳ {}.", doc.schedule.frequency.label().to_lowercase(), period.label())));
+        return Err(ServiceError::field(
+            "period",
+            format!("Chế độ này báo cáo {}, không theo kỳ {}.", doc.schedule.frequency.label().to_lowercase(), period.label()),
+        ));
     }
     if let Some(existing) = find_report(db, regime_id, actor.unit_id, &period.key()).await? {
         return Ok(existing.id);
@@ -161,14 +160,14 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
     let exception = crate::board::actions::exception_until(db, regime_id, actor.unit_id, &period.key()).await?;
     match w.state(vn_today(now), exception) {
         EntryState::NotOpen => {
-            return Err(ServiceError::Forbidden(format!("{} chưa mở để nhập số liệu (mở từ ngày {}).", period.label(), format_date(w.opens))))
+            return Err(ServiceError::Forbidden(format!("{} chưa mở để nhập số liệu (mở từ ngày {}).", period.label(), format_date(w.opens))));
         }
         EntryState::Locked => {
             return Err(ServiceError::Forbidden(format!(
                 "{} đã khóa từ sau ngày {}. Liên hệ Văn phòng UBND tỉnh nếu cần được mở lại.",
                 period.label(),
                 format_date(w.locks)
-            )))
+            )));
         }
         _ => {}
     }
@@ -223,15 +222,20 @@ async fn find_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, p
         .await?)
 }
 
-
-
 /// Reports shown per page of a unit's archive.
 pub const ARCHIVE_PAGE: u64 = 30;
 
 /// A unit's reports of every period and status, newest period first,
 /// optionally for one regime and one year: the archive a clerk reaches in
 /// one click from home. Readable by the unit and by province-wide roles.
-pub async fn archive(db: &crate::Db, actor: &Actor, unit_id: i32, regime_id: Option<i32>, year: Option<i32>, page: u64) -> Result<domain::reporting::Archive> {
+pub async fn archive(
+    db: &crate::Db,
+    actor: &Actor,
+    unit_id: i32,
+    regime_id: Option<i32>,
+    year: Option<i32>,
+    page: u64,
+) -> Result<domain::reporting::Archive> {
     use sea_orm::{PaginatorTrait, QuerySelect};
     require_read(actor, unit_id)?;
     let unit = crate::org::find_unit(db, unit_id).await?;
@@ -255,7 +259,8 @@ pub async fn archive(db: &crate::Db, actor: &Actor, unit_id: i32, regime_id: Opt
         .into_tuple()
         .all(db)
         .await?;
-    let regimes: HashMap<i32, regime::Model> = regime::Entity::find().filter(regime::Column::Id.is_in(used)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let regimes: HashMap<i32, regime::Model> =
+        regime::Entity::find().filter(regime::Column::Id.is_in(used)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
     let keys: Vec<String> = report::Entity::find()
         .select_only()
         .column(report::Column::PeriodKey)

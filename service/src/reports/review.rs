@@ -5,12 +5,12 @@
 //! between cannot slip unchecked figures into a sent report.
 
 use super::store::{self, load_values};
-use super::{load, record_event, require_read, Loaded};
+use super::{Loaded, load, record_event, require_read};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::datefmt::vn_today;
 use domain::entry::check_figures;
-use domain::report::{may, next_status, ReportStatus, Transition};
+use domain::report::{ReportStatus, Transition, may, next_status};
 use domain::reporting::Permissions;
 use domain::{Actor, FieldErrors};
 use entity::report;

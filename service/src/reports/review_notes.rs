@@ -1,11 +1,11 @@
 //! The office's note on one row of a report it returns: the clerk sees it
 //! beside the figure until the report is accepted.
 
-use super::{load, require_read, Loaded};
+use super::{Loaded, load, require_read};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
-use domain::report::{ReportStatus, Transition};
 use domain::Actor;
+use domain::report::{ReportStatus, Transition};
 use entity::{report_event, review_note};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
@@ -21,16 +21,23 @@ pub(crate) fn check(l: &Loaded, t: Transition, note: Option<(String, String)>) -
     if !matches!(t, Transition::Return | Transition::Reopen) {
         return Err(ServiceError::field("row_note", "Chỉ ghi ý kiến theo dòng khi trả lại hoặc mở lại báo cáo."));
     }
-    if !l.doc.indicator_codes().iter().any(|c| *c == cell) {
+    if !l.doc.indicator_codes().contains(&cell) {
         return Err(ServiceError::field("row", "Dòng được chọn không có trong biểu mẫu của báo cáo này."));
     }
     Ok(Some((cell, text.chars().take(super::MAX_COMMENT).collect())))
 }
 
 pub(crate) async fn add<C: ConnectionTrait>(db: &C, actor: &Actor, report_id: i32, cell: &str, note: &str, now: DateTime<Utc>) -> Result<()> {
-    review_note::ActiveModel { report_id: Set(report_id), cell: Set(cell.into()), note: Set(note.into()), at: Set(now), user_id: Set(Some(actor.user_id)), ..Default::default() }
-        .insert(db)
-        .await?;
+    review_note::ActiveModel {
+        report_id: Set(report_id),
+        cell: Set(cell.into()),
+        note: Set(note.into()),
+        at: Set(now),
+        user_id: Set(Some(actor.user_id)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }
 

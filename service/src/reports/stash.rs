@@ -8,8 +8,8 @@
 
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Duration, Utc};
-use domain::reporting::Stash;
 use domain::Actor;
+use domain::reporting::Stash;
 use entity::{form_stash, report};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 

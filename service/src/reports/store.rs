@@ -2,7 +2,7 @@
 
 use crate::Result;
 use chrono::{Datelike, NaiveDate};
-use domain::entry::{cell_key, References};
+use domain::entry::{References, cell_key};
 use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::period::Period;
 use domain::report::ReportStatus;
@@ -115,7 +115,11 @@ pub fn figure_of(spec: &IndicatorSpec, row: &report_value::Model) -> Option<Valu
 }
 
 /// A report's stored figures, typed, as the checks take them.
-pub fn figures_of(doc: &domain::regime::RegimeDoc, specs: &HashMap<String, IndicatorSpec>, stored: &HashMap<String, report_value::Model>) -> domain::figures::Figures {
+pub fn figures_of(
+    doc: &domain::regime::RegimeDoc,
+    specs: &HashMap<String, IndicatorSpec>,
+    stored: &HashMap<String, report_value::Model>,
+) -> domain::figures::Figures {
     let mut values = std::collections::BTreeMap::new();
     let mut unreadable = std::collections::BTreeMap::new();
     for (key, row) in stored {
@@ -199,14 +203,24 @@ pub async fn references<C: ConnectionTrait>(
     Ok(refs)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use domain::indicator::Aggregation;
 
     fn spec(vt: ValueType) -> IndicatorSpec {
-        IndicatorSpec { code: "X".into(), name: "X".into(), unit: "".into(), value_type: vt, scale: 1, min: None, max: None, aggregation: Aggregation::Sum, parts: vec![], rate_of: None }
+        IndicatorSpec {
+            code: "X".into(),
+            name: "X".into(),
+            unit: "".into(),
+            value_type: vt,
+            scale: 1,
+            min: None,
+            max: None,
+            aggregation: Aggregation::Sum,
+            parts: vec![],
+            rate_of: None,
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Server functions of breakdowns (`service::catalogue::breakdowns`).
 
-use domain::catalogue::BreakdownView;
 use crate::error::AppError;
+use domain::catalogue::BreakdownView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

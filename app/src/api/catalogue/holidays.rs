@@ -1,8 +1,8 @@
 //! Server functions of public holidays and make-up working days
 //! (`service::catalogue::holidays`).
 
-use domain::catalogue::HolidayRow;
 use crate::error::AppError;
+use domain::catalogue::HolidayRow;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +48,7 @@ pub async fn remove_holiday(csrf: Option<String>, day: String) -> Result<String,
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
-    let d = domain::datefmt::parse_date(&day)
-        .ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("day", "Ngày không hợp lệ."))))?;
+    let d = domain::datefmt::parse_date(&day).ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("day", "Ngày không hợp lệ."))))?;
     service::catalogue::holidays::remove(&ctx.db, &actor, d).await.map_err(service_err)?;
     let target = format!("/danh-muc/ngay-nghi?nam={}", chrono::Datelike::year(&d));
     redirect_form_post(&target);

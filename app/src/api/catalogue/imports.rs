@@ -22,7 +22,11 @@ pub struct ImportView {
 fn import_view(j: service::catalogue::imports::ImportJobView) -> ImportView {
     ImportView {
         id: j.id,
-        kind_label: if j.kind == service::catalogue::imports::KIND_CATALOGUE { "Danh mục (JSON)".into() } else { "Danh sách chỉ tiêu (Excel)".into() },
+        kind_label: if j.kind == service::catalogue::imports::KIND_CATALOGUE {
+            "Danh mục (JSON)".into()
+        } else {
+            "Danh sách chỉ tiêu (Excel)".into()
+        },
         file_name: j.file_name,
         at: domain::datefmt::format_datetime(j.created_at),
         applied: j.applied,

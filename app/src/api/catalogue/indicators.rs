@@ -1,9 +1,9 @@
 //! Server functions of indicators (`service::catalogue::indicators`), and
 //! the drop-down choices every catalogue form offers.
 
+use crate::error::AppError;
 use domain::catalogue::IndicatorRow;
 use domain::views::{Page, UnitRow};
-use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! Server functions of yearly plans (`service::catalogue::plans`).
 
 use crate::error::AppError;
-use leptos::prelude::*;
 use domain::catalogue::PlanPage;
+use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::ssr::*;

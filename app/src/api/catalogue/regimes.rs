@@ -2,10 +2,10 @@
 //! draft's fields, the form designer and rule editor, publication, preview,
 //! and "try this rule".
 
+use crate::error::AppError;
 use domain::catalogue::{PreviewData, RegimeDetail, RegimeRow, TryResult};
 use domain::indicator::IndicatorSpec;
 use domain::views::{Page, UnitRow};
-use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -86,10 +86,17 @@ pub async fn save_regime_fields(
         .into_iter()
         .filter_map(|(on, code)| on.map(|_| code.to_string()))
         .collect();
-    let columns = [(col_cung_ky, "cung_ky"), (col_ky_truoc, "ky_truoc"), (col_luy_ke, "luy_ke"), (col_so_sanh, "so_sanh"), (col_ke_hoach, "ke_hoach"), (col_so_ke_hoach, "so_ke_hoach")]
-        .into_iter()
-        .filter_map(|(on, code)| on.map(|_| code.to_string()))
-        .collect();
+    let columns = [
+        (col_cung_ky, "cung_ky"),
+        (col_ky_truoc, "ky_truoc"),
+        (col_luy_ke, "luy_ke"),
+        (col_so_sanh, "so_sanh"),
+        (col_ke_hoach, "ke_hoach"),
+        (col_so_ke_hoach, "so_ke_hoach"),
+    ]
+    .into_iter()
+    .filter_map(|(on, code)| on.map(|_| code.to_string()))
+    .collect();
     let form = domain::catalogue::RegimeFieldsForm {
         name,
         legal_basis,
@@ -139,7 +146,9 @@ pub async fn edit_regime(
     let (actor, _) = require_actor()?;
     let ctx = server_context()?;
     use domain::regime::DraftEdit;
-    let need = |v: Option<usize>| v.ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("form", "Biểu mẫu thiếu vị trí; hãy tải lại trang."))));
+    let need = |v: Option<usize>| {
+        v.ok_or_else(|| fail(AppError::Validation(domain::FieldErrors::single("form", "Biểu mẫu thiếu vị trí; hãy tải lại trang."))))
+    };
     let rule_form = || service::catalogue::regimes::RuleForm {
         expression: expression.clone().unwrap_or_default(),
         message: message.clone().unwrap_or_default(),
@@ -186,7 +195,10 @@ pub async fn publish_regime(csrf: Option<String>, id: i32, effective_from: Optio
     let effective_from = match effective_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(t) => Some(domain::datefmt::parse_date(t).ok_or_else(|| {
-            fail(AppError::Validation(domain::FieldErrors::single("effective_from", "Ngày có hiệu lực phải theo dạng ngày/tháng/năm, ví dụ 01/01/2026.")))
+            fail(AppError::Validation(domain::FieldErrors::single(
+                "effective_from",
+                "Ngày có hiệu lực phải theo dạng ngày/tháng/năm, ví dụ 01/01/2026.",
+            )))
         })?),
     };
     let v = service::catalogue::regimes::publish(&ctx.db, &actor, id, effective_from, chrono::Utc::now()).await.map_err(service_err)?;

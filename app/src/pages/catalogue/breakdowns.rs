@@ -1,5 +1,5 @@
 use super::is_admin;
-use crate::api::catalogue::{list_breakdowns, SaveBreakdown};
+use crate::api::catalogue::{SaveBreakdown, list_breakdowns};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

@@ -3,12 +3,12 @@
 //! post, so the designer works with and without JavaScript.
 
 use super::is_admin;
-use super::regimes::{regime_id, RegimeHead};
-use crate::api::catalogue::{catalogue_choices, get_regime, EditRegime};
+use super::regimes::{RegimeHead, regime_id};
+use crate::api::catalogue::{EditRegime, catalogue_choices, get_regime};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
-use crate::error::{action_error, AppError};
+use crate::error::{AppError, action_error};
 use crate::util::follow_success;
 use domain::regime::roman;
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 use super::is_admin;
-use crate::api::catalogue::{list_holidays, AddHoliday, RemoveHoliday};
+use crate::api::catalogue::{AddHoliday, RemoveHoliday, list_holidays};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

@@ -1,10 +1,10 @@
 use super::is_admin;
-use crate::api::catalogue::{catalogue_choices, get_indicator, list_indicators, Choices, SaveIndicator, SetIndicatorActive};
+use crate::api::catalogue::{Choices, SaveIndicator, SetIndicatorActive, catalogue_choices, get_indicator, list_indicators};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading, Pager};
 use crate::components::tabs::CatalogueTabs;
-use crate::error::{action_error, AppError};
+use crate::error::{AppError, action_error};
 use crate::util::{follow_success, url_encode};
 use domain::catalogue::{IndicatorForm, IndicatorRow};
 use domain::indicator::{Aggregation, ValueType};

@@ -4,7 +4,7 @@
 
 use super::is_admin;
 use super::regimes::regime_id;
-use crate::api::catalogue::{regime_plans, SetRegimePlan};
+use crate::api::catalogue::{SetRegimePlan, regime_plans};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};

@@ -2,11 +2,11 @@
 
 use super::regimes::regime_id;
 use crate::api::catalogue::regime_preview;
-use domain::catalogue::PreviewData;
 use crate::components::guard::Protected;
+use crate::components::report_form::BlankForm;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::RegimeTabs;
-use crate::components::report_form::BlankForm;
+use domain::catalogue::PreviewData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

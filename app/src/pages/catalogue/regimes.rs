@@ -1,5 +1,5 @@
 use super::is_admin;
-use crate::api::catalogue::{get_regime, list_regimes, CreateRegime, PublishRegime, RegimePage as RegimeData, SaveRegimeFields, SetRegimeActive};
+use crate::api::catalogue::{CreateRegime, PublishRegime, RegimePage as RegimeData, SaveRegimeFields, SetRegimeActive, get_regime, list_regimes};
 use crate::components::form::{CsrfField, ErrorList, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading, Pager};
@@ -9,7 +9,7 @@ use crate::util::{follow_success, url_encode};
 use domain::catalogue::{RegimeFieldsForm, RegimeRow};
 use domain::column::Column;
 use domain::datefmt::format_datetime;
-use domain::org::{OrgKind, GROUP_BRANCHES, GROUP_COMMUNES, GROUP_DEPARTMENTS};
+use domain::org::{GROUP_BRANCHES, GROUP_COMMUNES, GROUP_DEPARTMENTS, OrgKind};
 use domain::period::{Frequency, WindowStyle};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -288,10 +288,11 @@ fn RegimeFieldsEditor(
 ) -> impl IntoView {
     let has = |g: &str| form.groups.iter().any(|x| x == g);
     let (g_sbn, g_xp, g_nd) = (has(GROUP_DEPARTMENTS), has(GROUP_COMMUNES), has(GROUP_BRANCHES));
-    let optional_columns: Vec<(Column, bool)> = [Column::SamePeriodLastYear, Column::PreviousPeriod, Column::YearToDate, Column::Comparison, Column::Plan, Column::PlanPercent]
-        .into_iter()
-        .map(|c| (c, form.columns.iter().any(|x| x == c.code())))
-        .collect();
+    let optional_columns: Vec<(Column, bool)> =
+        [Column::SamePeriodLastYear, Column::PreviousPeriod, Column::YearToDate, Column::Comparison, Column::Plan, Column::PlanPercent]
+            .into_iter()
+            .map(|c| (c, form.columns.iter().any(|x| x == c.code())))
+            .collect();
     let receivers: Vec<_> = units.iter().filter(|u| matches!(u.kind, OrgKind::Office | OrgKind::Department | OrgKind::Province)).cloned().collect();
     let listed: Vec<_> = units.iter().filter(|u| u.kind.is_reporting_unit()).cloned().collect();
     let day_kind = form.deadline_kind == "ngay_thang";

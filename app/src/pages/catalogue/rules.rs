@@ -3,8 +3,8 @@
 //! expression with the same engine the server uses and points at mistakes.
 
 use super::is_admin;
-use super::regimes::{regime_id, RegimeHead};
-use crate::api::catalogue::{get_regime, try_rule, EditRegime};
+use super::regimes::{RegimeHead, regime_id};
+use crate::api::catalogue::{EditRegime, get_regime, try_rule};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
@@ -165,9 +165,7 @@ fn TryBox() -> impl IntoView {
         let q = query.read();
         (q.get("bieu-thuc").unwrap_or_default(), q.get("mau").unwrap_or_default())
     };
-    let result = Resource::new(params, |(e, m)| async move {
-        if e.trim().is_empty() { None } else { Some(try_rule(e, m).await) }
-    });
+    let result = Resource::new(params, |(e, m)| async move { if e.trim().is_empty() { None } else { Some(try_rule(e, m).await) } });
     let (expr0, samples0) = params();
     let expression = RwSignal::new(expr0.clone());
     view! {
