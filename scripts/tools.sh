@@ -121,14 +121,22 @@ export_leptos_debug_env() {
 
 # The integration tests send reminder e-mails to a real SMTP server on the
 # loopback: Python's aiosmtpd (PyPI).
-ensure_aiosmtpd() {
-  if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
-    log "installing aiosmtpd (SMTP server for the e-mail tests)"
+# Python modules the tests use: aiosmtpd (a real SMTP server for the e-mail
+# tests) and openpyxl (the Excel spec edits a downloaded form as a clerk would).
+ensure_python_module() {
+  local module="$1" package="$2"
+  if ! python3 -c "import $module" >/dev/null 2>&1; then
+    log "installing $package (Python)"
     if ! command -v pip3 >/dev/null 2>&1 && ! python3 -m pip --version >/dev/null 2>&1; then
       apt_install python3-pip
     fi
-    python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+    python3 -m pip install --quiet "$package" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$package"
   fi
+}
+
+ensure_aiosmtpd() {
+  ensure_python_module aiosmtpd aiosmtpd
+  ensure_python_module openpyxl openpyxl
 }
 
 # Waits until the server at $1 answers /readyz.
