@@ -326,26 +326,28 @@ fn pivot_query(pairs: Vec<(String, String)>) -> app::api::aggregate::PivotQuery 
     q
 }
 
-async fn export_pivot(state: AppState, auth: RequestAuth, pairs: Vec<(String, String)>, csv: bool) -> Response {
+const PIVOT: (&str, &str) = ("/tong-hop/bang", "Quay lại bảng tổng hợp");
+
+async fn export_pivot(state: AppState, auth: RequestAuth, raw: Option<String>, csv: bool) -> Response {
     let actor = match actor(&auth) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let req = match app::api::aggregate::pivot_request(&pivot_query(pairs)) {
+    let req = match app::api::aggregate::pivot_request(&pivot_query(query_pairs(raw.as_deref()))) {
         Ok(r) => r,
-        Err(e) => return page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Err(e) => return page_back(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string(), PIVOT),
     };
     let today = domain::datefmt::vn_today(chrono::Utc::now());
     let p = match service::aggregate::views::pivot(&state.ctx.db, &actor, req, today).await {
         Ok(p) => p,
-        Err(e) => return failure(e),
+        Err(e) => return failure_back(e, PIVOT),
     };
     let name = format!("tong-hop-{}-{}", p.year, p.frequency);
     let out = if csv { service::aggregate::views::pivot_csv(&p) } else { service::aggregate::views::pivot_xlsx(&p) };
     match out {
         Ok(bytes) if csv => attachment(bytes, "text/csv; charset=utf-8", &format!("{name}.csv")),
         Ok(bytes) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx")),
-        Err(e) => failure(e),
+        Err(e) => failure_back(e, PIVOT),
     }
 }
 
@@ -353,16 +355,16 @@ async fn export_pivot(state: AppState, auth: RequestAuth, pairs: Vec<(String, St
 pub async fn export_pivot_xlsx(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+    RawQuery(q): RawQuery,
 ) -> Response {
-    export_pivot(state, auth, pairs, false).await
+    export_pivot(state, auth, q, false).await
 }
 
 /// The pivot table as CSV (UTF-8, numbers with a dot).
 pub async fn export_pivot_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+    RawQuery(q): RawQuery,
 ) -> Response {
-    export_pivot(state, auth, pairs, true).await
+    export_pivot(state, auth, q, true).await
 }

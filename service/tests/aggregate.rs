@@ -443,3 +443,33 @@ async fn a_sent_value_shows_in_the_next_roll_up() {
     service::reports::store::set_delivery(&fx.db, r.id, domain::report::ReportStatus::Sent).await.unwrap();
     assert_eq!(get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "").await.0, Some(d("999")));
 }
+
+/// A unit's people reach only their own unit through the dashboard and the
+/// pivot (the node comes from the URL); the pivot refuses an oversized
+/// indicator list and reads a repeated one once.
+#[tokio::test]
+async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size() {
+    use service::aggregate::views::{dashboard, pivot, DashQuery, PivotQuery, MAX_PIVOT_INDICATORS};
+    let fx = fixture().await;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
+    let q = |node: i32| PivotQuery { year: Some(2025), frequency: Some("quy".into()), indicators: vec![fx.i["DT"]], node: Some(node), counted: None };
+    for other in [fx.u["B"], fx.u["P"], fx.u["G1"]] {
+        assert!(matches!(pivot(&fx.db, &clerk_a, q(other), today).await, Err(service::ServiceError::Forbidden(_))), "pivot of unit {other}");
+        let d = DashQuery { period: None, node: Some(other), indicator: None, counted: None };
+        assert!(matches!(dashboard(&fx.db, &clerk_a, d, today).await, Err(service::ServiceError::Forbidden(_))), "dashboard of unit {other}");
+    }
+    let own = pivot(&fx.db, &clerk_a, q(fx.u["A"]), today).await.unwrap();
+    assert_eq!(own.rows.len(), 1, "the unit itself, no children");
+    // The same indicator many times is one row per unit.
+    let mut many = q(fx.u["A"]);
+    many.indicators = vec![fx.i["DT"]; 10_000];
+    assert_eq!(pivot(&fx.db, &clerk_a, many, today).await.unwrap().chosen, vec![fx.i["DT"]]);
+    // More distinct indicators than a table may hold: refused, naming the field.
+    let mut big = q(fx.u["A"]);
+    for k in 0..=MAX_PIVOT_INDICATORS {
+        big.indicators.push(ind(&fx.db, &format!("PV{k:03}"), "so_nguyen", 0, "tong", "y_te", None, false, None, None).await);
+    }
+    let e = pivot(&fx.db, &clerk_a, big, today).await.unwrap_err();
+    assert!(matches!(&e, service::ServiceError::Validation(_)) && e.to_string().contains("tối đa"), "{e}");
+}

@@ -288,8 +288,11 @@ fn PivotView(p: Pivot, query: PivotQuery) -> impl IntoView {
         <p class="actions">
             <a class="button-secondary" href=format!("/tai-xuong/tong-hop.xlsx?{qs}")>"Tải Excel (XLSX)"</a>
             " "
-            <a class="button-secondary" href=format!("/tai-xuong/tong-hop.csv?{qs}")>"Tải CSV"</a>
+            <a class="button-secondary" href=format!("/tai-xuong/tong-hop.csv?{qs}")>"Tải CSV (cho phần mềm)"</a>
         </p>
+        // Excel set to Vietnamese reads 1.234 in a CSV as one thousand two
+        // hundred and thirty-four: the file is for software, the XLSX for people.
+        <p class="muted">"Tệp CSV ghi số theo chuẩn máy tính (dấu chấm thập phân, không tách hàng nghìn: 1234.5), dùng cho phần mềm và cổng dữ liệu. Để mở bằng Excel, hãy tải tệp XLSX."</p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng tổng hợp (kéo ngang để xem thêm cột)">
             <table class="table pivot">
                 <thead><tr><th>"Chỉ tiêu"</th><th>"Đơn vị"</th>{p.headers.iter().map(|h| view! { <th class="num">{h.clone()}</th> }).collect_view()}</tr></thead>

@@ -208,12 +208,16 @@ pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], t
         for f in freqs {
             let Some(tiles) = aggregate::tiling(f, target) else { continue };
             let Some(last) = tiles.last() else { continue };
-            // The version in force for the period; for a period before the
-            // first version took effect (history loaded later), the first version.
-            let Some(v) = r.in_force(last).or_else(|| r.versions.iter().filter(|v| v.schedule.frequency == f).min_by_key(|v| v.effect.version))
-            else {
-                continue;
+            // The version in force for the period. Only for a period before
+            // any version took effect (history loaded later) does the first
+            // version of this frequency stand in: when a version of another
+            // frequency is in force, this frequency expects nobody.
+            let effects: Vec<_> = r.versions.iter().map(|v| v.effect).collect();
+            let v = match domain::board::version_in_force(&effects, last) {
+                Some(_) => r.in_force(last),
+                None => r.versions.iter().filter(|v| v.schedule.frequency == f).min_by_key(|v| v.effect.version),
             };
+            let Some(v) = v else { continue };
             for i in uses.get(&v.effect.id).into_iter().flatten() {
                 out.entry(*i).or_default().extend(v.units.iter().copied());
             }

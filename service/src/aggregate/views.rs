@@ -254,7 +254,12 @@ async fn plan_progress<C: ConnectionTrait>(
     if by_unit.is_empty() {
         return Ok(None);
     }
-    let plan = Dec::from_scaled(by_unit.values().sum(), i.scale);
+    // Plans are typed by administrators up to i64::MAX each: a total that
+    // overflows shows no progress rather than a wrapped figure.
+    let Some(total) = by_unit.values().try_fold(0i64, |a, b| a.checked_add(*b)) else {
+        return Ok(None);
+    };
+    let plan = Dec::from_scaled(total, i.scale);
     let mut ytd = Dec::ZERO;
     let mut any = false;
     for p in period.year_to_date() {
@@ -330,6 +335,10 @@ pub struct PivotQuery {
     pub counted: Option<String>,
 }
 
+/// A pivot's rows are indicators × (the node and its children) × periods:
+/// the cap keeps one request's table, and its export, a readable size.
+pub const MAX_PIVOT_INDICATORS: usize = 50;
+
 pub async fn pivot<C: ConnectionTrait>(db: &C, actor: &Actor, q: PivotQuery, today: chrono::NaiveDate) -> Result<Pivot> {
     let year = q.year.unwrap_or_else(|| today_year(today));
     if !(2000..=2200).contains(&year) {
@@ -343,7 +352,18 @@ pub async fn pivot<C: ConnectionTrait>(db: &C, actor: &Actor, q: PivotQuery, tod
     };
     let counted = pick_counted(q.counted.as_deref());
     let all = super::indicator_infos(db, None).await?;
-    let mut chosen: Vec<i32> = q.indicators.into_iter().filter(|i| all.iter().any(|x| x.id == *i)).collect();
+    let mut chosen: Vec<i32> = Vec::new();
+    for i in q.indicators {
+        if all.iter().any(|x| x.id == i) && !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    if chosen.len() > MAX_PIVOT_INDICATORS {
+        return Err(ServiceError::field(
+            "ct",
+            format!("Chọn tối đa {MAX_PIVOT_INDICATORS} chỉ tiêu cho một bảng (đã chọn {}). Hãy bỏ bớt hoặc chia thành nhiều bảng.", chosen.len()),
+        ));
+    }
     if chosen.is_empty() {
         chosen = key_indicators(db).await?;
     }
