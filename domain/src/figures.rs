@@ -107,6 +107,9 @@ pub fn row_label(stt: usize, spec: &IndicatorSpec, part: Option<&str>) -> String
     }
 }
 
+/// The most of an unreadable cell's text a draft keeps (as long as a text cell may be).
+pub const MAX_KEPT_CHARS: usize = 2000;
+
 /// The thin wrapper over what a browser typed: each cell of the form read
 /// once, as its indicator's type says. Keys not on the form are ignored.
 pub fn read_form(doc: &RegimeDoc, specs: &HashMap<String, IndicatorSpec>, raw: &HashMap<String, String>) -> Figures {
@@ -119,8 +122,20 @@ pub fn read_form(doc: &RegimeDoc, specs: &HashMap<String, IndicatorSpec>, raw: &
             }
             Ok(None) => {}
             Err(m) => {
-                let message = format!("{}: {m}", row_label(stt, spec, part));
-                out.unreadable.insert(key, Unreadable { raw: text.trim().to_string(), message });
+                let raw = text.trim();
+                // Kept as typed, up to the length of the longest text cell: a
+                // figure is never that long, and a page of pasted text must not
+                // ride into the draft (and every audit row) whole.
+                let message = if raw.chars().count() > MAX_KEPT_CHARS {
+                    format!(
+                        "{}: {m} (ô chỉ giữ {} ký tự đầu của nội dung đã nhập)",
+                        row_label(stt, spec, part),
+                        crate::numfmt::format_int(MAX_KEPT_CHARS as i64)
+                    )
+                } else {
+                    format!("{}: {m}", row_label(stt, spec, part))
+                };
+                out.unreadable.insert(key, Unreadable { raw: raw.chars().take(MAX_KEPT_CHARS).collect(), message });
             }
         }
     }
@@ -187,6 +202,15 @@ mod tests {
         assert!(CellKey::parse("DS01__nu").unwrap().exists_in(&specs));
         assert!(!CellKey::parse("DS01__nam").unwrap().exists_in(&specs));
         assert!(!CellKey::parse("XX01").unwrap().exists_in(&specs));
+    }
+
+    #[test]
+    fn a_page_pasted_into_a_figure_is_kept_only_up_to_a_text_cells_length() {
+        let (doc, specs) = setup();
+        let raw: HashMap<String, String> = [("NS01".to_string(), "x".repeat(100_000))].into_iter().collect();
+        let u = &read_form(&doc, &specs, &raw).unreadable["NS01"];
+        assert_eq!(u.raw.chars().count(), MAX_KEPT_CHARS);
+        assert!(u.message.contains("chỉ giữ 2.000 ký tự đầu"), "{}", u.message);
     }
 
     #[test]

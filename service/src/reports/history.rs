@@ -97,8 +97,8 @@ pub async fn history_of<C: ConnectionTrait>(db: &C, l: &Loaded, limit: u64) -> R
         let key = cell_key(&code, (!a.part.is_empty()).then_some(a.part.as_str()));
         let what = format!(
             "{key}: {} → {} (qua {})",
-            a.old_value.unwrap_or_else(|| "trống".into()),
-            a.new_value.unwrap_or_else(|| "trống".into()),
+            a.old_value.as_deref().map(shorten).unwrap_or_else(|| "trống".into()),
+            a.new_value.as_deref().map(shorten).unwrap_or_else(|| "trống".into()),
             via(&a.source, a.source_file.as_deref())
         );
         out.push(HistoryEntry { at: a.at, who: who(a.user_id), what });
