@@ -62,9 +62,26 @@ impl<T> Page<T> {
     }
 }
 
+/// The page a request may have: from 1 to the last page (1 for an empty
+/// list). The number comes from the address bar, and the database's offset
+/// is `per_page × (page − 1)`, which a huge page would overflow.
+pub fn clamp_page(page: u64, total: u64, per_page: u64) -> u64 {
+    let last = if per_page == 0 { 1 } else { total.div_ceil(per_page).max(1) };
+    page.clamp(1, last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_requested_page_stays_within_the_list() {
+        assert_eq!(clamp_page(0, 45, 20), 1);
+        assert_eq!(clamp_page(2, 45, 20), 2);
+        assert_eq!(clamp_page(u64::MAX, 45, 20), 3);
+        assert_eq!(clamp_page(7, 0, 20), 1);
+        assert_eq!(clamp_page(7, 10, 0), 1);
+    }
 
     #[test]
     fn page_count_rounds_up() {

@@ -55,10 +55,10 @@ pub async fn list_users(db: &crate::Db, actor: &Actor, q: UserQuery) -> Result<P
     if let Some(u) = q.unit_id {
         cond = cond.add(app_user::Column::UnitId.eq(u));
     }
-    let page = q.page.max(1);
     let paginator =
         app_user::Entity::find().filter(cond).find_also_related(org_unit::Entity).order_by_asc(app_user::Column::Username).paginate(db, PER_PAGE);
     let total = paginator.num_items().await?;
+    let page = domain::views::clamp_page(q.page, total, PER_PAGE);
     let items = paginator.fetch_page(page - 1).await?.into_iter().map(|(u, o)| to_row(u, o)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, total, page, per_page: PER_PAGE })
 }

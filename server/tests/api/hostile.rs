@@ -12,6 +12,7 @@ crate::on_both_backends!(
     redirect_targets_stay_on_the_site,
     anonymous_requests_store_nothing,
     parallel_wrong_passwords_are_all_counted,
+    huge_page_numbers_show_the_last_page,
 );
 
 async fn still_up(app: &TestApp) {
@@ -220,6 +221,29 @@ async fn parallel_wrong_passwords_are_all_counted(b: Backend) {
     let r = app.sign_in("ld.syt", DEMO_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.text().await.unwrap().contains("tạm thời bị khóa"));
+    still_up(&app).await;
+    app.stop().await;
+}
+
+/// A page number from the address bar as large as it can be: the list's
+/// last page, not an overflowing database offset.
+async fn huge_page_numbers_show_the_last_page(b: Backend) {
+    let app = spawn_app(b).await;
+    app.sign_in_ok("cv.tohieu").await;
+    let r = app.query("bao-cao/luu-tru", &[("page", &u64::MAX.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let archive: serde_json::Value = r.json().await.unwrap();
+    let reports = &archive["reports"];
+    let last = reports["total"].as_u64().unwrap().div_ceil(reports["per_page"].as_u64().unwrap()).max(1);
+    assert_eq!(reports["page"].as_u64(), Some(last), "the last page");
+    let (status, _) = app.get_html(&format!("/bao-cao?trang={}", u64::MAX)).await;
+    assert_eq!(status, StatusCode::OK);
+    let admin = app.another_browser();
+    admin.sign_in_ok("quantri").await;
+    let r = admin.query("quan-tri/nguoi-dung", &[("search", ""), ("role", ""), ("page", &u64::MAX.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let users: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(users["page"].as_u64(), Some(1), "one page of demo accounts: {}", users["page"]);
     still_up(&app).await;
     app.stop().await;
 }

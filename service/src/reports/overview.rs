@@ -247,9 +247,9 @@ pub async fn archive(
         // Every period key starts with its year (2025-07, 2025-Q3, 2025, 2025-07-01..).
         q = q.filter(report::Column::PeriodKey.starts_with(y.to_string()));
     }
-    let page = page.max(1);
     let paginator = q.order_by_desc(report::Column::PeriodKey).order_by_asc(report::Column::RegimeId).paginate(db, ARCHIVE_PAGE);
     let total = paginator.num_items().await?;
+    let page = domain::views::clamp_page(page, total, ARCHIVE_PAGE);
     let rows = paginator.fetch_page(page - 1).await?;
     let used: Vec<i32> = report::Entity::find()
         .select_only()
