@@ -141,20 +141,6 @@ impl CellStatus {
     pub fn from_code(c: &str) -> Option<CellStatus> {
         CellStatus::ALL.into_iter().find(|s| s.code() == c)
     }
-
-    /// Needs the office's attention first (sorting "by lateness").
-    pub fn urgency(self) -> u8 {
-        match self {
-            CellStatus::OverdueMissing => 0,
-            CellStatus::Returned => 1,
-            CellStatus::SentLate => 2,
-            CellStatus::AwaitingApproval => 3,
-            CellStatus::Drafting => 4,
-            CellStatus::NotStarted => 5,
-            CellStatus::SentOnTime => 6,
-            CellStatus::Accepted => 7,
-        }
-    }
 }
 
 /// What the board knows of a started report.

@@ -352,19 +352,11 @@ async fn export_pivot(state: AppState, auth: RequestAuth, raw: Option<String>, c
 }
 
 /// The pivot table as a workbook.
-pub async fn export_pivot_xlsx(
-    State(state): State<AppState>,
-    Extension(auth): Extension<RequestAuth>,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn export_pivot_xlsx(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
     export_pivot(state, auth, q, false).await
 }
 
 /// The pivot table as CSV (UTF-8, numbers with a dot).
-pub async fn export_pivot_csv(
-    State(state): State<AppState>,
-    Extension(auth): Extension<RequestAuth>,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn export_pivot_csv(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
     export_pivot(state, auth, q, true).await
 }

@@ -449,7 +449,7 @@ async fn a_sent_value_shows_in_the_next_roll_up() {
 /// indicator list and reads a repeated one once.
 #[tokio::test]
 async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size() {
-    use service::aggregate::views::{dashboard, pivot, DashQuery, PivotQuery, MAX_PIVOT_INDICATORS};
+    use service::aggregate::views::{DashQuery, MAX_PIVOT_INDICATORS, PivotQuery, dashboard, pivot};
     let fx = fixture().await;
     let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
     let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };

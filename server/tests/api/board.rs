@@ -12,7 +12,7 @@ use domain::report::{ReportStatus, Transition};
 use domain::reporting::Submission;
 use domain::{Actor, Role};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 crate::on_both_backends!(
     every_status_is_counted_exactly,
@@ -20,6 +20,7 @@ crate::on_both_backends!(
     a_past_period_keeps_its_expectations,
     only_the_office_acts_and_only_on_what_it_may,
     reminders_are_produced_once,
+    a_deactivated_unit_is_expected_by_no_one,
 );
 
 /// An instant given in Vietnamese local time.
@@ -373,6 +374,19 @@ async fn only_the_office_acts_and_only_on_what_it_may(b: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(service::board::actions::exception_until(&app.db, xa.id, th, "2025-01").await.unwrap(), None);
+    // A period the monthly regime does not have, a unit it does not bind: refused, naming the field; nothing stored.
+    for (unit, period, field) in [(th, "2025", "period"), (th, "2025-Q1", "period"), (syt, "2025-01", "unit")] {
+        let r = app
+            .call(
+                "tinh-hinh/gia-han",
+                &[("regime_id", &xa.id.to_string()), ("unit_id", &unit.to_string()), ("period", period), ("until", "31/12/2099")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{period} for unit {unit}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(field), "{period}: {body}");
+        assert_eq!(service::board::actions::exception_until(&app.db, xa.id, unit, period).await.unwrap(), None);
+    }
     let actions = entity::office_action::Entity::find().filter(entity::office_action::Column::UnitId.eq(th)).count(&app.db).await.unwrap();
     assert_eq!(actions, 3, "returned, granted, revoked");
     app.stop().await;
@@ -482,5 +496,19 @@ async fn reminders_are_produced_once(b: Backend) {
         service::reminders::daily::run_if_due(&app.db, None, &settings("b"), vn(2031, 12, 22, 7, 0, 0)).await.unwrap().expect("the next day's run");
     assert!(next.notices > 0 && next.emails_sent == 0, "without SMTP nothing is sent and nothing fails: {next:?}");
     drop(smtp);
+    app.stop().await;
+}
+
+/// Deactivating a unit takes it off every expectation at once: the board's
+/// columns, the daily reminders and the roll-ups all read the same list.
+async fn a_deactivated_unit_is_expected_by_no_one(b: Backend) {
+    let app = spawn_app(b).await;
+    let xa = regime(&app, "KTXH_XA").await;
+    let u = app.unit_id("03664").await;
+    let period = domain::period::Period::parse_key("2031-06").unwrap();
+    let expects = |ex: &service::board::expected::Expectations| ex.column_for(xa.id, &period).expect("a column for June 2031").expects(u);
+    assert!(expects(&service::board::expected::Expectations::load(&app.db).await.unwrap()));
+    entity::org_unit::ActiveModel { id: Set(u), active: Set(false), ..Default::default() }.update(&app.db).await.unwrap();
+    assert!(!expects(&service::board::expected::Expectations::load(&app.db).await.unwrap()), "deactivated: expected by no one");
     app.stop().await;
 }

@@ -10,7 +10,7 @@ use domain::dec::Dec;
 use domain::digital::Share;
 use domain::indicator::Aggregation;
 use domain::period::{Frequency, Period};
-use entity::{key_indicator, regime, regime_plan, report};
+use entity::{key_indicator, regime_plan, report};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 
@@ -312,7 +312,7 @@ async fn reports_of<C: ConnectionTrait>(db: &C, unit: i32, period: &Period) -> R
         .order_by_asc(report::Column::PeriodKey)
         .all(db)
         .await?;
-    let names: HashMap<i32, String> = regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let names: HashMap<i32, String> = crate::catalogue::regimes::labels(db).await?.into_iter().map(|(id, (_, name))| (id, name)).collect();
     Ok(rows
         .into_iter()
         .map(|r| {

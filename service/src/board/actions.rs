@@ -44,13 +44,26 @@ fn describe(kind: &str, note: &str) -> String {
 
 /// The active clerks and leaders of a unit: who hears about its reports.
 pub(crate) async fn unit_people<C: ConnectionTrait>(db: &C, unit_id: i32) -> Result<Vec<app_user::Model>> {
-    Ok(app_user::Entity::find()
-        .filter(app_user::Column::UnitId.eq(unit_id))
+    Ok(units_people(db, &[unit_id]).await?.remove(&unit_id).unwrap_or_default())
+}
+
+/// The active clerks and leaders of several units, by unit.
+pub(crate) async fn units_people<C: ConnectionTrait>(db: &C, unit_ids: &[i32]) -> Result<std::collections::HashMap<i32, Vec<app_user::Model>>> {
+    let mut out: std::collections::HashMap<i32, Vec<app_user::Model>> = std::collections::HashMap::new();
+    if unit_ids.is_empty() {
+        return Ok(out);
+    }
+    let people = app_user::Entity::find()
+        .filter(app_user::Column::UnitId.is_in(unit_ids.to_vec()))
         .filter(app_user::Column::Active.eq(true))
         .filter(app_user::Column::Role.is_in([Role::Clerk.code(), Role::UnitLeader.code()]))
         .order_by_asc(app_user::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    for p in people {
+        out.entry(p.unit_id).or_default().push(p);
+    }
+    Ok(out)
 }
 
 async fn record<C: ConnectionTrait>(
@@ -184,6 +197,28 @@ pub async fn set_exception(
     {
         return Err(ServiceError::field("until", "Ngày gia hạn phải từ hôm nay trở đi."));
     }
+    // A grant must name a period the regime has and a unit it binds then:
+    // otherwise the unit would see a report it can never start. Revoking is
+    // always allowed, so a wrong grant can be taken back.
+    if until.is_some() {
+        let ex = super::expected::Expectations::load(db).await?;
+        let Some(column) = ex.column_for(regime_id, &period) else {
+            return Err(ServiceError::field(
+                "period",
+                format!(
+                    "Chế độ «{}» không có kỳ {} (hoặc chưa có phiên bản áp dụng cho kỳ này). Hãy nhập kỳ đúng tần suất của chế độ.",
+                    regime.name,
+                    period.label()
+                ),
+            ));
+        };
+        if !column.expects(unit_id) {
+            return Err(ServiceError::field(
+                "unit",
+                format!("{} không thuộc đối tượng báo cáo của chế độ «{}» trong kỳ {}.", unit.name, regime.name, period.label()),
+            ));
+        }
+    }
     let existing = report::Entity::find()
         .filter(report::Column::RegimeId.eq(regime_id))
         .filter(report::Column::UnitId.eq(unit_id))
@@ -270,7 +305,7 @@ pub async fn unit_actions(db: &crate::Db, actor: &Actor, unit_id: i32, limit: u6
     } else {
         app_user::Entity::find().filter(app_user::Column::Id.is_in(user_ids)).all(db).await?.into_iter().map(|u| (u.id, u.full_name)).collect()
     };
-    let regimes: HashMap<i32, String> = entity::regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let regimes: HashMap<i32, String> = crate::catalogue::regimes::labels(db).await?.into_iter().map(|(id, (_, name))| (id, name)).collect();
     Ok(rows
         .into_iter()
         .map(|r| {

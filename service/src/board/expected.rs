@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use domain::board::{VersionEffect, period_ending_in, version_in_force};
 use domain::calendar::{Holidays, Schedule};
 use domain::period::{Frequency, Period};
-use entity::{indicator, regime, regime_unit, regime_version, regime_version_indicator};
+use entity::{indicator, org_unit, regime, regime_unit, regime_version, regime_version_indicator};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -83,13 +83,17 @@ impl RegimeInfo {
 impl Expectations {
     /// Every active, published regime (in code order) with all its versions.
     pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Expectations> {
-        let regimes = regime::Entity::find()
+        // Only the columns used: a regime row also carries its whole draft form.
+        let regimes: Vec<(i32, String, String, i32)> = regime::Entity::find()
+            .select_only()
+            .columns([regime::Column::Id, regime::Column::Code, regime::Column::Name, regime::Column::RemindDays])
             .filter(regime::Column::Active.eq(true))
             .filter(regime::Column::CurrentVersion.gt(0))
             .order_by_asc(regime::Column::Code)
+            .into_tuple()
             .all(db)
             .await?;
-        let ids: Vec<i32> = regimes.iter().map(|r| r.id).collect();
+        let ids: Vec<i32> = regimes.iter().map(|r| r.0).collect();
         let versions: Vec<(i32, i32, i32, Option<NaiveDate>, chrono::DateTime<chrono::Utc>, String)> = regime_version::Entity::find()
             .select_only()
             .columns([
@@ -113,7 +117,20 @@ impl Expectations {
             .into_tuple()
             .all(db)
             .await?;
-        for (v, u) in bindings {
+        // A unit that is deactivated, or no longer a reporting unit, is
+        // expected by no one: the board, the reminders and the roll-ups agree.
+        let reporting: HashSet<i32> = org_unit::Entity::find()
+            .select_only()
+            .columns([org_unit::Column::Id, org_unit::Column::Kind])
+            .filter(org_unit::Column::Active.eq(true))
+            .into_tuple::<(i32, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|(_, kind)| domain::org::OrgKind::from_code(kind).is_some_and(|k| k.is_reporting_unit()))
+            .map(|(id, _)| id)
+            .collect();
+        for (v, u) in bindings.into_iter().filter(|(_, u)| reporting.contains(u)) {
             units.entry(v).or_default().insert(u);
         }
         let mut sectors: HashMap<i32, BTreeSet<String>> = HashMap::new();
@@ -147,13 +164,7 @@ impl Expectations {
         }
         let regimes = regimes
             .into_iter()
-            .map(|r| RegimeInfo {
-                versions: by_regime.remove(&r.id).unwrap_or_default(),
-                id: r.id,
-                code: r.code,
-                name: r.name,
-                remind_days: r.remind_days,
-            })
+            .map(|(id, code, name, remind_days)| RegimeInfo { versions: by_regime.remove(&id).unwrap_or_default(), id, code, name, remind_days })
             .collect();
         Ok(Expectations { regimes, holidays: crate::catalogue::holidays::all(db).await? })
     }

@@ -37,8 +37,7 @@ pub async fn inbox(db: &crate::Db, actor: &Actor) -> Result<Vec<InboxRow>> {
         .all(db)
         .await?;
     let ex = Expectations::load(db).await?;
-    let regimes: HashMap<i32, (String, String)> =
-        entity::regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, (r.code, r.name))).collect();
+    let regimes = crate::catalogue::regimes::labels(db).await?;
     let units: HashMap<i32, String> = crate::org::list_units(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for (id, regime_id, unit_id, period_key, sent_at, on_time, explanations) in rows {

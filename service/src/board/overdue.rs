@@ -2,7 +2,7 @@
 //! past the deadline) and their clerks' and leaders' contacts, for a phone
 //! round or an official reminder letter.
 
-use super::actions::unit_people;
+use super::actions::units_people;
 use super::expected::Expectations;
 use super::matrix::build;
 use super::require_province;
@@ -17,7 +17,7 @@ pub async fn overdue_units(db: &crate::Db, actor: &Actor, filter: BoardFilter, n
     let ex = Expectations::load(db).await?;
     let units = crate::org::list_units(db).await?;
     let board = build(db, &ex, &units, BoardFilter { sort: domain::office::BoardSort::Lateness, ..filter }, now).await?;
-    let mut out = Vec::new();
+    let mut late = Vec::new();
     for row in board.rows {
         let reports: Vec<OverdueReport> = row
             .cells
@@ -35,20 +35,29 @@ pub async fn overdue_units(db: &crate::Db, actor: &Actor, filter: BoardFilter, n
                 })
             })
             .collect();
-        if reports.is_empty() {
-            continue;
+        if !reports.is_empty() {
+            late.push((row.unit_id, row.unit_name, reports));
         }
-        let contacts = unit_people(db, row.unit_id)
-            .await?
-            .into_iter()
-            .map(|p| Contact {
-                full_name: p.full_name,
-                role_label: Role::from_code(&p.role).map(|r| r.label()).unwrap_or("").into(),
-                email: p.email,
-                phone: p.phone,
-            })
-            .collect();
-        out.push(OverdueUnit { unit_id: row.unit_id, unit_name: row.unit_name, reports, contacts });
     }
+    // Everyone to call, for every late unit, in one query.
+    let ids: Vec<i32> = late.iter().map(|(id, _, _)| *id).collect();
+    let mut people = units_people(db, &ids).await?;
+    let out = late
+        .into_iter()
+        .map(|(unit_id, unit_name, reports)| {
+            let contacts = people
+                .remove(&unit_id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| Contact {
+                    full_name: p.full_name,
+                    role_label: Role::from_code(&p.role).map(|r| r.label()).unwrap_or("").into(),
+                    email: p.email,
+                    phone: p.phone,
+                })
+                .collect();
+            OverdueUnit { unit_id, unit_name, reports, contacts }
+        })
+        .collect();
     Ok(out)
 }

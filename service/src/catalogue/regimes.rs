@@ -461,3 +461,16 @@ pub async fn published<C: ConnectionTrait>(db: &C) -> crate::Result<Vec<(i32, St
         .map(|r| (r.id, r.code, r.name))
         .collect())
 }
+
+/// Every regime's code and name by id, without the draft form a regime row
+/// also carries (lists that only name regimes read this).
+pub async fn labels<C: ConnectionTrait>(db: &C) -> crate::Result<std::collections::HashMap<i32, (String, String)>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, String, String)> = regime_e::Entity::find()
+        .select_only()
+        .columns([regime_e::Column::Id, regime_e::Column::Code, regime_e::Column::Name])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, code, name)| (id, (code, name))).collect())
+}

@@ -267,9 +267,3 @@ async fn send_once(
         .await?;
     Ok(())
 }
-
-/// The day's run as the office's page shows it: finished when, and what it did.
-pub async fn last_run<C: ConnectionTrait>(db: &C) -> Result<Option<(NaiveDate, Option<DateTime<Utc>>, String)>> {
-    use sea_orm::QueryOrder;
-    Ok(daily_run::Entity::find().order_by_desc(daily_run::Column::Day).one(db).await?.map(|r| (r.day, r.finished_at, r.summary)))
-}
