@@ -60,6 +60,10 @@ pub struct Figures {
     pub counted: Counted,
     facts: Vec<Fact>,
     defs: Vec<IndicatorDef>,
+    /// Roll-ups already made for other periods of the same facts: a
+    /// dashboard asks for each month several times (tiles, plan, outliers,
+    /// trend), and each is a pass over every fact.
+    at_cache: std::sync::Mutex<HashMap<Period, std::sync::Arc<Rollup>>>,
 }
 
 impl Figures {
@@ -80,10 +84,16 @@ impl Figures {
 
     /// The same figures for another period of the same year (trends),
     /// without expectations (counts of reporters only).
-    pub fn at(&self, target: Period) -> Result<Rollup> {
+    pub fn at(&self, target: Period) -> Result<std::sync::Arc<Rollup>> {
+        if let Some(r) = self.at_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&target) {
+            return Ok(r.clone());
+        }
         let none = HashMap::new();
-        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &none, target, counted: self.counted })
-            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+        let r = Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &none, target, counted: self.counted })
+            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
+        let r = std::sync::Arc::new(r);
+        self.at_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(target, r.clone());
+        Ok(r)
     }
 
     pub fn in_scope(&self, node: i32) -> bool {
@@ -273,5 +283,5 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
     }
     let rollup = Rollup::new(&aggregate::Input { facts: &facts, indicators: &defs, expected: &expected, target, counted })
         .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
-    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs })
+    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs, at_cache: Default::default() })
 }

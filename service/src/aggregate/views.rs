@@ -100,7 +100,8 @@ fn breadcrumb(f: &Figures, node: i32) -> Vec<(i32, String)> {
 pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, today: chrono::NaiveDate) -> Result<Dashboard> {
     let period = pick_period(q.period.as_deref(), today)?;
     let counted = pick_counted(q.counted.as_deref());
-    let mut ids = key_indicators(db).await?;
+    let key = key_indicators(db).await?;
+    let mut ids = key.clone();
     let all = super::indicator_infos(db, None).await?;
     let chosen = q.indicator.filter(|i| all.iter().any(|x| x.id == *i)).or(ids.first().copied()).or(all.first().map(|i| i.id));
     if let Some(c) = chosen
@@ -117,7 +118,6 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
     let ly = figures(db, actor, Some(&ids), ly_period, counted).await?;
     let nodes: HashSet<i32> = f.tree.subtree(node).into_iter().collect();
     let mut tiles = vec![];
-    let key = key_indicators(db).await?;
     for id in &key {
         let Some(i) = f.indicator(*id) else { continue };
         let (value, raw) = cell_of(&f, node, i)?;
