@@ -210,12 +210,16 @@ pub fn line_svg(title: &str, labels: &[String], series: &[(&str, &[Option<Dec>])
         esc(title)
     );
     s.push_str(&format!(r#"<line x1="{L}" y1="{}" x2="{}" y2="{}" class="axis"/>"#, H - B, W - 8.0, H - B));
-    for (v, anchor) in [(max, "max"), (min, "min")] {
+    // The ticks show the figures themselves (a rate from 0 to 0,4 is not "0 … 0").
+    let figures = series.iter().flat_map(|(_, s)| s.iter().flatten().copied());
+    let dmax = figures.clone().max().unwrap_or(Dec::ZERO).max(Dec::ZERO);
+    let dmin = figures.min().unwrap_or(Dec::ZERO).min(Dec::ZERO);
+    for (v, d, anchor) in [(max, dmax, "max"), (min, dmin, "min")] {
         s.push_str(&format!(
             r#"<text x="{}" y="{:.1}" class="tick" text-anchor="end" data-tick="{anchor}">{}</text>"#,
             L - 6.0,
             y(v) + 4.0,
-            esc(&crate::numfmt::format_f64(v, 0))
+            esc(&crate::numfmt::format_dec(d))
         ));
     }
     for (i, l) in labels.iter().enumerate() {
@@ -295,5 +299,15 @@ mod tests {
         assert!(s.starts_with("<svg") && s.ends_with("</svg>") && s.contains("&lt;A&gt;") && !s.contains("http://w3") && !s.contains("<script"));
         let b = bars_svg("Theo đơn vị", &[("Xã A".into(), Some(Dec::from_int(3)), "3".into()), ("Xã B".into(), None, "—".into())]);
         assert!(b.contains("chưa có số liệu") && b.contains("<rect"));
+    }
+
+    #[test]
+    fn chart_ticks_show_the_figures_themselves() {
+        let d = |s: &str| Dec::parse_literal(s).unwrap();
+        let s = line_svg("Tỷ lệ", &["T1".into(), "T2".into()], &[("2025", &[Some(d("0.25")), Some(d("0.4"))])]);
+        assert!(s.contains(r#"data-tick="max">0,4<"#), "{s}");
+        assert!(s.contains(r#"data-tick="min">0<"#), "{s}");
+        let s = line_svg("Dân số", &["T1".into()], &[("2025", &[Some(d("1234567"))])]);
+        assert!(s.contains(r#"data-tick="max">1.234.567<"#), "{s}");
     }
 }
