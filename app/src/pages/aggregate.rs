@@ -11,6 +11,7 @@ use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::util::follow_success;
 use domain::dashboard::{Choice, Dashboard, DigitalPage, FigureCell, Pivot, ShareRow};
+use domain::aggregate::Counted;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -23,8 +24,10 @@ fn counted_select(current: &str) -> impl IntoView {
     view! {
         <label>"Số liệu tính"
             <select name="tinh">
-                <option value="da_gui" selected=current != "da_tiep_nhan">"Báo cáo đã gửi hoặc đã tiếp nhận"</option>
-                <option value="da_tiep_nhan" selected=current == "da_tiep_nhan">"Chỉ báo cáo đã tiếp nhận"</option>
+                {[Counted::SentOrAccepted, Counted::AcceptedOnly].into_iter().map(|c| {
+                    let chosen = Counted::from_code(current).unwrap_or_default() == c;
+                    view! { <option value=c.code() selected=chosen>{c.label()}</option> }
+                }).collect_view()}
             </select>
         </label>
     }

@@ -142,8 +142,10 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         Some(i) => {
             let (node_cell, _) = cell_of(&f, node, i)?;
             let mut children = vec![];
+            let mut bar_rows: Vec<(String, Option<Dec>, String)> = vec![];
             for u in f.children(node) {
-                let (cell, _) = cell_of(&f, u.id, i)?;
+                let (cell, raw) = cell_of(&f, u.id, i)?;
+                bar_rows.push((u.name.clone(), raw, cell.text.clone()));
                 children.push(NodeRow { unit_id: u.id, name: u.name.clone(), is_group: !f.tree.children(u.id).is_empty(), cell });
             }
             let series = |fig: &Figures, year: i32| -> Result<Vec<Point>> {
@@ -168,8 +170,6 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
             let b: Vec<Option<Dec>> = trend_ly.iter().map(|p| p.raw).collect();
             let (y1, y0) = (period.year().to_string(), ly_period.year().to_string());
             let trend_svg = line_svg(&format!("Xu hướng: {label}"), &short, &[(&y1, &a), (&y0, &b)]);
-            let bar_rows: Vec<(String, Option<Dec>, String)> =
-                children.iter().map(|c| (c.name.clone(), Dec::parse_literal(&c.plain_or_empty()), c.cell.text.clone())).collect();
             let bars_svg = bars_svg(&format!("{label} theo đơn vị, {}", period.label()), &bar_rows);
             (node_cell, children, trend, trend_ly, trend_svg, bars_svg, label)
         }
@@ -202,16 +202,6 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
 fn today_year(t: chrono::NaiveDate) -> i32 {
     use chrono::Datelike;
     t.year()
-}
-
-trait PlainOrEmpty {
-    fn plain_or_empty(&self) -> String;
-}
-
-impl PlainOrEmpty for NodeRow {
-    fn plain_or_empty(&self) -> String {
-        self.cell.plain.clone()
-    }
 }
 
 /// "T7", "Q3", "6T đầu", … for chart axes.
