@@ -307,6 +307,18 @@ pub async fn check_book(
                 continue;
             }
         };
+        // Another unit's report (the hidden sheet can be forged): refused
+        // before anything of it is read, so none of its figures shows.
+        if let Some(a) = actor
+            && !a.can_write_unit(t.unit.id)
+        {
+            out.sheets.push(blank(
+                &name,
+                identity,
+                Verdict::Blocked(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name)),
+            ));
+            continue;
+        }
         let mut preview = blank(&name, identity, Verdict::Unchanged);
         preview.report = Some(report_ref(&t));
         let mut blocked: Vec<String> = Vec::new();
@@ -318,11 +330,6 @@ pub async fn check_book(
                 ..preview
             });
             continue;
-        }
-        if let Some(a) = actor
-            && !a.can_write_unit(t.unit.id)
-        {
-            blocked.push(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name));
         }
         if let Some(why) = t.closed_because(now) {
             blocked.push(why);
