@@ -83,7 +83,7 @@ pub fn set(book: &mut Book, sheet: usize, key: &str, d: Data) {
 }
 
 async fn check(db: &service::Db, clerk: &Actor, book: &Book, target: Option<i32>) -> service::excel::import::Checked {
-    check_book(db, Some(clerk), book, target, Utc::now(), &mut |_, _| {}).await.unwrap()
+    check_book(db, Some(clerk), std::sync::Arc::new(book.clone()), target, Utc::now(), &mut |_, _| {}).await.unwrap()
 }
 
 #[tokio::test]

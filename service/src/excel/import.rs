@@ -240,19 +240,19 @@ fn blank(sheet: &str, identity: Identity, verdict: Verdict) -> SheetPreview {
 pub async fn check_book(
     db: &crate::Db,
     actor: Option<&Actor>,
-    book: &Book,
+    book: std::sync::Arc<Book>,
     target: Option<i32>,
     now: DateTime<Utc>,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Checked> {
     let stamps = book.sheet(INFO_SHEET).map(read_info).unwrap_or_default();
-    let sheets: Vec<&super::Sheet> = book.sheets.iter().filter(|s| s.name != INFO_SHEET).collect();
+    let sheets: Vec<(usize, &super::Sheet)> = book.sheets.iter().enumerate().filter(|(_, s)| s.name != INFO_SHEET).collect();
     let total = sheets.len();
     let mut out = Checked::default();
     let mut claimed: HashMap<(i32, i32, String), String> = HashMap::new();
     let mut target_used_by: Option<String> = None;
     let mut any_form = false;
-    for (i, sheet) in sheets.iter().enumerate() {
+    for (i, &(sheet_at, sheet)) in sheets.iter().enumerate() {
         progress(i, total);
         let name = sheet.name.clone();
         let sref = sheet_ref(&name);
@@ -349,7 +349,11 @@ pub async fn check_book(
             preview.notes.push("Tệp không có trang thông tin ẩn của biểu mẫu (có thể đã chép sang tệp khác): các dòng được đối chiếu theo mã chỉ tiêu với báo cáo đang mở. Hãy kiểm tra đúng báo cáo trước khi xác nhận.".into());
         }
 
-        let file = read_sheet(sheet, table, &t.doc, &t.specs);
+        // Reading every row is the heavy part: off the runtime, within the readers' gate.
+        let file = {
+            let (book, doc, specs) = (book.clone(), t.doc.clone(), t.specs.clone());
+            super::book::blocking(move || read_sheet(&book.sheets[sheet_at], table, &doc, &specs)).await?
+        };
         let (stored, stored_comments) = t.stored(db).await?;
         // The download's snapshot is a reliable base only when intact and of this very report.
         let base = stamp.filter(|s| s.intact && (s.stamp.report_id.is_none() || s.stamp.report_id == t.report_id()));
@@ -568,7 +572,7 @@ async fn process(db: &crate::Db, actor: &Actor, id: i32, bytes: Vec<u8>, target:
     let mut progress = move |done: usize, total: usize| {
         let _ = tx.send((done, total));
     };
-    let checked = check_book(db, Some(actor), &book, target, Utc::now(), &mut progress).await;
+    let checked = check_book(db, Some(actor), std::sync::Arc::new(book), target, Utc::now(), &mut progress).await;
     drop(progress);
     let _ = reporter.await;
     let checked = checked?;
@@ -767,6 +771,7 @@ pub async fn check_file(
         Ok(b) => b,
         Err(e) => return Ok(Err(e)),
     };
-    let checked = check_book(db, None, &book, None, now, &mut |_, _| {}).await?;
-    Ok(Ok((book.format, checked)))
+    let format = book.format;
+    let checked = check_book(db, None, std::sync::Arc::new(book), None, now, &mut |_, _| {}).await?;
+    Ok(Ok((format, checked)))
 }

@@ -3,7 +3,7 @@
 //! another order, inserted rows, blank rows, extra columns and merged cells
 //! all read. Every cell that cannot be read is a problem naming its cell.
 
-use super::book::Sheet;
+use super::book::{MergeIndex, Sheet};
 use super::cells::{cell_name, cell_text, read_typed};
 use super::layout::{HEAD_CODE, HEAD_COMMENT, HEAD_NAME, PART_PREFIX};
 use domain::column::Column;
@@ -135,21 +135,23 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
     let mut seen: HashMap<String, u32> = HashMap::new();
     // The indicator of the last total row, for part rows named only by their label.
     let mut last_code: Option<String> = None;
-    let input_head = sheet.merge_of(table.header_row, table.input_col);
+    let cols: Vec<u32> = [Some(table.code_col), Some(table.input_col), table.name_col, table.comment_col].into_iter().flatten().collect();
+    let merges = MergeIndex::new(&sheet.merged, &cols);
+    let input_head = merges.merge_of(table.header_row, table.input_col);
     for r in sheet.rows().into_iter().filter(|r| *r > table.header_row) {
         // A header merged down over several rows is still the header.
         if input_head.is_some_and(|m| m.contains(r, table.input_col)) {
             continue;
         }
-        let input = sheet.shown(r, table.input_col);
+        let input = sheet.shown_in(&merges, r, table.input_col);
         let has_input = input.is_some_and(|d| !cell_text(d).is_empty());
         // The code: a Mã cell merged down over a total and its parts names the total only.
-        let code_merge = sheet.merge_of(r, table.code_col);
+        let code_merge = merges.merge_of(r, table.code_col);
         let code_text = match code_merge {
             Some(m) if m.first.0 != r => String::new(),
-            _ => sheet.shown(r, table.code_col).map(cell_text).unwrap_or_default(),
+            _ => sheet.shown_in(&merges, r, table.code_col).map(cell_text).unwrap_or_default(),
         };
-        let label_text = table.name_col.and_then(|c| sheet.shown(r, c)).map(cell_text).unwrap_or_default();
+        let label_text = table.name_col.and_then(|c| sheet.shown_in(&merges, r, c)).map(cell_text).unwrap_or_default();
         // The numbering row under the header: (A) (B) (C) … (1) (2).
         if code_text.starts_with('(') && code_text.ends_with(')') {
             continue;
@@ -232,7 +234,8 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             continue;
         }
         // An input merged down over several rows would give one figure to many.
-        if let Some(m) = sheet.merge_of(r, table.input_col).filter(|m| m.first.0 != m.last.0) {
+        let input_merge = merges.merge_of(r, table.input_col);
+        if let Some(m) = input_merge.filter(|m| m.first.0 != m.last.0) {
             out.problems.push(CellProblem {
                 cell: Some(at(r, table.input_col)),
                 message: format!(
@@ -244,7 +247,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             continue;
         }
         let cell = cell_name(r, table.input_col);
-        let percent = sheet.merge_of(r, table.input_col).map_or((r, table.input_col), |m| m.first);
+        let percent = input_merge.map_or((r, table.input_col), |m| m.first);
         let value = match input {
             None => Ok(None),
             Some(d) => read_typed(d, sheet.percent.contains(&percent), spec),
@@ -256,7 +259,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             Err(e) => out.problems.push(CellProblem { cell: Some(at(r, table.input_col)), message: cell_message(&e.raw, &e.message, label) }),
         }
         if let (Some(c), Some(comments)) = (table.comment_col, out.comments.as_mut()) {
-            let text: String = sheet.shown(r, c).map(cell_text).unwrap_or_default().chars().take(crate::reports::MAX_COMMENT).collect();
+            let text: String = sheet.shown_in(&merges, r, c).map(cell_text).unwrap_or_default().chars().take(crate::reports::MAX_COMMENT).collect();
             comments.insert(key, (cell_name(r, c), text));
         }
     }
