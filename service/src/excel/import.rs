@@ -574,6 +574,11 @@ async fn process(db: &crate::Db, actor: &Actor, id: i32, bytes: Vec<u8>, target:
     };
     let checked = check_book(db, Some(actor), std::sync::Arc::new(book), target, Utc::now(), &mut progress).await;
     drop(progress);
+    // The reporter may be waiting out its half second: the result below
+    // carries the final count, so it stops now rather than holding the
+    // preview back (an update of its in flight only ever touches a row
+    // still being read).
+    reporter.abort();
     let _ = reporter.await;
     let checked = checked?;
     let preview = serde_json::to_string(&checked.sheets).map_err(|e| ServiceError::Internal(format!("preview json: {e}")))?;
