@@ -659,24 +659,8 @@ pub async fn confirm(db: &crate::Db, actor: &Actor, id: i32, report_confirmed: b
     if plans.iter().any(|p| p.needs_confirmation) && !report_confirmed {
         return Err(ServiceError::field("xac_nhan", "Hãy đánh dấu ô xác nhận đúng báo cáo (chế độ, kỳ và đơn vị) trước khi nhập."));
     }
-    // One confirmation at a time: a second click finds it taken.
-    let claimed = excel_import::Entity::update_many()
-        .col_expr(excel_import::Column::State, Expr::value(APPLYING))
-        .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))
-        .filter(excel_import::Column::Id.eq(id))
-        .filter(excel_import::Column::State.eq(READY))
-        .exec(db)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return Err(ServiceError::Conflict("Tệp này đang được nhập hoặc đã nhập.".into()));
-    }
-    match apply(db, actor, &job, &mut sheets, &mut plans, now).await {
-        Ok(()) => get(db, actor, id, now).await,
-        Err(e) => {
-            let _ = set_state(db, id, READY, None).await;
-            Err(e)
-        }
-    }
+    apply(db, actor, &job, &mut sheets, &mut plans, now).await?;
+    get(db, actor, id, now).await
 }
 
 fn verdict_of<'a>(sheets: &'a mut [SheetPreview], name: &str) -> Option<&'a mut SheetPreview> {
@@ -704,6 +688,19 @@ async fn apply(
         }
     }
     let txn = db.begin().await?;
+    // One confirmation at a time: a second click finds it taken. The claim
+    // is part of the transaction, so a failure or a crash leaves the upload
+    // ready to confirm again, never stuck "being imported".
+    let claimed = excel_import::Entity::update_many()
+        .col_expr(excel_import::Column::State, Expr::value(APPLYING))
+        .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))
+        .filter(excel_import::Column::Id.eq(job.id))
+        .filter(excel_import::Column::State.eq(READY))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ServiceError::Conflict("Tệp này đang được nhập hoặc đã nhập.".into()));
+    }
     for plan in plans.iter() {
         let Some(rid) = plan.report_id else { continue };
         let l = load(&txn, rid).await?;
