@@ -80,8 +80,11 @@ pub struct Sheet {
     pub merged: Vec<Merge>,
     /// Numeric cells shown as percentages (`45,5%` typed in Excel is stored
     /// as 0.455 with a percent format): their value is a hundredth of what the
-    /// clerk sees. Known for .xlsx only.
+    /// clerk sees. Known for .xlsx and .ods.
     pub percent: std::collections::BTreeSet<(u32, u32)>,
+    /// The file does not say which cells are percentages (.xls): a figure
+    /// between 0 and 1 for a percentage indicator could be either reading.
+    pub percent_unknown: bool,
 }
 
 /// A merged area: its value sits in the first (top-left) cell.
@@ -471,7 +474,14 @@ fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Lim
         return Err(BookError::complex(format!("khoảng {} MB dữ liệu ô", scan.bytes / (1024 * 1024))));
     }
     let mut wb: calamine::Ods<_> = calamine::Ods::new(Cursor::new(bytes)).map_err(BookError::corrupt)?;
-    dense_to_book(&mut wb, Format::Ods, limits, started, |_, _| Vec::new())
+    let mut book = dense_to_book(&mut wb, Format::Ods, limits, started, |_, _| Vec::new())?;
+    // The sheets come in the order of content.xml, as the scan saw them.
+    if book.sheets.len() == scan.percent.len() {
+        for (sheet, percent) in book.sheets.iter_mut().zip(scan.percent) {
+            sheet.percent = percent;
+        }
+    }
+    Ok(book)
 }
 
 fn check_grid(grid: u64, limits: &Limits) -> Result<(), BookError> {
@@ -518,9 +528,13 @@ fn read_compound(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book
         calamine::XlsError::Password => BookError::Encrypted,
         other => BookError::corrupt(other),
     })?;
-    dense_to_book(&mut wb, Format::Xls, limits, started, |wb, name| {
+    let mut book = dense_to_book(&mut wb, Format::Xls, limits, started, |wb, name| {
         wb.merge_cells_by_sheet_name(name).unwrap_or_default().into_iter().map(merge_of).collect()
-    })
+    })?;
+    for sheet in &mut book.sheets {
+        sheet.percent_unknown = true;
+    }
+    Ok(book)
 }
 
 fn rebuild_compound(name: &str, stream: &[u8]) -> Result<Vec<u8>, BookError> {

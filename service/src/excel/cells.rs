@@ -102,6 +102,13 @@ pub struct Unread {
 /// the number 0.455 shown as a percentage), yes/no as text or TRUE/FALSE,
 /// dates as dates or dd/mm/yyyy. `Ok(None)` for a blank cell.
 pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Result<Option<Value>, Unread> {
+    read_typed_in(d, Some(shown_as_percent), spec)
+}
+
+/// [`read_typed`] when the file may not say whether the cell is shown as a
+/// percentage (`None`, an .xls): a percentage indicator's number between 0
+/// and 1 could be either reading, so it is refused with both.
+pub fn read_typed_in(d: &Data, shown_as_percent: Option<bool>, spec: &IndicatorSpec) -> Result<Option<Value>, Unread> {
     let raw = cell_text(d);
     let unread = |message: String| Unread { raw: raw.clone(), message };
     if raw.is_empty() {
@@ -114,7 +121,14 @@ pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Res
     let value = match d {
         Data::Int(_) | Data::Float(_) if numeric => {
             let dec = number_of(d).ok_or_else(|| unread("Ô chứa số không đọc được.".into()))?;
-            let dec = if shown_as_percent {
+            if shown_as_percent.is_none() && spec.value_type == ValueType::Percent && dec != Dec::from_int(0) && dec.abs() <= Dec::from_int(1) {
+                let as_is = domain::numfmt::format_dec(dec);
+                let times100 = dec.checked_mul(Dec::from_int(100)).map(domain::numfmt::format_dec).unwrap_or_default();
+                return Err(unread(format!(
+                    "{as_is}: {as_is} % hay {times100} %? Tệp .xls không cho biết ô có định dạng phần trăm hay không. Hãy gõ số kèm dấu % (ví dụ {times100}%) hoặc lưu tệp dạng .xlsx rồi tải lên lại."
+                )));
+            }
+            let dec = if shown_as_percent == Some(true) {
                 if spec.value_type != ValueType::Percent {
                     let shown = dec.checked_mul(Dec::from_int(100)).map(|v| v.to_string().replace('.', ",")).unwrap_or_default();
                     return Err(unread(format!(
@@ -207,5 +221,22 @@ mod tests {
             Some(Value::Date(domain::period::date(2025, 7, 1)))
         );
         assert!(err(Data::Float(45839.0), false, &date).contains("ngày/tháng/năm"));
+    }
+
+    #[test]
+    fn a_fraction_for_a_percentage_in_an_xls_is_asked_about() {
+        let rate = spec(ValueType::Percent, 1);
+        let e = read_typed_in(&Data::Float(0.5), None, &rate).unwrap_err();
+        assert!(e.message.starts_with("0,5: 0,5 % hay 50 %?"), "{}", e.message);
+        assert_eq!(e.raw, "0.5");
+        // Above 1, or nothing at all, there is one reading.
+        assert_eq!(read_typed_in(&Data::Float(45.5), None, &rate).unwrap(), Some(Value::Num(455)));
+        assert_eq!(read_typed_in(&Data::Float(0.0), None, &rate).unwrap(), Some(Value::Num(0)));
+        // Another indicator's fraction is not a percentage.
+        let dec = spec(ValueType::Decimal, 1);
+        assert_eq!(read_typed_in(&Data::Float(0.5), None, &dec).unwrap(), Some(Value::Num(5)));
+        // Where the format is known, it decides.
+        assert_eq!(read_typed_in(&Data::Float(0.5), Some(true), &rate).unwrap(), Some(Value::Num(500)));
+        assert_eq!(read_typed_in(&Data::Float(0.5), Some(false), &rate).unwrap(), Some(Value::Num(5)));
     }
 }

@@ -4,7 +4,7 @@
 //! all read. Every cell that cannot be read is a problem naming its cell.
 
 use super::book::{MergeIndex, Sheet};
-use super::cells::{cell_name, cell_text, read_typed};
+use super::cells::{cell_name, cell_text, read_typed_in};
 use super::layout::{HEAD_CODE, HEAD_COMMENT, HEAD_NAME, PART_PREFIX};
 use domain::column::Column;
 use domain::excel::CellProblem;
@@ -250,7 +250,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
         let percent = input_merge.map_or((r, table.input_col), |m| m.first);
         let value = match input {
             None => Ok(None),
-            Some(d) => read_typed(d, sheet.percent.contains(&percent), spec),
+            Some(d) => read_typed_in(d, (!sheet.percent_unknown).then(|| sheet.percent.contains(&percent)), spec),
         };
         match value {
             Ok(value) => {
