@@ -12,6 +12,7 @@ mod m0007_board;
 mod m0008_excel;
 mod m0009_aggregation;
 mod m0010_feeds;
+mod m0012_excel_summary;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_excel::Migration),
             Box::new(m0009_aggregation::Migration),
             Box::new(m0010_feeds::Migration),
+            Box::new(m0012_excel_summary::Migration),
         ]
     }
 }

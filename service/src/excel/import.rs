@@ -367,6 +367,12 @@ pub async fn check_book(
         }
         let m = merge(&t, &sref, &file, &stored, &stored_comments, base);
         preview.problems = file.problems.clone();
+        if file.more_problems > 0 {
+            preview.problems.push(CellProblem {
+                cell: None,
+                message: format!("… và {} ô khác cần sửa (chỉ liệt kê {} ô đầu).", file.more_problems, file.problems.len()),
+            });
+        }
         preview.notes.extend(file.notes.iter().cloned());
         if m.absent > 0 && file.figures.is_empty() && file.problems.is_empty() {
             preview.notes.push("Trang tính không có dòng chỉ tiêu nào của biểu mẫu.".into());
@@ -395,7 +401,10 @@ pub async fn check_book(
             }
         }
         preview.verdict = if !preview.problems.is_empty() {
-            Verdict::Blocked(format!("Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.", preview.problems.len()))
+            Verdict::Blocked(format!(
+                "Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.",
+                file.problems.len() + file.more_problems
+            ))
         } else if !blocked.is_empty() {
             Verdict::Blocked(blocked.join(" "))
         } else if preview.changes.is_empty() {
@@ -497,6 +506,7 @@ pub async fn upload(
         preview: Set("[]".into()),
         plan: Set("[]".into()),
         applied_at: Set(None),
+        summary: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -584,8 +594,10 @@ async fn process(db: &crate::Db, actor: &Actor, id: i32, bytes: Vec<u8>, target:
     let preview = serde_json::to_string(&checked.sheets).map_err(|e| ServiceError::Internal(format!("preview json: {e}")))?;
     let plan = serde_json::to_string(&checked.plans).map_err(|e| ServiceError::Internal(format!("plan json: {e}")))?;
     let total = checked.sheets.len() as i32;
+    let summary = summary_of(ImportState::Ready, checked.sheets);
     excel_import::Entity::update_many()
         .col_expr(excel_import::Column::State, Expr::value(READY))
+        .col_expr(excel_import::Column::Summary, Expr::value(Some(summary)))
         .col_expr(excel_import::Column::Preview, Expr::value(preview))
         .col_expr(excel_import::Column::Plan, Expr::value(plan))
         .col_expr(excel_import::Column::Done, Expr::value(total))
@@ -610,26 +622,54 @@ pub async fn get(db: &crate::Db, actor: &Actor, id: i32, now: DateTime<Utc>) -> 
     Ok(view_of(own_job(db, actor, id).await?, now))
 }
 
-/// The clerk's recent uploads, newest first.
+/// The summary line of an upload's sheets in a state.
+fn summary_of(state: ImportState, sheets: Vec<SheetPreview>) -> String {
+    ImportView { id: 0, state, file_name: String::new(), created_at: DateTime::<Utc>::UNIX_EPOCH, target_report: None, sheets }.summary()
+}
+
+/// The clerk's recent uploads, newest first: their summary lines, kept in a
+/// column, without reading their previews.
 pub async fn recent(db: &crate::Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<ImportLine>> {
-    let rows = excel_import::Entity::find()
-        .filter(excel_import::Column::UserId.eq(actor.user_id))
-        .order_by_desc(excel_import::Column::Id)
+    use excel_import::Column as C;
+    type Row = (i32, String, DateTime<Utc>, DateTime<Utc>, String, i32, i32, Option<String>, Option<DateTime<Utc>>, Option<String>);
+    let rows: Vec<Row> = excel_import::Entity::find()
+        .select_only()
+        .columns([C::Id, C::FileName, C::CreatedAt, C::UpdatedAt, C::State, C::Done, C::Total, C::Message, C::AppliedAt, C::Summary])
+        .filter(C::UserId.eq(actor.user_id))
+        .order_by_desc(C::Id)
         .limit(10)
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| {
-            let v = view_of(m, now);
-            let summary = match &v.state {
-                ImportState::Reading { .. } => "Đang đọc tệp…".to_string(),
-                ImportState::Failed { message } => message.clone(),
-                _ => v.summary(),
-            };
-            ImportLine { id: v.id, file_name: v.file_name, created_at: v.created_at, state: v.state, summary }
-        })
-        .collect())
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, file_name, created_at, updated_at, state, done, total, message, applied_at, summary) in rows {
+        let m = excel_import::Model {
+            id,
+            user_id: actor.user_id,
+            file_name,
+            created_at,
+            updated_at,
+            state,
+            done,
+            total,
+            target_report_id: None,
+            message,
+            preview: String::new(),
+            plan: String::new(),
+            applied_at,
+            summary,
+        };
+        let state = job_state(&m, now);
+        let summary = match (&state, m.summary) {
+            (ImportState::Reading { .. }, _) => "Đang đọc tệp…".to_string(),
+            (ImportState::Failed { message }, _) => message.clone(),
+            (_, Some(s)) => s,
+            // An upload from before summaries were kept: read its preview once.
+            (_, None) => excel_import::Entity::find_by_id(id).one(db).await?.map(|full| view_of(full, now).summary()).unwrap_or_default(),
+        };
+        out.push(ImportLine { id, file_name: m.file_name, created_at, state, summary });
+    }
+    Ok(out)
 }
 
 /// Applies a checked upload: every importable sheet in one transaction (a
@@ -740,8 +780,10 @@ async fn apply(
         }
     }
     let preview = serde_json::to_string(&sheets).map_err(|e| ServiceError::Internal(format!("preview json: {e}")))?;
+    let summary = summary_of(ImportState::Applied { at: now }, sheets.to_vec());
     excel_import::Entity::update_many()
         .col_expr(excel_import::Column::State, Expr::value(APPLIED))
+        .col_expr(excel_import::Column::Summary, Expr::value(Some(summary)))
         .col_expr(excel_import::Column::Preview, Expr::value(preview))
         .col_expr(excel_import::Column::AppliedAt, Expr::value(Some(now)))
         .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))

@@ -70,8 +70,25 @@ pub struct FileSheet {
     /// By cell key, when the sheet has a Ghi chú column: (cell, text).
     pub comments: Option<BTreeMap<String, (String, String)>>,
     /// Cells that could not be read, rows that name no indicator of the form…
+    /// The first [`MAX_PROBLEMS`] of them.
     pub problems: Vec<CellProblem>,
+    /// How many more there are.
+    pub more_problems: usize,
     pub notes: Vec<String>,
+}
+
+/// Problems listed per sheet: a file with a problem on every row says so
+/// with a count, not with a hundred thousand lines.
+pub const MAX_PROBLEMS: usize = 100;
+
+impl FileSheet {
+    fn problem(&mut self, p: CellProblem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more_problems += 1;
+        }
+    }
 }
 
 /// `DS01`, `ds01`, `DS01[nu]`, `DS01 [nu]`, `DS01__nu` → the cell key (not
@@ -160,7 +177,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             match parse_code(&code_text) {
                 Some(k) => Some(k.text()),
                 None if has_input => {
-                    out.problems.push(CellProblem {
+                    out.problem(CellProblem {
                         cell: Some(at(r, table.code_col)),
                         message: format!("\"{code_text}\" không phải là mã chỉ tiêu của biểu mẫu. Hãy ghi lại đúng mã như biểu mẫu tải về."),
                     });
@@ -191,7 +208,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             match part {
                 Some(k) => Some(k),
                 None if has_input && (numeric || !label_text.trim().is_empty()) => {
-                    out.problems.push(CellProblem {
+                    out.problem(CellProblem {
                         cell: Some(at(r, table.input_col)),
                         message: format!(
                             "dòng {} có số liệu nhưng không có mã chỉ tiêu ở ô {}. Hãy ghi mã chỉ tiêu như biểu mẫu tải về, hoặc xóa số liệu của dòng này.",
@@ -209,7 +226,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             let ck = CellKey::parse(&key);
             let known = ck.as_ref().is_some_and(|k| specs.contains_key(k.code()));
             if has_input || known {
-                out.problems.push(CellProblem {
+                out.problem(CellProblem {
                     cell: Some(at(r, table.code_col)),
                     message: if known {
                         format!(
@@ -227,7 +244,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             last_code = Some(spec.code.clone());
         }
         if let Some(first) = seen.insert(key.clone(), r) {
-            out.problems.push(CellProblem {
+            out.problem(CellProblem {
                 cell: Some(at(r, table.code_col)),
                 message: format!("{label} đã có ở dòng {}. Mỗi chỉ tiêu chỉ ghi một dòng; hãy xóa dòng thừa.", first + 1),
             });
@@ -236,7 +253,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
         // An input merged down over several rows would give one figure to many.
         let input_merge = merges.merge_of(r, table.input_col);
         if let Some(m) = input_merge.filter(|m| m.first.0 != m.last.0) {
-            out.problems.push(CellProblem {
+            out.problem(CellProblem {
                 cell: Some(at(r, table.input_col)),
                 message: format!(
                     "ô đang gộp với các ô {}:{} ({label}). Hãy bỏ gộp ô để mỗi dòng có một số liệu.",
@@ -256,7 +273,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             Ok(value) => {
                 out.figures.insert(key.clone(), FileCell { cell, value });
             }
-            Err(e) => out.problems.push(CellProblem { cell: Some(at(r, table.input_col)), message: cell_message(&e.raw, &e.message, label) }),
+            Err(e) => out.problem(CellProblem { cell: Some(at(r, table.input_col)), message: cell_message(&e.raw, &e.message, label) }),
         }
         if let (Some(c), Some(comments)) = (table.comment_col, out.comments.as_mut()) {
             let text: String = sheet.shown_in(&merges, r, c).map(cell_text).unwrap_or_default().chars().take(crate::reports::MAX_COMMENT).collect();
@@ -380,6 +397,20 @@ mod tests {
         s.merged.push(Merge { first: (4, 1), last: (5, 1) });
         let f = read_sheet(&s, find_table(&s).unwrap(), &doc, &specs);
         assert!(f.problems.iter().any(|p| p.message.contains("bỏ gộp")), "{:?}", f.problems);
+    }
+
+    #[test]
+    fn problems_are_listed_up_to_a_hundred_and_counted_beyond() {
+        let (doc, specs) = form();
+        let mut rows: Vec<(u32, Vec<(u32, Data)>)> = vec![(0, vec![(0, t("Mã")), (1, t("Thực hiện kỳ này"))])];
+        for r in 1..=250u32 {
+            rows.push((r, vec![(0, t(&format!("XX{r:03}"))), (1, Data::Float(1.0))]));
+        }
+        let rows: Vec<(u32, &[(u32, Data)])> = rows.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        let s = sheet(&rows);
+        let f = read_sheet(&s, find_table(&s).unwrap(), &doc, &specs);
+        assert_eq!((f.problems.len(), f.more_problems), (MAX_PROBLEMS, 150));
+        assert!(f.problems[0].message.contains("XX001") && f.problems[99].message.contains("XX100"), "{:?}", f.problems[99]);
     }
 
     #[test]
