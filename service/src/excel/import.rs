@@ -12,7 +12,7 @@
 //! out. Without the hidden sheet, the file's cells replace the stored ones.
 
 use super::book::{Book, BookError, Limits};
-use super::layout::{GUIDE_SHEET, INFO_SHEET, ReadStamp, Snap, read_info};
+use super::layout::{GUIDE_SHEET, INFO_SHEET, ReadStamp, Snap, read_info, snap_of};
 use super::read::{FileSheet, find_table, read_sheet, sheet_ref};
 use super::target::{self, Target};
 use crate::reports::entry::{Changes, check_editable, save_in_txn};
@@ -88,15 +88,6 @@ struct Merged {
     changes: Vec<CellChange>,
     conflicts: Vec<Conflict>,
     absent: usize,
-}
-
-/// A stored or downloaded cell: its figure, or text kept as typed.
-fn snap_of(f: &Figures, key: &str) -> Option<Snap> {
-    match (f.values.get(key), f.unreadable.get(key)) {
-        (Some(v), _) => Some(Snap::Figure(v.clone())),
-        (None, Some(u)) => Some(Snap::Unreadable(u.raw.clone())),
-        _ => None,
-    }
 }
 
 fn shown(spec: &IndicatorSpec, s: Option<&Snap>) -> String {
