@@ -13,6 +13,7 @@ mod m0008_excel;
 mod m0009_aggregation;
 mod m0010_feeds;
 mod m0011_inbox_index;
+mod m0012_excel_summary;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_aggregation::Migration),
             Box::new(m0010_feeds::Migration),
             Box::new(m0011_inbox_index::Migration),
+            Box::new(m0012_excel_summary::Migration),
         ]
     }
 }

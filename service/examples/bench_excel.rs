@@ -127,12 +127,39 @@ async fn main() {
         theirs.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(cells > ROWS * 4);
 
+        // Where the time goes, piece by piece (outside the timed import).
+        let split = {
+            let t = Instant::now();
+            let book = service::excel::read(&bytes, &Limits::default()).unwrap();
+            let parse = t.elapsed().as_secs_f64() * 1000.0;
+            let target = service::excel::target::of_report(&db, id).await.unwrap();
+            let s = &book.sheets[0];
+            let t = Instant::now();
+            let table = service::excel::read::find_table(s).unwrap();
+            let file = service::excel::read::read_sheet(s, table, &target.doc, &target.specs);
+            let read_rows = t.elapsed().as_secs_f64() * 1000.0;
+            assert!(file.figures.len() >= ROWS);
+            let t = Instant::now();
+            let c = service::excel::import::check_book(&db, Some(&clerk), std::sync::Arc::new(book), Some(id), Utc::now(), &mut |_, _| {}).await.unwrap();
+            let check = t.elapsed().as_secs_f64() * 1000.0;
+            assert!(!c.plans.is_empty());
+            (parse, read_rows, check)
+        };
         let t = Instant::now();
         let (job, done) =
             service::excel::import::upload(&db, &clerk, "bieu-mau-1000.xlsx", bytes, Some(id), Limits::default(), Utc::now()).await.unwrap();
         done.await.unwrap();
+        let checked_ms = t.elapsed().as_secs_f64() * 1000.0;
         let v = service::excel::import::confirm(&db, &clerk, job, false, Utc::now()).await.unwrap_or_else(|e| panic!("round {round}: {e}"));
         ours.push(t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "round {round}: parse {:.1} ms, read rows {:.1} ms, check_book (reads rows, merges, checks) {:.1} ms; upload to preview {:.1} ms, confirm {:.1} ms",
+            split.0,
+            split.1,
+            split.2,
+            checked_ms,
+            ours[round] - checked_ms
+        );
         let applied: usize =
             v.sheets.iter().filter_map(|s| if let domain::excel::Verdict::Applied { changed } = s.verdict { Some(changed) } else { None }).sum();
         assert!(applied >= ROWS, "round {round}: {applied} changes applied: {:?}", v.sheets.iter().map(|s| &s.verdict).collect::<Vec<_>>());

@@ -83,7 +83,7 @@ pub fn set(book: &mut Book, sheet: usize, key: &str, d: Data) {
 }
 
 async fn check(db: &service::Db, clerk: &Actor, book: &Book, target: Option<i32>) -> service::excel::import::Checked {
-    check_book(db, Some(clerk), book, target, Utc::now(), &mut |_, _| {}).await.unwrap()
+    check_book(db, Some(clerk), std::sync::Arc::new(book.clone()), target, Utc::now(), &mut |_, _| {}).await.unwrap()
 }
 
 #[tokio::test]
@@ -236,12 +236,18 @@ async fn confirming_stores_every_importable_sheet_with_its_file_name() {
     assert_eq!(v.state, ImportState::Ready, "{v:?}");
     assert!(v.can_confirm(), "{:?}", v.sheets);
     assert_eq!(v.summary(), "1 báo cáo sẽ được nhập (2 thay đổi).");
+    // The list of recent uploads shows the same line (kept in a column).
+    let recent = service::excel::import::recent(&db, &clerk, Utc::now()).await.unwrap();
+    assert_eq!((recent[0].id, recent[0].summary.as_str()), (job, "1 báo cáo sẽ được nhập (2 thay đổi)."));
     let stored_before = service::reports::store::load_values(&db, id, &service::reports::load(&db, id).await.unwrap().ids).await.unwrap();
     assert!(stored_before.is_empty(), "nothing stored before the clerk confirms");
 
     let v = service::excel::import::confirm(&db, &clerk, job, false, Utc::now()).await.unwrap();
     assert!(matches!(v.state, ImportState::Applied { .. }));
     assert_eq!(v.sheets[0].verdict, Verdict::Applied { changed: 2 });
+    let recent = service::excel::import::recent(&db, &clerk, Utc::now()).await.unwrap();
+    assert_eq!(recent[0].summary, v.summary());
+    assert!(recent[0].summary.starts_with("Đã nhập 1 báo cáo (2 thay đổi)"), "{}", recent[0].summary);
     let audits = value_audit::Entity::find().filter(value_audit::Column::ReportId.eq(id)).all(&db).await.unwrap();
     assert_eq!(audits.len(), 2);
     assert!(audits.iter().all(|a| a.source == "excel" && a.source_file.as_deref() == Some("So lieu thang.xlsx")));

@@ -78,7 +78,7 @@ async fn lo_files_import_exactly_the_edits(names: &[&str]) {
     for name in names.iter().copied() {
         let bytes = std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let book = service::excel::read(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let c = check_book(&db, Some(&clerk), &book, None, now(), &mut |_, _| {}).await.unwrap();
+        let c = check_book(&db, Some(&clerk), std::sync::Arc::new(book.clone()), None, now(), &mut |_, _| {}).await.unwrap();
         let s = c.sheets.iter().find(|s| s.report.is_some()).unwrap_or_else(|| panic!("{name}: no report found: {:?}", c.sheets));
         assert_eq!(s.verdict, Verdict::Importable, "{name}: {s:?}");
         assert!(s.problems.is_empty(), "{name}: {:?}", s.problems);
@@ -103,7 +103,7 @@ async fn every_bad_file_gets_its_message() {
         let message = match service::excel::read_untrusted(bytes, Limits::default()).await {
             Err(e) => e.to_string(),
             Ok(book) => {
-                let c = check_book(&db, Some(&clerk), &book, None, now(), &mut |_, _| {}).await.unwrap();
+                let c = check_book(&db, Some(&clerk), std::sync::Arc::new(book.clone()), None, now(), &mut |_, _| {}).await.unwrap();
                 c.sheets
                     .iter()
                     .flat_map(|s| {

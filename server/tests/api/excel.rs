@@ -142,10 +142,23 @@ async fn another_units_workbook_is_refused(b: Backend) {
     let app = spawn_app(b).await;
     let clerk = actor(&app, "cv.syt").await;
     let id = open_report(&app, &clerk, "YTE_THANG").await;
+    // Sở Y tế's stored figure, which no other unit's clerk may see.
+    let mut figures = domain::figures::Figures::default();
+    figures.values.insert("YT01".into(), domain::indicator::Value::Num(87_654));
+    let changes = service::reports::Changes { figures, ..Default::default() };
+    let rv = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().row_version;
+    service::reports::save_changes(&app.db, &clerk, id, rv, changes, service::reports::Source::Form, Utc::now()).await.unwrap();
+    let audited = audits(&app, id).await.len();
     let bytes = service::excel::download::reports(&app.db, &clerk, &[id], Utc::now()).await.unwrap().bytes;
     let mut book = read(&bytes);
     set(&mut book, 0, "YT01", Data::Float(999.0));
     let edited = write_book(&book);
+    // The same hidden sheet with its checksum broken (a hand-made stamp):
+    // it still names Sở Y tế's report.
+    let mut altered = book.clone();
+    let info = altered.sheets.iter_mut().find(|s| s.name == "_baocao").expect("the hidden sheet");
+    *info.cells.get_mut(&(2, 8)).expect("the first stamp's checksum") = Data::String("0".repeat(20));
+    let altered = write_book(&altered);
     app.sign_in_ok("cv.tohieu").await;
     // Onto Sở Y tế's report: refused before the file is read.
     let (status, _, body) = upload(&app, Some(id), "syt.xlsx", edited.clone()).await;
@@ -159,7 +172,19 @@ async fn another_units_workbook_is_refused(b: Backend) {
     assert!(matches!(v.sheets[0].verdict, domain::excel::Verdict::Blocked(_)), "{:?}", v.sheets[0].verdict);
     let r = app.call("nhap-excel/xac-nhan", &[("id", &v.id.to_string())]).await;
     assert!(r.status().is_client_error(), "{}", r.status());
-    assert!(audits(&app, id).await.is_empty(), "nothing stored");
+    // Nothing of Sở Y tế's report is shown: no figure, no change, no conflict, no check.
+    let (_, location2, _) = upload(&app, None, "syt-sua.xlsx", altered).await;
+    let v2 = preview(&app, &location2).await;
+    for v in [&v, &v2] {
+        for s in v.sheets.iter().filter(|s| s.sheet != "_baocao") {
+            assert!(s.report.is_none() && s.changes.is_empty() && s.conflicts.is_empty(), "{s:?}");
+            assert!(s.check_errors.is_empty() && s.check_warnings.is_empty(), "{s:?}");
+        }
+        let json = serde_json::to_string(v).unwrap();
+        assert!(!json.contains("87.654") && !json.contains("87654"), "{json}");
+        assert!(matches!(v.sheets[0].verdict, domain::excel::Verdict::Blocked(_)), "{:?}", v.sheets[0].verdict);
+    }
+    assert_eq!(audits(&app, id).await.len(), audited, "nothing stored");
     app.stop().await;
 }
 

@@ -45,6 +45,8 @@ pub struct Limits {
     /// Bytes of cell text calamine would hold for an .ods.
     pub max_text_bytes: u64,
     pub max_sheets: usize,
+    /// Merged areas of one sheet (a form has a handful).
+    pub max_merges: usize,
     /// Wall-clock time for reading one file.
     pub max_time: Duration,
 }
@@ -59,6 +61,7 @@ impl Default for Limits {
             max_grid: 2_000_000,
             max_text_bytes: 64 * 1024 * 1024,
             max_sheets: 300,
+            max_merges: 10_000,
             max_time: Duration::from_secs(30),
         }
     }
@@ -77,8 +80,11 @@ pub struct Sheet {
     pub merged: Vec<Merge>,
     /// Numeric cells shown as percentages (`45,5%` typed in Excel is stored
     /// as 0.455 with a percent format): their value is a hundredth of what the
-    /// clerk sees. Known for .xlsx only.
+    /// clerk sees. Known for .xlsx and .ods.
     pub percent: std::collections::BTreeSet<(u32, u32)>,
+    /// The file does not say which cells are percentages (.xls): a figure
+    /// between 0 and 1 for a percentage indicator could be either reading.
+    pub percent_unknown: bool,
 }
 
 /// A merged area: its value sits in the first (top-left) cell.
@@ -91,6 +97,35 @@ pub struct Merge {
 impl Merge {
     pub fn contains(&self, row: u32, col: u32) -> bool {
         (self.first.0..=self.last.0).contains(&row) && (self.first.1..=self.last.1).contains(&col)
+    }
+}
+
+/// The merged areas over a few columns, each column's sorted by top row, so
+/// finding the area of a cell is a binary search, not a scan of every area.
+#[derive(Clone, Debug, Default)]
+pub struct MergeIndex {
+    by_col: std::collections::HashMap<u32, Vec<Merge>>,
+}
+
+impl MergeIndex {
+    /// Indexes the areas that cross `cols` (the columns a reader will ask about).
+    pub fn new(merged: &[Merge], cols: &[u32]) -> Self {
+        let mut by_col = std::collections::HashMap::new();
+        for &c in cols {
+            let mut v: Vec<Merge> = merged.iter().copied().filter(|m| (m.first.1..=m.last.1).contains(&c)).collect();
+            v.sort_by_key(|m| (m.first.0, m.last.0));
+            by_col.insert(c, v);
+        }
+        MergeIndex { by_col }
+    }
+
+    /// The merged area a cell of an indexed column lies in, if any (areas do
+    /// not overlap in a sound file; in one that overlaps, the lowest-starting
+    /// area above the cell is taken).
+    pub fn merge_of(&self, row: u32, col: u32) -> Option<Merge> {
+        let v = self.by_col.get(&col)?;
+        let i = v.partition_point(|m| m.first.0 <= row);
+        v[..i].last().copied().filter(|m| m.contains(row, col))
     }
 }
 
@@ -111,6 +146,14 @@ impl Sheet {
         match self.get(row, col) {
             Some(d) => Some(d),
             None => self.merge_of(row, col).filter(|m| m.first.1 == col).and_then(|m| self.get(m.first.0, m.first.1)),
+        }
+    }
+
+    /// [`Sheet::shown`] with the merged areas looked up in an index of the column.
+    pub fn shown_in(&self, index: &MergeIndex, row: u32, col: u32) -> Option<&Data> {
+        match self.get(row, col) {
+            Some(d) => Some(d),
+            None => index.merge_of(row, col).filter(|m| m.first.1 == col).and_then(|m| self.get(m.first.0, m.first.1)),
         }
     }
 
@@ -199,13 +242,7 @@ impl From<BookError> for crate::ServiceError {
 /// Reads an uploaded workbook: a few at a time (bounded by the cores, since
 /// each holds a parse in memory), off the async runtime.
 pub async fn read_untrusted(bytes: Vec<u8>, limits: Limits) -> Result<Book, BookError> {
-    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let gate = GATE.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
-        tokio::sync::Semaphore::new(cores.max(1))
-    });
-    let permit = tokio::time::timeout(Duration::from_secs(10), gate.acquire()).await.map_err(|_| BookError::Busy)?;
-    let permit = permit.map_err(|_| BookError::Busy)?;
+    let permit = permit().await?;
     // The parse checks the clock itself; this is the backstop for a library
     // call that does not return. The permit goes with the parse, so an
     // abandoned one still counts against the gate until it really ends.
@@ -218,6 +255,31 @@ pub async fn read_untrusted(bytes: Vec<u8>, limits: Limits) -> Result<Book, Book
         Ok(done) => done.unwrap_or_else(|e| Err(BookError::corrupt(format!("reader stopped: {e}")))),
         Err(_) => Err(BookError::Timeout),
     }
+}
+
+fn gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores.max(1))
+    })
+}
+
+async fn permit() -> Result<tokio::sync::SemaphorePermit<'static>, BookError> {
+    let permit = tokio::time::timeout(Duration::from_secs(10), gate().acquire()).await.map_err(|_| BookError::Busy)?;
+    permit.map_err(|_| BookError::Busy)
+}
+
+/// Runs CPU-heavy work on an uploaded book (reading a sheet's rows) as the
+/// parse runs: off the async runtime, within the same few-at-a-time gate.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, BookError> {
+    let permit = permit().await?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| BookError::corrupt(format!("reader stopped: {e}")))
 }
 
 /// Reads a workbook on the calling thread (use [`read_untrusted`] from async code).
@@ -342,9 +404,21 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book, Bo
             return Err(BookError::Timeout);
         }
         sheet.merged = wb.merge_cells_by_sheet_name(&name).map_err(BookError::corrupt)?.into_iter().map(merge_of).collect();
+        check_merges(&sheet, limits)?;
         book.sheets.push(sheet);
     }
     Ok(book)
+}
+
+fn check_merges(sheet: &Sheet, limits: &Limits) -> Result<(), BookError> {
+    if sheet.merged.len() > limits.max_merges {
+        return Err(BookError::complex(format!(
+            "trang tính «{}» có {} vùng gộp ô",
+            sheet.name,
+            domain::numfmt::format_int(sheet.merged.len() as i64)
+        )));
+    }
+    Ok(())
 }
 
 fn merge_of(d: calamine::Dimensions) -> Merge {
@@ -400,7 +474,14 @@ fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Lim
         return Err(BookError::complex(format!("khoảng {} MB dữ liệu ô", scan.bytes / (1024 * 1024))));
     }
     let mut wb: calamine::Ods<_> = calamine::Ods::new(Cursor::new(bytes)).map_err(BookError::corrupt)?;
-    dense_to_book(&mut wb, Format::Ods, limits, started, |_, _| Vec::new())
+    let mut book = dense_to_book(&mut wb, Format::Ods, limits, started, |_, _| Vec::new())?;
+    // The sheets come in the order of content.xml, as the scan saw them.
+    if book.sheets.len() == scan.percent.len() {
+        for (sheet, percent) in book.sheets.iter_mut().zip(scan.percent) {
+            sheet.percent = percent;
+        }
+    }
+    Ok(book)
 }
 
 fn check_grid(grid: u64, limits: &Limits) -> Result<(), BookError> {
@@ -447,9 +528,13 @@ fn read_compound(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book
         calamine::XlsError::Password => BookError::Encrypted,
         other => BookError::corrupt(other),
     })?;
-    dense_to_book(&mut wb, Format::Xls, limits, started, |wb, name| {
+    let mut book = dense_to_book(&mut wb, Format::Xls, limits, started, |wb, name| {
         wb.merge_cells_by_sheet_name(name).unwrap_or_default().into_iter().map(merge_of).collect()
-    })
+    })?;
+    for sheet in &mut book.sheets {
+        sheet.percent_unknown = true;
+    }
+    Ok(book)
 }
 
 fn rebuild_compound(name: &str, stream: &[u8]) -> Result<Vec<u8>, BookError> {
@@ -488,6 +573,7 @@ where
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let merged = merges(wb, &name);
         let mut sheet = Sheet { name, visible, merged, ..Sheet::default() };
+        check_merges(&sheet, limits)?;
         for (r, c, v) in range.used_cells() {
             count += 1;
             if count > limits.max_cells {
@@ -599,6 +685,28 @@ mod tests {
                 proptest::prop_assert!(!e.to_string().is_empty());
             }
         }
+    }
+
+    #[test]
+    fn merged_areas_are_capped_and_found_by_index() {
+        let bytes = xlsx(|ws| {
+            for r in 0..30 {
+                ws.merge_range(r * 2, 0, r * 2 + 1, 1, "gộp", &rust_xlsxwriter::Format::new()).unwrap();
+            }
+        });
+        let l = Limits { max_merges: 20, ..Limits::default() };
+        let e = read(&bytes, &l).unwrap_err();
+        assert!(matches!(e, BookError::TooComplex { .. }) && e.to_string().contains("30 vùng gộp ô"), "{e}");
+        let book = read(&bytes, &Limits::default()).unwrap();
+        let s = &book.sheets[0];
+        let index = MergeIndex::new(&s.merged, &[0, 1, 2]);
+        for r in 0..62 {
+            for c in 0..3 {
+                assert_eq!(index.merge_of(r, c), s.merge_of(r, c), "({r}, {c})");
+                assert_eq!(s.shown_in(&index, r, c), s.shown(r, c), "({r}, {c})");
+            }
+        }
+        assert_eq!(index.merge_of(5, 1), Some(Merge { first: (4, 0), last: (5, 1) }));
     }
 
     #[test]

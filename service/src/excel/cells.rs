@@ -33,7 +33,7 @@ pub fn cell_text(d: &Data) -> String {
         Data::Float(f) => format!("{f}"),
         Data::Bool(true) => "Có".into(),
         Data::Bool(false) => "Không".into(),
-        Data::DateTime(dt) => excel_date(dt.as_f64()).map(domain::datefmt::format_date).unwrap_or_default(),
+        Data::DateTime(dt) => date_of(dt).map(domain::datefmt::format_date).unwrap_or_else(|| format!("{}", dt.as_f64())),
         Data::DateTimeIso(s) => s.get(..10).and_then(domain::datefmt::parse_date).map(domain::datefmt::format_date).unwrap_or_else(|| s.clone()),
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
@@ -102,6 +102,13 @@ pub struct Unread {
 /// the number 0.455 shown as a percentage), yes/no as text or TRUE/FALSE,
 /// dates as dates or dd/mm/yyyy. `Ok(None)` for a blank cell.
 pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Result<Option<Value>, Unread> {
+    read_typed_in(d, Some(shown_as_percent), spec)
+}
+
+/// [`read_typed`] when the file may not say whether the cell is shown as a
+/// percentage (`None`, an .xls): a percentage indicator's number between 0
+/// and 1 could be either reading, so it is refused with both.
+pub fn read_typed_in(d: &Data, shown_as_percent: Option<bool>, spec: &IndicatorSpec) -> Result<Option<Value>, Unread> {
     let raw = cell_text(d);
     let unread = |message: String| Unread { raw: raw.clone(), message };
     if raw.is_empty() {
@@ -114,7 +121,14 @@ pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Res
     let value = match d {
         Data::Int(_) | Data::Float(_) if numeric => {
             let dec = number_of(d).ok_or_else(|| unread("Ô chứa số không đọc được.".into()))?;
-            let dec = if shown_as_percent {
+            if shown_as_percent.is_none() && spec.value_type == ValueType::Percent && dec != Dec::from_int(0) && dec.abs() <= Dec::from_int(1) {
+                let as_is = domain::numfmt::format_dec(dec);
+                let times100 = dec.checked_mul(Dec::from_int(100)).map(domain::numfmt::format_dec).unwrap_or_default();
+                return Err(unread(format!(
+                    "{as_is}: {as_is} % hay {times100} %? Tệp .xls không cho biết ô có định dạng phần trăm hay không. Hãy gõ số kèm dấu % (ví dụ {times100}%) hoặc lưu tệp dạng .xlsx rồi tải lên lại."
+                )));
+            }
+            let dec = if shown_as_percent == Some(true) {
                 if spec.value_type != ValueType::Percent {
                     let shown = dec.checked_mul(Dec::from_int(100)).map(|v| v.to_string().replace('.', ",")).unwrap_or_default();
                     return Err(unread(format!(
@@ -128,6 +142,11 @@ pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Res
             Value::Num(dec_to_scaled(dec, spec.effective_scale()).map_err(unread)?)
         }
         Data::Bool(_) if numeric => return Err(unread("ô chứa giá trị TRUE/FALSE, không phải số.".into())),
+        Data::DateTime(dt) if date_of(dt).is_none() => {
+            return Err(unread(format!(
+                "ô ngày tháng có giá trị {raw}, ngoài khoảng ngày đọc được (01/01/1900–31/12/9999). Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/07/2025."
+            )));
+        }
         Data::DateTime(_) | Data::DateTimeIso(_) if numeric => {
             return Err(unread("ô đang ở dạng ngày tháng, không phải số. Hãy đổi định dạng ô về dạng số rồi nhập lại.".into()));
         }
@@ -140,10 +159,23 @@ pub fn read_typed(d: &Data, shown_as_percent: bool, spec: &IndicatorSpec) -> Res
     Ok(Some(value))
 }
 
-/// Excel's day serial (1900 system) to a date.
-fn excel_date(serial: f64) -> Option<chrono::NaiveDate> {
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+/// A date cell's date, in the workbook's date system (1900 or 1904) as
+/// calamine converts it; `None` outside 01/01/1900 (1904)–31/12/9999.
+pub fn date_of(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDate> {
+    let serial = dt.as_f64();
+    if !serial.is_finite() {
+        return None;
+    }
+    // calamine keeps the date system to itself; the same value in the 1904 system compares equal only if it is one.
+    let kind = if dt.is_duration() { calamine::ExcelDateTimeType::TimeDelta } else { calamine::ExcelDateTimeType::DateTime };
+    let is_1904 = *dt == calamine::ExcelDateTime::new(serial, kind, true);
+    // 31/12/9999 in each system (calamine clamps beyond it rather than refusing).
+    let (first, last) = if is_1904 { (0.0, 2_957_003.0) } else { (1.0, 2_958_465.0) };
+    if serial < first || serial >= last + 1.0 {
+        return None;
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
 }
 
 #[cfg(test)]
@@ -168,7 +200,15 @@ mod tests {
         assert_eq!(cell_scaled(&Data::String("1.234,5".into()), 1), Ok(Some(12345)));
         assert_eq!(cell_scaled(&Data::Empty, 1), Ok(None));
         assert_eq!(cell_text(&Data::Bool(true)), "Có");
-        assert_eq!(excel_date(45839.0), chrono::NaiveDate::from_ymd_opt(2025, 7, 1));
+        let dt = |v: f64, is_1904: bool| calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, is_1904);
+        assert_eq!(date_of(&dt(45839.0, false)), chrono::NaiveDate::from_ymd_opt(2025, 7, 1));
+        // A workbook in the 1904 date system counts from 01/01/1904.
+        assert_eq!(date_of(&dt(45839.0 - 1462.0, true)), chrono::NaiveDate::from_ymd_opt(2025, 7, 1));
+        assert_eq!(cell_text(&Data::DateTime(dt(45839.0 - 1462.0, true))), "01/07/2025");
+        for bad in [1e20, -1e20, f64::NAN, 2_958_466.0, -1.0] {
+            assert_eq!(date_of(&dt(bad, false)), None, "{bad}");
+        }
+        assert_eq!(date_of(&dt(2_958_465.0, false)), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
         // A formula's binary noise is the figure Excel shows.
         assert_eq!(cell_scaled(&Data::Float(12.3), 1), Ok(Some(123)));
         assert_eq!(cell_scaled(&Data::Float(0.1 + 0.2), 1), Ok(Some(3)));
@@ -207,5 +247,29 @@ mod tests {
             Some(Value::Date(domain::period::date(2025, 7, 1)))
         );
         assert!(err(Data::Float(45839.0), false, &date).contains("ngày/tháng/năm"));
+        // A huge date-styled number is a message, not a panic, for every kind of indicator.
+        let huge = Data::DateTime(calamine::ExcelDateTime::new(1e20, calamine::ExcelDateTimeType::DateTime, false));
+        assert_eq!(cell_text(&huge), "100000000000000000000");
+        for s in [&date, &int, &yn] {
+            let e = read_typed(&huge, false, s).unwrap_err();
+            assert!(e.message.contains("ngoài khoảng ngày đọc được"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_fraction_for_a_percentage_in_an_xls_is_asked_about() {
+        let rate = spec(ValueType::Percent, 1);
+        let e = read_typed_in(&Data::Float(0.5), None, &rate).unwrap_err();
+        assert!(e.message.starts_with("0,5: 0,5 % hay 50 %?"), "{}", e.message);
+        assert_eq!(e.raw, "0.5");
+        // Above 1, or nothing at all, there is one reading.
+        assert_eq!(read_typed_in(&Data::Float(45.5), None, &rate).unwrap(), Some(Value::Num(455)));
+        assert_eq!(read_typed_in(&Data::Float(0.0), None, &rate).unwrap(), Some(Value::Num(0)));
+        // Another indicator's fraction is not a percentage.
+        let dec = spec(ValueType::Decimal, 1);
+        assert_eq!(read_typed_in(&Data::Float(0.5), None, &dec).unwrap(), Some(Value::Num(5)));
+        // Where the format is known, it decides.
+        assert_eq!(read_typed_in(&Data::Float(0.5), Some(true), &rate).unwrap(), Some(Value::Num(500)));
+        assert_eq!(read_typed_in(&Data::Float(0.5), Some(false), &rate).unwrap(), Some(Value::Num(5)));
     }
 }

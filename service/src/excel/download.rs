@@ -12,7 +12,7 @@ use domain::Actor;
 use domain::entry::References;
 use domain::figures::Figures;
 use entity::{regime, regime_unit, regime_version};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 /// How many sheets one workbook may hold (the province has under 100 units).
@@ -120,10 +120,18 @@ pub async fn reports(db: &crate::Db, actor: &Actor, ids: &[i32], now: DateTime<U
     let mut list = Vec::new();
     let mut taken: Vec<String> = Vec::new();
     for id in ids {
-        let t = target::of_report(db, *id).await?;
-        if !actor.can_read_unit(t.unit.id) {
+        // Whose report it is, before anything of it is read.
+        let unit_id: Option<i32> = entity::report::Entity::find_by_id(*id)
+            .select_only()
+            .column(entity::report::Column::UnitId)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let unit_id = unit_id.ok_or_else(|| ServiceError::NotFound("Không tìm thấy báo cáo.".into()))?;
+        if !actor.can_read_unit(unit_id) {
             return Err(forbidden());
         }
+        let t = target::of_report(db, *id).await?;
         let wanted = if ids.len() == 1 { form_sheet_base(&t) } else { format!("{} {}", form_sheet_base(&t), t.period.key()) };
         let name = sheet_name(&wanted, &taken);
         taken.push(name.clone());

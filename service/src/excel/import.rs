@@ -12,7 +12,7 @@
 //! out. Without the hidden sheet, the file's cells replace the stored ones.
 
 use super::book::{Book, BookError, Limits};
-use super::layout::{GUIDE_SHEET, INFO_SHEET, ReadStamp, Snap, read_info};
+use super::layout::{GUIDE_SHEET, INFO_SHEET, ReadStamp, Snap, read_info, snap_of};
 use super::read::{FileSheet, find_table, read_sheet, sheet_ref};
 use super::target::{self, Target};
 use crate::reports::entry::{Changes, check_editable, save_in_txn};
@@ -88,15 +88,6 @@ struct Merged {
     changes: Vec<CellChange>,
     conflicts: Vec<Conflict>,
     absent: usize,
-}
-
-/// A stored or downloaded cell: its figure, or text kept as typed.
-fn snap_of(f: &Figures, key: &str) -> Option<Snap> {
-    match (f.values.get(key), f.unreadable.get(key)) {
-        (Some(v), _) => Some(Snap::Figure(v.clone())),
-        (None, Some(u)) => Some(Snap::Unreadable(u.raw.clone())),
-        _ => None,
-    }
 }
 
 fn shown(spec: &IndicatorSpec, s: Option<&Snap>) -> String {
@@ -240,19 +231,19 @@ fn blank(sheet: &str, identity: Identity, verdict: Verdict) -> SheetPreview {
 pub async fn check_book(
     db: &crate::Db,
     actor: Option<&Actor>,
-    book: &Book,
+    book: std::sync::Arc<Book>,
     target: Option<i32>,
     now: DateTime<Utc>,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Checked> {
     let stamps = book.sheet(INFO_SHEET).map(read_info).unwrap_or_default();
-    let sheets: Vec<&super::Sheet> = book.sheets.iter().filter(|s| s.name != INFO_SHEET).collect();
+    let sheets: Vec<(usize, &super::Sheet)> = book.sheets.iter().enumerate().filter(|(_, s)| s.name != INFO_SHEET).collect();
     let total = sheets.len();
     let mut out = Checked::default();
     let mut claimed: HashMap<(i32, i32, String), String> = HashMap::new();
     let mut target_used_by: Option<String> = None;
     let mut any_form = false;
-    for (i, sheet) in sheets.iter().enumerate() {
+    for (i, &(sheet_at, sheet)) in sheets.iter().enumerate() {
         progress(i, total);
         let name = sheet.name.clone();
         let sref = sheet_ref(&name);
@@ -307,6 +298,18 @@ pub async fn check_book(
                 continue;
             }
         };
+        // Another unit's report (the hidden sheet can be forged): refused
+        // before anything of it is read, so none of its figures shows.
+        if let Some(a) = actor
+            && !a.can_write_unit(t.unit.id)
+        {
+            out.sheets.push(blank(
+                &name,
+                identity,
+                Verdict::Blocked(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name)),
+            ));
+            continue;
+        }
         let mut preview = blank(&name, identity, Verdict::Unchanged);
         preview.report = Some(report_ref(&t));
         let mut blocked: Vec<String> = Vec::new();
@@ -318,11 +321,6 @@ pub async fn check_book(
                 ..preview
             });
             continue;
-        }
-        if let Some(a) = actor
-            && !a.can_write_unit(t.unit.id)
-        {
-            blocked.push(format!("Bạn không được nhập số liệu cho {}: chỉ chuyên viên của đơn vị đó nhập được.", t.unit.name));
         }
         if let Some(why) = t.closed_because(now) {
             blocked.push(why);
@@ -342,7 +340,11 @@ pub async fn check_book(
             preview.notes.push("Tệp không có trang thông tin ẩn của biểu mẫu (có thể đã chép sang tệp khác): các dòng được đối chiếu theo mã chỉ tiêu với báo cáo đang mở. Hãy kiểm tra đúng báo cáo trước khi xác nhận.".into());
         }
 
-        let file = read_sheet(sheet, table, &t.doc, &t.specs);
+        // Reading every row is the heavy part: off the runtime, within the readers' gate.
+        let file = {
+            let (book, doc, specs) = (book.clone(), t.doc.clone(), t.specs.clone());
+            super::book::blocking(move || read_sheet(&book.sheets[sheet_at], table, &doc, &specs)).await?
+        };
         let (stored, stored_comments) = t.stored(db).await?;
         // The download's snapshot is a reliable base only when intact and of this very report.
         let base = stamp.filter(|s| s.intact && (s.stamp.report_id.is_none() || s.stamp.report_id == t.report_id()));
@@ -356,6 +358,12 @@ pub async fn check_book(
         }
         let m = merge(&t, &sref, &file, &stored, &stored_comments, base);
         preview.problems = file.problems.clone();
+        if file.more_problems > 0 {
+            preview.problems.push(CellProblem {
+                cell: None,
+                message: format!("… và {} ô khác cần sửa (chỉ liệt kê {} ô đầu).", file.more_problems, file.problems.len()),
+            });
+        }
         preview.notes.extend(file.notes.iter().cloned());
         if m.absent > 0 && file.figures.is_empty() && file.problems.is_empty() {
             preview.notes.push("Trang tính không có dòng chỉ tiêu nào của biểu mẫu.".into());
@@ -384,7 +392,10 @@ pub async fn check_book(
             }
         }
         preview.verdict = if !preview.problems.is_empty() {
-            Verdict::Blocked(format!("Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.", preview.problems.len()))
+            Verdict::Blocked(format!(
+                "Có {} ô cần sửa trong tệp. Hãy sửa rồi tải lên lại; trang này chưa được nhập.",
+                file.problems.len() + file.more_problems
+            ))
         } else if !blocked.is_empty() {
             Verdict::Blocked(blocked.join(" "))
         } else if preview.changes.is_empty() {
@@ -486,6 +497,7 @@ pub async fn upload(
         preview: Set("[]".into()),
         plan: Set("[]".into()),
         applied_at: Set(None),
+        summary: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -561,15 +573,22 @@ async fn process(db: &crate::Db, actor: &Actor, id: i32, bytes: Vec<u8>, target:
     let mut progress = move |done: usize, total: usize| {
         let _ = tx.send((done, total));
     };
-    let checked = check_book(db, Some(actor), &book, target, Utc::now(), &mut progress).await;
+    let checked = check_book(db, Some(actor), std::sync::Arc::new(book), target, Utc::now(), &mut progress).await;
     drop(progress);
+    // The reporter may be waiting out its half second: the result below
+    // carries the final count, so it stops now rather than holding the
+    // preview back (an update of its in flight only ever touches a row
+    // still being read).
+    reporter.abort();
     let _ = reporter.await;
     let checked = checked?;
     let preview = serde_json::to_string(&checked.sheets).map_err(|e| ServiceError::Internal(format!("preview json: {e}")))?;
     let plan = serde_json::to_string(&checked.plans).map_err(|e| ServiceError::Internal(format!("plan json: {e}")))?;
     let total = checked.sheets.len() as i32;
+    let summary = summary_of(ImportState::Ready, checked.sheets);
     excel_import::Entity::update_many()
         .col_expr(excel_import::Column::State, Expr::value(READY))
+        .col_expr(excel_import::Column::Summary, Expr::value(Some(summary)))
         .col_expr(excel_import::Column::Preview, Expr::value(preview))
         .col_expr(excel_import::Column::Plan, Expr::value(plan))
         .col_expr(excel_import::Column::Done, Expr::value(total))
@@ -594,26 +613,54 @@ pub async fn get(db: &crate::Db, actor: &Actor, id: i32, now: DateTime<Utc>) -> 
     Ok(view_of(own_job(db, actor, id).await?, now))
 }
 
-/// The clerk's recent uploads, newest first.
+/// The summary line of an upload's sheets in a state.
+fn summary_of(state: ImportState, sheets: Vec<SheetPreview>) -> String {
+    ImportView { id: 0, state, file_name: String::new(), created_at: DateTime::<Utc>::UNIX_EPOCH, target_report: None, sheets }.summary()
+}
+
+/// The clerk's recent uploads, newest first: their summary lines, kept in a
+/// column, without reading their previews.
 pub async fn recent(db: &crate::Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<ImportLine>> {
-    let rows = excel_import::Entity::find()
-        .filter(excel_import::Column::UserId.eq(actor.user_id))
-        .order_by_desc(excel_import::Column::Id)
+    use excel_import::Column as C;
+    type Row = (i32, String, DateTime<Utc>, DateTime<Utc>, String, i32, i32, Option<String>, Option<DateTime<Utc>>, Option<String>);
+    let rows: Vec<Row> = excel_import::Entity::find()
+        .select_only()
+        .columns([C::Id, C::FileName, C::CreatedAt, C::UpdatedAt, C::State, C::Done, C::Total, C::Message, C::AppliedAt, C::Summary])
+        .filter(C::UserId.eq(actor.user_id))
+        .order_by_desc(C::Id)
         .limit(10)
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| {
-            let v = view_of(m, now);
-            let summary = match &v.state {
-                ImportState::Reading { .. } => "Đang đọc tệp…".to_string(),
-                ImportState::Failed { message } => message.clone(),
-                _ => v.summary(),
-            };
-            ImportLine { id: v.id, file_name: v.file_name, created_at: v.created_at, state: v.state, summary }
-        })
-        .collect())
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, file_name, created_at, updated_at, state, done, total, message, applied_at, summary) in rows {
+        let m = excel_import::Model {
+            id,
+            user_id: actor.user_id,
+            file_name,
+            created_at,
+            updated_at,
+            state,
+            done,
+            total,
+            target_report_id: None,
+            message,
+            preview: String::new(),
+            plan: String::new(),
+            applied_at,
+            summary,
+        };
+        let state = job_state(&m, now);
+        let summary = match (&state, m.summary) {
+            (ImportState::Reading { .. }, _) => "Đang đọc tệp…".to_string(),
+            (ImportState::Failed { message }, _) => message.clone(),
+            (_, Some(s)) => s,
+            // An upload from before summaries were kept: read its preview once.
+            (_, None) => excel_import::Entity::find_by_id(id).one(db).await?.map(|full| view_of(full, now).summary()).unwrap_or_default(),
+        };
+        out.push(ImportLine { id, file_name: m.file_name, created_at, state, summary });
+    }
+    Ok(out)
 }
 
 /// Applies a checked upload: every importable sheet in one transaction (a
@@ -643,24 +690,8 @@ pub async fn confirm(db: &crate::Db, actor: &Actor, id: i32, report_confirmed: b
     if plans.iter().any(|p| p.needs_confirmation) && !report_confirmed {
         return Err(ServiceError::field("xac_nhan", "Hãy đánh dấu ô xác nhận đúng báo cáo (chế độ, kỳ và đơn vị) trước khi nhập."));
     }
-    // One confirmation at a time: a second click finds it taken.
-    let claimed = excel_import::Entity::update_many()
-        .col_expr(excel_import::Column::State, Expr::value(APPLYING))
-        .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))
-        .filter(excel_import::Column::Id.eq(id))
-        .filter(excel_import::Column::State.eq(READY))
-        .exec(db)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return Err(ServiceError::Conflict("Tệp này đang được nhập hoặc đã nhập.".into()));
-    }
-    match apply(db, actor, &job, &mut sheets, &mut plans, now).await {
-        Ok(()) => get(db, actor, id, now).await,
-        Err(e) => {
-            let _ = set_state(db, id, READY, None).await;
-            Err(e)
-        }
-    }
+    apply(db, actor, &job, &mut sheets, &mut plans, now).await?;
+    get(db, actor, id, now).await
 }
 
 fn verdict_of<'a>(sheets: &'a mut [SheetPreview], name: &str) -> Option<&'a mut SheetPreview> {
@@ -688,6 +719,19 @@ async fn apply(
         }
     }
     let txn = db.begin().await?;
+    // One confirmation at a time: a second click finds it taken. The claim
+    // is part of the transaction, so a failure or a crash leaves the upload
+    // ready to confirm again, never stuck "being imported".
+    let claimed = excel_import::Entity::update_many()
+        .col_expr(excel_import::Column::State, Expr::value(APPLYING))
+        .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))
+        .filter(excel_import::Column::Id.eq(job.id))
+        .filter(excel_import::Column::State.eq(READY))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ServiceError::Conflict("Tệp này đang được nhập hoặc đã nhập.".into()));
+    }
     for plan in plans.iter() {
         let Some(rid) = plan.report_id else { continue };
         let l = load(&txn, rid).await?;
@@ -727,8 +771,10 @@ async fn apply(
         }
     }
     let preview = serde_json::to_string(&sheets).map_err(|e| ServiceError::Internal(format!("preview json: {e}")))?;
+    let summary = summary_of(ImportState::Applied { at: now }, sheets.to_vec());
     excel_import::Entity::update_many()
         .col_expr(excel_import::Column::State, Expr::value(APPLIED))
+        .col_expr(excel_import::Column::Summary, Expr::value(Some(summary)))
         .col_expr(excel_import::Column::Preview, Expr::value(preview))
         .col_expr(excel_import::Column::AppliedAt, Expr::value(Some(now)))
         .col_expr(excel_import::Column::UpdatedAt, Expr::value(now))
@@ -760,6 +806,7 @@ pub async fn check_file(
         Ok(b) => b,
         Err(e) => return Ok(Err(e)),
     };
-    let checked = check_book(db, None, &book, None, now, &mut |_, _| {}).await?;
-    Ok(Ok((book.format, checked)))
+    let format = book.format;
+    let checked = check_book(db, None, std::sync::Arc::new(book), None, now, &mut |_, _| {}).await?;
+    Ok(Ok((format, checked)))
 }

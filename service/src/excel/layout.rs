@@ -49,6 +49,15 @@ pub enum Snap {
     Unreadable(String),
 }
 
+/// A stored or downloaded cell: its figure, or text kept as typed.
+pub fn snap_of(f: &domain::figures::Figures, key: &str) -> Option<Snap> {
+    match (f.values.get(key), f.unreadable.get(key)) {
+        (Some(v), _) => Some(Snap::Figure(v.clone())),
+        (None, Some(u)) => Some(Snap::Unreadable(u.raw.clone())),
+        _ => None,
+    }
+}
+
 /// What a sheet held at download, by cell key: the figure (if any) and the comment.
 pub type Snapshot = BTreeMap<String, (Option<Snap>, String)>;
 

@@ -19,5 +19,5 @@ pub mod target;
 pub mod write;
 mod xls_scan;
 
-pub use book::{Book, BookError, Format, Limits, Merge, Sheet, read, read_untrusted};
+pub use book::{Book, BookError, Format, Limits, Merge, MergeIndex, Sheet, read, read_untrusted};
 pub use cells::{cell_name, cell_scaled, cell_text, col_letter, is_number};

@@ -22,7 +22,13 @@ pub struct Scan {
     /// Bytes of cell values and text calamine would hold, all sheets.
     pub bytes: u64,
     pub sheets: usize,
+    /// Per sheet in order: cells holding a percentage (`office:value-type=
+    /// "percentage"`), whose value is a hundredth of what the clerk sees.
+    pub percent: Vec<std::collections::BTreeSet<(u32, u32)>>,
 }
+
+/// Percentage cells recorded at most (a form has a few hundred).
+const MAX_PERCENT_CELLS: u64 = 1_000_000;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ScanError {
@@ -43,9 +49,11 @@ fn attr_u64(e: &BytesStart<'_>, name: &str) -> Result<Option<u64>, ScanError> {
     Ok(None)
 }
 
-/// Whether a cell holds a value calamine keeps, and the bytes of its attributes.
-fn cell_attrs(e: &BytesStart<'_>) -> Result<(bool, u64), ScanError> {
+/// Whether a cell holds a value calamine keeps, the bytes of its attributes,
+/// and whether it holds a percentage.
+fn cell_attrs(e: &BytesStart<'_>) -> Result<(bool, u64, bool), ScanError> {
     let mut holds = false;
+    let mut percent = false;
     let mut bytes = 0u64;
     for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| ScanError::Corrupt(err.to_string()))?;
@@ -54,11 +62,14 @@ fn cell_attrs(e: &BytesStart<'_>) -> Result<(bool, u64), ScanError> {
                 holds = true;
                 bytes += a.value.len() as u64;
             }
-            "office:value-type" | "calcext:value-type" => holds |= a.value.as_ref() == "string" || a.value.as_ref() == "error",
+            "office:value-type" | "calcext:value-type" => {
+                holds |= a.value.as_ref() == "string" || a.value.as_ref() == "error";
+                percent |= a.value.as_ref() == "percentage";
+            }
             _ => {}
         }
     }
-    Ok((holds, bytes))
+    Ok((holds, bytes, percent))
 }
 
 struct Table {
@@ -95,6 +106,10 @@ pub fn scan<R: BufRead>(xml: R, max_text: u64) -> Result<Scan, ScanError> {
     let mut row: Option<(u64, u64, Option<(u64, u64)>, u64)> = None;
     // Inside a cell: whether it holds a value, its repeat count, its bytes.
     let mut cell: Option<(bool, u64, u64)> = None;
+    // The row a row element starts at, and whether the open cell is a percentage.
+    let mut row_start = 0u64;
+    let mut cell_percent = false;
+    let mut percent_cells = 0u64;
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(corrupt)? {
@@ -102,20 +117,23 @@ pub fn scan<R: BufRead>(xml: R, max_text: u64) -> Result<Scan, ScanError> {
                 "table:table" => {
                     table = Some(Table::new());
                     out.sheets += 1;
+                    out.percent.push(Default::default());
                 }
                 "table:table-row" => {
                     if let Some(t) = &table {
                         let wanted = attr_u64(&e, "table:number-rows-repeated")?.unwrap_or(1);
                         let repeats = wanted.min(MAX_ROWS.saturating_sub(t.rows));
                         row = Some((repeats, 0, None, 0));
+                        row_start = t.rows;
                     }
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     if let Some((_, col, _, _)) = &row {
                         let wanted = attr_u64(&e, "table:number-columns-repeated")?.unwrap_or(1);
                         let repeats = wanted.min(MAX_COLUMNS.saturating_sub(*col));
-                        let (holds, bytes) = cell_attrs(&e)?;
+                        let (holds, bytes, percent) = cell_attrs(&e)?;
                         cell = Some((holds, repeats, bytes));
+                        cell_percent = percent;
                     }
                 }
                 "text:s" => {
@@ -135,9 +153,23 @@ pub fn scan<R: BufRead>(xml: R, max_text: u64) -> Result<Scan, ScanError> {
             }
             Event::End(e) => match e.name().as_ref() {
                 "table:table-cell" | "table:covered-table-cell" => {
-                    if let (Some((holds, repeats, bytes)), Some((_, col, extent, row_bytes))) = (cell.take(), &mut row) {
+                    if let (Some((holds, repeats, bytes)), Some((row_repeats, col, extent, row_bytes))) = (cell.take(), &mut row) {
+                        let row_repeats = *row_repeats;
                         if bytes > max_text {
                             return Err(ScanError::TooLarge(format!("a cell of more than {max_text} characters")));
+                        }
+                        if holds && repeats > 0 && cell_percent {
+                            percent_cells = percent_cells.saturating_add(repeats.saturating_mul(row_repeats));
+                            if percent_cells > MAX_PERCENT_CELLS {
+                                return Err(ScanError::TooLarge(format!("hơn {MAX_PERCENT_CELLS} ô dạng phần trăm")));
+                            }
+                            if let Some(set) = out.percent.last_mut() {
+                                for r in row_start..row_start + row_repeats {
+                                    for c in *col..*col + repeats {
+                                        set.insert((r as u32, c as u32));
+                                    }
+                                }
+                            }
                         }
                         if holds && repeats > 0 {
                             let last = *col + repeats - 1;
@@ -206,6 +238,17 @@ mod tests {
             "<table:table-row><table:table-cell office:value-type=\"string\"><text:p><text:s text:c=\"999999999999\"/></text:p></table:table-cell></table:table-row>",
         );
         assert!(matches!(scan(spaces.as_bytes(), 32_768), Err(ScanError::TooLarge(_))));
+    }
+
+    #[test]
+    fn records_percentage_cells() {
+        let xml = doc("<table:table-row><table:table-cell office:value-type=\"string\"><text:p>Tỷ lệ</text:p></table:table-cell>\
+             <table:table-cell office:value-type=\"percentage\" office:value=\"0.455\"><text:p>45,5%</text:p></table:table-cell></table:table-row>\
+             <table:table-row table:number-rows-repeated=\"2\"><table:table-cell/><table:table-cell office:value-type=\"float\" office:value=\"0.5\"/>\
+             <table:table-cell table:number-columns-repeated=\"2\" office:value-type=\"percentage\" office:value=\"0.1\"/></table:table-row>");
+        let s = scan(xml.as_bytes(), 32_768).unwrap();
+        let want: std::collections::BTreeSet<(u32, u32)> = [(0, 1), (1, 2), (1, 3), (2, 2), (2, 3)].into_iter().collect();
+        assert_eq!(s.percent, vec![want]);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! another order, inserted rows, blank rows, extra columns and merged cells
 //! all read. Every cell that cannot be read is a problem naming its cell.
 
-use super::book::Sheet;
-use super::cells::{cell_name, cell_text, read_typed};
+use super::book::{MergeIndex, Sheet};
+use super::cells::{cell_name, cell_text, read_typed_in};
 use super::layout::{HEAD_CODE, HEAD_COMMENT, HEAD_NAME, PART_PREFIX};
 use domain::column::Column;
 use domain::excel::CellProblem;
@@ -70,8 +70,25 @@ pub struct FileSheet {
     /// By cell key, when the sheet has a Ghi chú column: (cell, text).
     pub comments: Option<BTreeMap<String, (String, String)>>,
     /// Cells that could not be read, rows that name no indicator of the form…
+    /// The first [`MAX_PROBLEMS`] of them.
     pub problems: Vec<CellProblem>,
+    /// How many more there are.
+    pub more_problems: usize,
     pub notes: Vec<String>,
+}
+
+/// Problems listed per sheet: a file with a problem on every row says so
+/// with a count, not with a hundred thousand lines.
+pub const MAX_PROBLEMS: usize = 100;
+
+impl FileSheet {
+    fn problem(&mut self, p: CellProblem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more_problems += 1;
+        }
+    }
 }
 
 /// `DS01`, `ds01`, `DS01[nu]`, `DS01 [nu]`, `DS01__nu` → the cell key (not
@@ -135,21 +152,23 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
     let mut seen: HashMap<String, u32> = HashMap::new();
     // The indicator of the last total row, for part rows named only by their label.
     let mut last_code: Option<String> = None;
-    let input_head = sheet.merge_of(table.header_row, table.input_col);
+    let cols: Vec<u32> = [Some(table.code_col), Some(table.input_col), table.name_col, table.comment_col].into_iter().flatten().collect();
+    let merges = MergeIndex::new(&sheet.merged, &cols);
+    let input_head = merges.merge_of(table.header_row, table.input_col);
     for r in sheet.rows().into_iter().filter(|r| *r > table.header_row) {
         // A header merged down over several rows is still the header.
         if input_head.is_some_and(|m| m.contains(r, table.input_col)) {
             continue;
         }
-        let input = sheet.shown(r, table.input_col);
+        let input = sheet.shown_in(&merges, r, table.input_col);
         let has_input = input.is_some_and(|d| !cell_text(d).is_empty());
         // The code: a Mã cell merged down over a total and its parts names the total only.
-        let code_merge = sheet.merge_of(r, table.code_col);
+        let code_merge = merges.merge_of(r, table.code_col);
         let code_text = match code_merge {
             Some(m) if m.first.0 != r => String::new(),
-            _ => sheet.shown(r, table.code_col).map(cell_text).unwrap_or_default(),
+            _ => sheet.shown_in(&merges, r, table.code_col).map(cell_text).unwrap_or_default(),
         };
-        let label_text = table.name_col.and_then(|c| sheet.shown(r, c)).map(cell_text).unwrap_or_default();
+        let label_text = table.name_col.and_then(|c| sheet.shown_in(&merges, r, c)).map(cell_text).unwrap_or_default();
         // The numbering row under the header: (A) (B) (C) … (1) (2).
         if code_text.starts_with('(') && code_text.ends_with(')') {
             continue;
@@ -158,7 +177,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             match parse_code(&code_text) {
                 Some(k) => Some(k.text()),
                 None if has_input => {
-                    out.problems.push(CellProblem {
+                    out.problem(CellProblem {
                         cell: Some(at(r, table.code_col)),
                         message: format!("\"{code_text}\" không phải là mã chỉ tiêu của biểu mẫu. Hãy ghi lại đúng mã như biểu mẫu tải về."),
                     });
@@ -189,7 +208,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             match part {
                 Some(k) => Some(k),
                 None if has_input && (numeric || !label_text.trim().is_empty()) => {
-                    out.problems.push(CellProblem {
+                    out.problem(CellProblem {
                         cell: Some(at(r, table.input_col)),
                         message: format!(
                             "dòng {} có số liệu nhưng không có mã chỉ tiêu ở ô {}. Hãy ghi mã chỉ tiêu như biểu mẫu tải về, hoặc xóa số liệu của dòng này.",
@@ -207,7 +226,7 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             let ck = CellKey::parse(&key);
             let known = ck.as_ref().is_some_and(|k| specs.contains_key(k.code()));
             if has_input || known {
-                out.problems.push(CellProblem {
+                out.problem(CellProblem {
                     cell: Some(at(r, table.code_col)),
                     message: if known {
                         format!(
@@ -225,15 +244,16 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             last_code = Some(spec.code.clone());
         }
         if let Some(first) = seen.insert(key.clone(), r) {
-            out.problems.push(CellProblem {
+            out.problem(CellProblem {
                 cell: Some(at(r, table.code_col)),
                 message: format!("{label} đã có ở dòng {}. Mỗi chỉ tiêu chỉ ghi một dòng; hãy xóa dòng thừa.", first + 1),
             });
             continue;
         }
         // An input merged down over several rows would give one figure to many.
-        if let Some(m) = sheet.merge_of(r, table.input_col).filter(|m| m.first.0 != m.last.0) {
-            out.problems.push(CellProblem {
+        let input_merge = merges.merge_of(r, table.input_col);
+        if let Some(m) = input_merge.filter(|m| m.first.0 != m.last.0) {
+            out.problem(CellProblem {
                 cell: Some(at(r, table.input_col)),
                 message: format!(
                     "ô đang gộp với các ô {}:{} ({label}). Hãy bỏ gộp ô để mỗi dòng có một số liệu.",
@@ -244,19 +264,19 @@ pub fn read_sheet(sheet: &Sheet, table: Table, doc: &RegimeDoc, specs: &HashMap<
             continue;
         }
         let cell = cell_name(r, table.input_col);
-        let percent = sheet.merge_of(r, table.input_col).map_or((r, table.input_col), |m| m.first);
+        let percent = input_merge.map_or((r, table.input_col), |m| m.first);
         let value = match input {
             None => Ok(None),
-            Some(d) => read_typed(d, sheet.percent.contains(&percent), spec),
+            Some(d) => read_typed_in(d, (!sheet.percent_unknown).then(|| sheet.percent.contains(&percent)), spec),
         };
         match value {
             Ok(value) => {
                 out.figures.insert(key.clone(), FileCell { cell, value });
             }
-            Err(e) => out.problems.push(CellProblem { cell: Some(at(r, table.input_col)), message: cell_message(&e.raw, &e.message, label) }),
+            Err(e) => out.problem(CellProblem { cell: Some(at(r, table.input_col)), message: cell_message(&e.raw, &e.message, label) }),
         }
         if let (Some(c), Some(comments)) = (table.comment_col, out.comments.as_mut()) {
-            let text: String = sheet.shown(r, c).map(cell_text).unwrap_or_default().chars().take(crate::reports::MAX_COMMENT).collect();
+            let text: String = sheet.shown_in(&merges, r, c).map(cell_text).unwrap_or_default().chars().take(crate::reports::MAX_COMMENT).collect();
             comments.insert(key, (cell_name(r, c), text));
         }
     }
@@ -377,6 +397,20 @@ mod tests {
         s.merged.push(Merge { first: (4, 1), last: (5, 1) });
         let f = read_sheet(&s, find_table(&s).unwrap(), &doc, &specs);
         assert!(f.problems.iter().any(|p| p.message.contains("bỏ gộp")), "{:?}", f.problems);
+    }
+
+    #[test]
+    fn problems_are_listed_up_to_a_hundred_and_counted_beyond() {
+        let (doc, specs) = form();
+        let mut rows: Vec<(u32, Vec<(u32, Data)>)> = vec![(0, vec![(0, t("Mã")), (1, t("Thực hiện kỳ này"))])];
+        for r in 1..=250u32 {
+            rows.push((r, vec![(0, t(&format!("XX{r:03}"))), (1, Data::Float(1.0))]));
+        }
+        let rows: Vec<(u32, &[(u32, Data)])> = rows.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        let s = sheet(&rows);
+        let f = read_sheet(&s, find_table(&s).unwrap(), &doc, &specs);
+        assert_eq!((f.problems.len(), f.more_problems), (MAX_PROBLEMS, 150));
+        assert!(f.problems[0].message.contains("XX001") && f.problems[99].message.contains("XX100"), "{:?}", f.problems[99]);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! and what it held at download ([`super::layout`]); the regime's guidance
 //! is a visible sheet of its own.
 
-use super::layout::{self, HEAD_CODE, HEAD_COMMENT, HEAD_NAME, HEAD_STT, HEAD_UNIT, PART_PREFIX, Snap, Snapshot, Stamp};
+use super::layout::{self, HEAD_CODE, HEAD_COMMENT, HEAD_NAME, HEAD_STT, HEAD_UNIT, PART_PREFIX, Snapshot, Stamp};
 use domain::calendar::EntryWindow;
 use domain::column::Column;
 use domain::datefmt::format_date;
@@ -210,11 +210,7 @@ fn validation(spec: &IndicatorSpec, cell_ref: &str, label: &str) -> Result<DataV
 pub fn snapshot(doc: &RegimeDoc, specs: &HashMap<String, IndicatorSpec>, figures: &Figures, comments: &HashMap<String, String>) -> Snapshot {
     let mut out = Snapshot::new();
     for (_, key, _, _, _) in domain::figures::cells(doc, specs) {
-        let value = match (figures.values.get(&key), figures.unreadable.get(&key)) {
-            (Some(v), _) => Some(Snap::Figure(v.clone())),
-            (None, Some(u)) => Some(Snap::Unreadable(u.raw.clone())),
-            _ => None,
-        };
+        let value = layout::snap_of(figures, &key);
         let comment = comments.get(&key).cloned().unwrap_or_default();
         out.insert(key, (value, comment));
     }
