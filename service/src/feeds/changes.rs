@@ -61,7 +61,8 @@ pub struct ChangePage {
 
 /// Rows after `after`, up to the safe horizon, oldest first.
 pub async fn rows_after<C: ConnectionTrait>(db: &C, after: ChangeCursor, limit: u64) -> Result<Vec<change_log::Model>> {
-    let mut q = change_log::Entity::find().filter(
+    // `txid >= a` bounds the index range; the OR then trims (a, ≤ b).
+    let mut q = change_log::Entity::find().filter(change_log::Column::Txid.gte(after.txid)).filter(
         Condition::any()
             .add(change_log::Column::Txid.gt(after.txid))
             .add(Condition::all().add(change_log::Column::Txid.eq(after.txid)).add(change_log::Column::Id.gt(after.id))),
