@@ -5,6 +5,9 @@ use crate::numfmt::{MAX_SCALE, NumberError, format_scaled, parse_percent, parse_
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The longest text a cell holds, whatever edge it came through.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValueType {
     #[default]
@@ -198,12 +201,7 @@ impl IndicatorSpec {
                     other => other.to_string(),
                 })?)
             }
-            ValueType::Text => {
-                if s.chars().count() > 2000 {
-                    return Err("Nội dung không được dài quá 2.000 ký tự.".into());
-                }
-                Value::Text(s.to_string())
-            }
+            ValueType::Text => Value::Text(s.to_string()),
             ValueType::YesNo => match s.to_lowercase().as_str() {
                 "có" | "co" | "x" | "1" | "true" | "yes" | "đúng" => Value::Bool(true),
                 "không" | "khong" | "0" | "false" | "no" | "sai" => Value::Bool(false),
@@ -215,7 +213,15 @@ impl IndicatorSpec {
         Ok(Some(v))
     }
 
+    /// The limits every edge shares (form, Excel, API): a number's range,
+    /// a text's length.
     pub fn check_bounds(&self, v: &Value) -> Result<(), String> {
+        if let Value::Text(t) = v {
+            if t.chars().count() > MAX_TEXT_CHARS {
+                return Err("Nội dung không được dài quá 2.000 ký tự.".into());
+            }
+            return Ok(());
+        }
         let Value::Num(n) = v else { return Ok(()) };
         let scale = self.effective_scale();
         let show = |b: i64| format_scaled(b, scale);
@@ -254,6 +260,19 @@ use chrono::Datelike;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_length_is_a_bound_every_edge_shares() {
+        let t = spec(ValueType::Text, 0, None, None);
+        let long = "ă".repeat(MAX_TEXT_CHARS + 1);
+        let msg = "Nội dung không được dài quá 2.000 ký tự.";
+        // A value built by an edge that does not go through parse_input (the API).
+        assert_eq!(t.check_bounds(&Value::Text(long.clone())), Err(msg.to_string()));
+        assert_eq!(t.parse_input(&long), Err(msg.to_string()), "the form and Excel give the same message");
+        let just = "ă".repeat(MAX_TEXT_CHARS);
+        assert_eq!(t.check_bounds(&Value::Text(just.clone())), Ok(()));
+        assert_eq!(t.parse_input(&just), Ok(Some(Value::Text(just))));
+    }
 
     fn spec(vt: ValueType, scale: u8, min: Option<i64>, max: Option<i64>) -> IndicatorSpec {
         IndicatorSpec {

@@ -11,7 +11,6 @@ pub mod column;
 pub mod dashboard;
 pub mod datefmt;
 pub mod dec;
-pub mod dhis2;
 pub mod digital;
 pub mod entry;
 pub mod excel;

@@ -70,10 +70,6 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
-fn session_key(token: &str) -> String {
-    token_hash(token)
-}
-
 /// How a bearer secret (session cookie, API token) is stored: its SHA-256, hex.
 pub fn token_hash(token: &str) -> String {
     token_hash_bytes(token.as_bytes())
@@ -228,7 +224,7 @@ pub async fn sign_in(db: &crate::Db, settings: &AuthSettings, req: SignInRequest
     let txn = db.begin().await?;
     login_throttle::Entity::delete_by_id(akey.clone()).exec(&txn).await?;
     session::ActiveModel {
-        id: Set(session_key(&token)),
+        id: Set(token_hash(&token)),
         user_id: Set(user.id),
         csrf_token: Set(csrf_token.clone()),
         created_at: Set(now),
@@ -267,7 +263,7 @@ pub async fn resolve_session(db: &crate::Db, settings: &AuthSettings, token: &st
     if token.len() != 64 {
         return Ok(None);
     }
-    let Some((sess, Some(user))) = session::Entity::find_by_id(session_key(token)).find_also_related(app_user::Entity).one(db).await? else {
+    let Some((sess, Some(user))) = session::Entity::find_by_id(token_hash(token)).find_also_related(app_user::Entity).one(db).await? else {
         return Ok(None);
     };
     if sess.expires_at <= now || sess.created_at + settings.session_max_age <= now || !user.active {
@@ -285,7 +281,7 @@ pub async fn resolve_session(db: &crate::Db, settings: &AuthSettings, token: &st
 }
 
 pub async fn sign_out(db: &crate::Db, token: &str) -> Result<()> {
-    session::Entity::delete_by_id(session_key(token)).exec(db).await?;
+    session::Entity::delete_by_id(token_hash(token)).exec(db).await?;
     Ok(())
 }
 
@@ -293,7 +289,7 @@ pub async fn sign_out(db: &crate::Db, token: &str) -> Result<()> {
 pub(crate) async fn end_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep_token: Option<&str>) -> Result<()> {
     let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(t) = keep_token {
-        q = q.filter(session::Column::Id.ne(session_key(t)));
+        q = q.filter(session::Column::Id.ne(token_hash(t)));
     }
     q.exec(db).await?;
     Ok(())
@@ -362,7 +358,7 @@ mod tests {
         let a = random_token();
         assert_eq!(a.len(), 64);
         assert_ne!(a, random_token());
-        assert_ne!(session_key(&a), a);
-        assert_eq!(session_key(&a), session_key(&a));
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
     }
 }

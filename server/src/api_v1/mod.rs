@@ -6,7 +6,7 @@
 //! carry an ETag and answer 304 to a matching If-None-Match.
 
 use crate::state::AppState;
-use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -53,13 +53,21 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable: `unauthenticated`, `forbidden`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_query`, `internal`.
+    /// Stable: `unauthenticated`, `forbidden`, `report_not_delivered`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_query`, `too_large`, `internal`.
     pub code: String,
     /// Vietnamese text for people.
     pub message: String,
-    /// Validation only: each field with its message.
+    /// Validation only: each field with its message (the first 100).
     pub fields: Option<Vec<FieldOut>>,
+    /// Validation only: how many fields were wrong in all.
+    pub fields_total: Option<usize>,
 }
+
+/// The most field errors one answer lists.
+pub const MAX_FIELD_ERRORS: usize = 100;
+
+/// The largest request body `/api/v1` reads (256 KiB).
+pub const BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldOut {
@@ -155,8 +163,14 @@ pub fn failure(e: ServiceError) -> Response {
         ServiceError::Duplicate(_) => error(StatusCode::CONFLICT, "conflict", "Dữ liệu trùng với bản ghi đã có."),
         ServiceError::TooManyRequests(m) => error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &m),
         ServiceError::Validation(f) => {
-            let fields: Vec<_> = f.0.iter().map(|e| serde_json::json!({ "field": e.field, "message": e.message })).collect();
-            let body = serde_json::json!({ "error": { "code": "validation", "message": f.to_string(), "fields": fields } });
+            let total = f.0.len();
+            let fields: Vec<_> = f.0.iter().take(MAX_FIELD_ERRORS).map(|e| serde_json::json!({ "field": e.field, "message": e.message })).collect();
+            let message = if total > MAX_FIELD_ERRORS {
+                format!("Có {total} ô không hợp lệ; danh sách dưới đây chỉ nêu {MAX_FIELD_ERRORS} ô đầu tiên.")
+            } else {
+                f.to_string()
+            };
+            let body = serde_json::json!({ "error": { "code": "validation", "message": message, "fields": fields, "fields_total": total } });
             json_response(StatusCode::UNPROCESSABLE_ENTITY, &body)
         }
         ServiceError::Internal(m) => {
@@ -250,7 +264,7 @@ pub struct ReportQuery {
     limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 400, description = "Tham số truy vấn sai kiểu (limit không phải số)", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn reports(
     State(s): State<AppState>,
     Extension(c): Extension<ApiClient>,
@@ -268,10 +282,18 @@ fn report_id(raw: &str) -> Result<i32, Response> {
     raw.parse::<i32>().map_err(|_| error(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy báo cáo."))
 }
 
-#[utoipa::path(get, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Số liệu của một báo cáo", params(("id" = i32, Path, description = "Mã số báo cáo")), responses((status = 200, body = feeds::read::ReportValues), (status = 304, description = "Không đổi (If-None-Match)"), (status = 404, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Số liệu của một báo cáo", description = "Chỉ báo cáo đã gửi hoặc đã tiếp nhận (delivered); báo cáo chưa gửi trả 403 report_not_delivered, trừ khóa được gửi số liệu cho đơn vị của báo cáo.", params(("id" = i32, Path, description = "Mã số báo cáo")), responses((status = 200, body = feeds::read::ReportValues), (status = 304, description = "Không đổi (If-None-Match)"), (status = 403, description = "Báo cáo chưa gửi (report_not_delivered)", body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn report_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Path(id): Path<String>) -> Response {
     match report_id(&id) {
-        Ok(id) => answer(&h, feeds::read::report_values(&s.ctx.db, &c, id).await),
+        Ok(id) => match feeds::read::report_values(&s.ctx.db, &c, id).await {
+            Ok(Err(nd)) => error(
+                StatusCode::FORBIDDEN,
+                "report_not_delivered",
+                &format!("Báo cáo đang ở trạng thái \"{}\", chưa gửi: số liệu chỉ đọc được khi báo cáo đã gửi hoặc đã tiếp nhận.", nd.status_label),
+            ),
+            Ok(Ok(v)) => with_etag(&h, &v),
+            Err(e) => failure(e),
+        },
         Err(r) => r,
     }
 }
@@ -282,11 +304,21 @@ struct SavedOut {
     changed: usize,
 }
 
-#[utoipa::path(post, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Gửi số liệu của báo cáo (khóa có quyền ghi cho đơn vị)", description = "Ô không nêu giữ nguyên; null xóa ô. Số viết với dấu chấm thập phân. Kiểm tra như biểu mẫu; ghi nhật ký với nguồn API.", params(("id" = i32, Path, description = "Mã số báo cáo")), request_body = feeds::write::ValuesIn, responses((status = 200, body = SavedOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn send_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, Path(id): Path<String>, body: Bytes) -> Response {
+#[utoipa::path(post, path = "/api/v1/reports/{id}/values", tag = "Báo cáo", summary = "Gửi số liệu của báo cáo (khóa có quyền ghi cho đơn vị)", description = "Ô không nêu giữ nguyên; null xóa ô. Số viết với dấu chấm thập phân. Kiểm tra như biểu mẫu; ghi nhật ký với nguồn API.", params(("id" = i32, Path, description = "Mã số báo cáo")), request_body = feeds::write::ValuesIn, responses((status = 200, body = SavedOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, description = "Không có báo cáo này", body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, description = "Nội dung quá 256 KiB (too_large)", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn send_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, Path(id): Path<String>, req: Request) -> Response {
     let id = match report_id(&id) {
         Ok(id) => id,
         Err(r) => return r,
+    };
+    // The token's scope before anything of the body is read.
+    if let Err(e) = feeds::write::check_may_write(&c) {
+        return failure(e);
+    }
+    let body = match axum::body::to_bytes(req.into_body(), BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Nội dung gửi lên quá lớn (tối đa 256 KiB); hãy gửi số liệu thành nhiều lần.");
+        }
     };
     let input: feeds::write::ValuesIn = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -314,7 +346,7 @@ pub struct ChangeQuery {
     limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 400, description = "Tham số truy vấn sai kiểu (limit không phải số)", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn changes(
     State(s): State<AppState>,
     Extension(c): Extension<ApiClient>,
@@ -345,8 +377,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/changes", get(changes))
         // AGGREGATION SEAM: `/api/v1/aggregates`, `/api/v1/completeness`
         // and `/api/v1/digital-share` (the 50 % figure) go here, calling
-        // the aggregation issue's service functions with `client.reader()`.
+        // the aggregation issue's service functions as a machine-client actor.
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
-        .route_layer(axum::middleware::from_fn_with_state(state, bearer));
+        .route_layer(axum::middleware::from_fn_with_state(state, bearer))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new().route("/api/v1/openapi.json", get(openapi_json)).route("/api", get(api_page)).merge(authed)
 }

@@ -14,6 +14,9 @@ crate::on_both_backends!(
     lists_carry_etags_and_pages,
     changes_follow_every_kind_of_write,
     pulls_never_skip_under_concurrent_writes,
+    api_writes_are_exact_bounded_and_scoped,
+    only_delivered_figures_are_read_and_written_reports_are_closed,
+    accounts_that_stop_being_machine_clients_lose_their_tokens,
 );
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
@@ -151,6 +154,10 @@ async fn tokens_scope_write_and_revocation(b: Backend) {
     let r = api().post(app.url(&path)).bearer_auth(&write).header("content-type", "application/json").body("{not json").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_code(r).await, "bad_json");
+    // The token's scope is checked before the body is read.
+    let r = api().post(app.url(&path)).bearer_auth(&read).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(r).await, "forbidden");
 
     let r = post(&app, &write, &path, body.clone()).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
@@ -163,7 +170,13 @@ async fn tokens_scope_write_and_revocation(b: Backend) {
     // Cells not named keep their figure; null clears one.
     let r = post(&app, &write, &path, json!({ "row_version": saved["row_version"], "values": { "NS01": null, "HC01": 150 } })).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    let got = get_json(&app, &read, &path).await;
+    // A draft's figures are not delivered: a read token is refused, the
+    // software that writes the unit's figures reads its draft back.
+    let r = get(&app, &read, &path).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(r).await, "report_not_delivered");
+    let got = get_json(&app, &write, &path).await;
+    assert_eq!(got["report"]["delivered"], false);
     let vals: Vec<(String, Value)> = got["values"]
         .as_array()
         .unwrap()
@@ -515,5 +528,162 @@ async fn the_openapi_document_lists_every_endpoint(b: Backend) {
     let (status, html) = app.get_html("/api").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Nhật ký thay đổi") && html.contains("/api/v1/reports/{id}/values") && html.contains("Authorization: Bearer"));
+    app.stop().await;
+}
+
+/// A report of `regime` for `unit` written straight into the table, for a
+/// past period kept open by an exception (as the office grants one).
+async fn seeded(app: &TestApp, regime: &str, unit: &str, period: &str) -> i32 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let r = entity::regime::Entity::find().filter(entity::regime::Column::Code.eq(regime)).one(&app.db).await.unwrap().unwrap();
+    let v = entity::regime_version::Entity::find()
+        .filter(entity::regime_version::Column::RegimeId.eq(r.id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|v| v.version)
+        .unwrap();
+    let now = Utc::now();
+    entity::report::ActiveModel {
+        regime_id: Set(r.id),
+        regime_version_id: Set(v.id),
+        unit_id: Set(app.unit_id(unit).await),
+        period_key: Set(period.into()),
+        status: Set("nhap".into()),
+        row_version: Set(1),
+        narrative: Set("[]".into()),
+        explanations: Set("{}".into()),
+        window_exception_until: Set(Some(now.date_naive() + chrono::Duration::days(30))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn post_raw(app: &TestApp, tok: &str, path: &str, body: String) -> reqwest::Response {
+    api().post(app.url(path)).bearer_auth(tok).header("content-type", "application/json").body(body).send().await.unwrap()
+}
+
+async fn api_writes_are_exact_bounded_and_scoped(b: Backend) {
+    let app = spawn_app(b).await;
+    machine(&app, "phanmem.xa").await;
+    let read = token(&app, "phanmem.xa", &[]).await;
+    let write = token(&app, "phanmem.xa", &["03646"]).await;
+    let id = draft(&app).await;
+    let path = format!("/api/v1/reports/{id}/values");
+
+    // A number is read from its literal: never rounded through a float
+    // (as f64, 1234567890123456.7 is ...456.8 and 12345678901234567 is ...568).
+    let rv = row_version(&app, id).await;
+    let r = post_raw(&app, &write, &path, format!(r#"{{"row_version": {rv}, "values": {{"NS01": 1.25}}}}"#)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "more places than the cell has are refused, not rounded");
+    let v: Value = r.json().await.unwrap();
+    assert!(v["error"]["fields"][0]["message"].as_str().unwrap().contains("chỉ được 1 chữ số thập phân"), "{v}");
+    let r = post_raw(&app, &write, &path, format!(r#"{{"row_version": {rv}, "values": {{"NS01": 1234567890123456.7, "HC01": 12345678901234567}}}}"#)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let got = get_json(&app, &write, &path).await;
+    let value = |code: &str| got["values"].as_array().unwrap().iter().find(|v| v["indicator"] == code && v["part"] == "").unwrap()["value"].clone();
+    assert_eq!(value("NS01"), json!("1234567890123456.7"));
+    assert_eq!(value("HC01"), json!("12345678901234567"));
+
+    // At most 100 field errors are listed, with the count of all.
+    let many: serde_json::Map<String, Value> = (0..150).map(|i| (format!("ZZ{i:03}"), json!(1))).collect();
+    let r = post(&app, &write, &path, json!({ "row_version": 0, "values": many })).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["fields"].as_array().unwrap().len(), 100);
+    assert_eq!(v["error"]["fields_total"], 150);
+    assert!(v["error"]["message"].as_str().unwrap().contains("150"), "{v}");
+
+    // A body over 256 KiB is refused whole; a read token is refused before its body is read.
+    let big = format!(r#"{{"row_version": 0, "values": {{"HC01": "{}"}}}}"#, "1".repeat(300 * 1024));
+    let r = post_raw(&app, &write, &path, big.clone()).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(r).await, "too_large");
+    let r = post_raw(&app, &read, &path, big).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(r).await, "forbidden");
+    // A report that does not exist: 404.
+    let r = post(&app, &write, "/api/v1/reports/999999/values", json!({ "row_version": 1, "values": {} })).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Text has the form's limit: 2.000 characters, named by cell.
+    machine(&app, "phanmem.syt").await;
+    let syt = token(&app, "phanmem.syt", &["SYT"]).await;
+    let cds = seeded(&app, "CDS_QUY", "SYT", "2025-Q3").await;
+    let cpath = format!("/api/v1/reports/{cds}/values");
+    let r = post(&app, &syt, &cpath, json!({ "row_version": 1, "values": { "CDS06": "ă".repeat(3000) } })).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["fields"][0]["field"], "values[CDS06]", "{v}");
+    assert!(v["error"]["fields"][0]["message"].as_str().unwrap().contains("2.000 ký tự"), "{v}");
+    assert!(entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(cds)).all(&app.db).await.unwrap().is_empty());
+    let r = post(&app, &syt, &cpath, json!({ "row_version": 1, "values": { "CDS06": "ă".repeat(2000) } })).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    app.stop().await;
+}
+
+async fn only_delivered_figures_are_read_and_written_reports_are_closed(b: Backend) {
+    let app = spawn_app(b).await;
+    machine(&app, "ioc").await;
+    machine(&app, "phanmem.xa").await;
+    let read = token(&app, "ioc", &[]).await;
+    let write = token(&app, "phanmem.xa", &["03646"]).await;
+    let id = draft(&app).await;
+    let path = format!("/api/v1/reports/{id}/values");
+    let r = post(&app, &write, &path, json!({ "row_version": row_version(&app, id).await, "values": { "HC01": 150 } })).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (changes, _) = pull_all(&app, &read, "").await;
+    let hc = changes.iter().find(|c| c["kind"] == "value" && c["report_id"] == id).expect("the value change");
+    assert_eq!((hc["status"].clone(), hc["delivered"].clone()), (json!("nhap"), json!(false)));
+    assert!(changes.iter().filter(|c| c["kind"] == "catalogue").all(|c| c["delivered"].is_null()));
+
+    for (status, label) in [("da_gui", "Đã gửi"), ("da_tiep_nhan", "Đã tiếp nhận")] {
+        app.db.execute_unprepared(&format!("UPDATE report SET status = '{status}' WHERE id = {id}")).await.unwrap();
+        // Delivered: every token reads it.
+        let got = get_json(&app, &read, &path).await;
+        assert_eq!((got["report"]["status"].as_str(), got["report"]["delivered"].as_bool()), (Some(status), Some(true)));
+        assert!(got["values"].as_array().unwrap().iter().any(|v| v["indicator"] == "HC01" && v["value"] == "150"));
+        // Closed: the API cannot change it.
+        let r = post(&app, &write, &path, json!({ "row_version": row_version(&app, id).await, "values": { "HC01": 151 } })).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{status}");
+        let v: Value = r.json().await.unwrap();
+        assert!(v["error"]["message"].as_str().unwrap().contains(label), "{v}");
+    }
+    let (changes, _) = pull_all(&app, &read, "").await;
+    let hc = changes.iter().find(|c| c["kind"] == "value" && c["report_id"] == id).unwrap();
+    assert_eq!(hc["delivered"], true, "the report's status now");
+    let stored = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
+    assert_eq!(stored.iter().map(|v| v.num).collect::<Vec<_>>(), vec![Some(150)]);
+
+    // A query parameter of the wrong type: 400.
+    for p in ["/api/v1/reports?limit=abc", "/api/v1/changes?limit=abc"] {
+        let r = get(&app, &read, p).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{p}");
+        assert_eq!(error_code(r).await, "bad_query");
+    }
+    app.stop().await;
+}
+
+async fn accounts_that_stop_being_machine_clients_lose_their_tokens(b: Backend) {
+    let app = spawn_app(b).await;
+    machine(&app, "ioc").await;
+    let tok = token(&app, "ioc", &[]).await;
+    assert_eq!(get(&app, &tok, "/api/v1/units").await.status(), StatusCode::OK);
+    app.db.execute_unprepared("UPDATE app_user SET active = false WHERE username = 'ioc'").await.unwrap();
+    let r = get(&app, &tok, "/api/v1/units").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a deactivated account");
+    assert_eq!(error_code(r).await, "unauthenticated");
+    app.db.execute_unprepared("UPDATE app_user SET active = true WHERE username = 'ioc'").await.unwrap();
+    assert_eq!(get(&app, &tok, "/api/v1/units").await.status(), StatusCode::OK);
+    app.db.execute_unprepared("UPDATE app_user SET role = 'clerk' WHERE username = 'ioc'").await.unwrap();
+    let r = get(&app, &tok, "/api/v1/units").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "moved off the machine role");
+    assert_eq!(error_code(r).await, "unauthenticated");
     app.stop().await;
 }

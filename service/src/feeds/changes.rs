@@ -23,7 +23,7 @@
 use crate::feeds::ApiClient;
 use crate::{Result, ServiceError};
 use domain::feed::ChangeCursor;
-use entity::{change_log, indicator, org_unit};
+use entity::{change_log, indicator, org_unit, report};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -47,6 +47,12 @@ pub struct ChangeOut {
     pub period_key: String,
     /// A cleared value or a deleted catalogue row.
     pub deleted: bool,
+    /// For a report's changes: the report's status now (when pulled).
+    pub status: Option<String>,
+    /// For a report's changes: whether the report is delivered now (sent or
+    /// accepted); a value changed in a draft is not a delivered figure
+    /// until the report's `report_status` change says so.
+    pub delivered: Option<bool>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -61,12 +67,13 @@ pub struct ChangePage {
 
 /// Rows after `after`, up to the safe horizon, oldest first.
 pub async fn rows_after<C: ConnectionTrait>(db: &C, after: ChangeCursor, limit: u64) -> Result<Vec<change_log::Model>> {
-    let mut q = change_log::Entity::find().filter(
+    // `txid >= a` bounds the index range; the OR then trims (a, ≤ b).
+    let mut q = change_log::Entity::find().filter(change_log::Column::Txid.gte(after.txid)).filter(
         Condition::any()
             .add(change_log::Column::Txid.gt(after.txid))
             .add(Condition::all().add(change_log::Column::Txid.eq(after.txid)).add(change_log::Column::Id.gt(after.id))),
     );
-    if db.get_database_backend() == DbBackend::Postgres && std::env::var("MUTANT").is_err() {
+    if db.get_database_backend() == DbBackend::Postgres {
         q = q.filter(Expr::cust("\"txid\" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"));
     }
     Ok(q.order_by_asc(change_log::Column::Txid).order_by_asc(change_log::Column::Id).limit(limit).all(db).await?)
@@ -91,6 +98,20 @@ pub async fn pull(db: &crate::Db, _client: &ApiClient, after: &str, limit: Optio
     } else {
         indicator::Entity::find().filter(indicator::Column::Id.is_in(ind_ids)).all(db).await?.into_iter().map(|i| (i.id, i.code)).collect()
     };
+    let report_ids: Vec<i32> = rows.iter().filter_map(|r| r.report_id).collect();
+    let statuses: HashMap<i32, String> = if report_ids.is_empty() {
+        HashMap::new()
+    } else {
+        let found: Vec<(i32, String)> = report::Entity::find()
+            .select_only()
+            .column(report::Column::Id)
+            .column(report::Column::Status)
+            .filter(report::Column::Id.is_in(report_ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.into_iter().collect()
+    };
     let next = rows.last().map(|r| ChangeCursor { txid: r.txid, id: r.id }).unwrap_or(cursor).encode();
     let changes = rows
         .into_iter()
@@ -105,6 +126,8 @@ pub async fn pull(db: &crate::Db, _client: &ApiClient, after: &str, limit: Optio
             part: r.part,
             period_key: r.period_key,
             deleted: r.tombstone,
+            status: r.report_id.and_then(|id| statuses.get(&id).cloned()),
+            delivered: r.report_id.and_then(|id| statuses.get(&id)).map(|s| crate::feeds::read::is_delivered(s)),
             at: r.at,
         })
         .collect();

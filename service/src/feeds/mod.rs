@@ -14,25 +14,22 @@ pub mod read;
 pub mod tokens;
 pub mod write;
 
-use domain::{Actor, Role};
-
 /// A machine client, as its bearer token made it known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiClient {
     pub token_id: i32,
     pub user_id: i32,
-    pub can_write: bool,
     /// Units the token may send figures for (empty for a read token).
     pub write_units: Vec<i32>,
 }
 
 impl ApiClient {
-    /// Reading: every token reads the whole province (the machine-client role).
-    pub fn reader(&self) -> Actor {
-        Actor { user_id: self.user_id, role: Role::Machine, unit_id: 0 }
+    /// A token may send figures when it names units (derived from them).
+    pub fn can_write(&self) -> bool {
+        !self.write_units.is_empty()
     }
 
     pub fn may_write_unit(&self, unit_id: i32) -> bool {
-        self.can_write && self.write_units.contains(&unit_id)
+        self.write_units.contains(&unit_id)
     }
 }

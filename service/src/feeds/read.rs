@@ -6,7 +6,7 @@
 //! AGGREGATION SEAM: aggregates (indicator × unit, group or province ×
 //! period), completeness and the 50 % figure come from the aggregation
 //! issue (13); their endpoints call its service functions with
-//! `client.reader()` as the actor and are added to `server::api_v1`'s router
+//! a machine-client actor (`Role::Machine`, the whole province) and are added to `server::api_v1`'s router
 //! beside these.
 
 use super::ApiClient;
@@ -174,6 +174,9 @@ pub struct ReportOut {
     pub period_key: String,
     /// `nhap`, `cho_duyet`, `da_gui`, `da_tiep_nhan`, `tra_lai`…
     pub status: String,
+    /// Sent or accepted: its figures are the unit's delivered figures
+    /// (otherwise a draft still being written).
+    pub delivered: bool,
     pub row_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -207,21 +210,43 @@ struct Names {
     units: HashMap<i32, String>,
 }
 
+/// Codes by id: only the columns needed (a regime version's definition
+/// is not loaded).
 async fn names(db: &crate::Db) -> Result<Names> {
-    Ok(Names {
-        regimes: regime::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.code)).collect(),
-        versions: regime_version::Entity::find().all(db).await?.into_iter().map(|v| (v.id, v.version)).collect(),
-        units: org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.code)).collect(),
-    })
+    let regimes: Vec<(i32, String)> =
+        regime::Entity::find().select_only().column(regime::Column::Id).column(regime::Column::Code).into_tuple().all(db).await?;
+    let versions: Vec<(i32, i32)> = regime_version::Entity::find()
+        .select_only()
+        .column(regime_version::Column::Id)
+        .column(regime_version::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let units: Vec<(i32, String)> =
+        org_unit::Entity::find().select_only().column(org_unit::Column::Id).column(org_unit::Column::Code).into_tuple().all(db).await?;
+    Ok(Names { regimes: regimes.into_iter().collect(), versions: versions.into_iter().collect(), units: units.into_iter().collect() })
+}
+
+/// Whether a report's status makes its figures delivered ones.
+pub fn is_delivered(status: &str) -> bool {
+    domain::report::ReportStatus::from_code(status).is_some_and(|s| s.is_delivered())
 }
 
 fn report_out(n: &Names, r: report::Model) -> ReportOut {
+    let regime_code = n.regimes.get(&r.regime_id).cloned().unwrap_or_default();
+    let regime_version = n.versions.get(&r.regime_version_id).copied().unwrap_or_default();
+    let unit_code = n.units.get(&r.unit_id).cloned().unwrap_or_default();
+    report_out_named(r, regime_code, regime_version, unit_code)
+}
+
+fn report_out_named(r: report::Model, regime_code: String, regime_version: i32, unit_code: String) -> ReportOut {
     ReportOut {
         id: r.id,
-        regime_code: n.regimes.get(&r.regime_id).cloned().unwrap_or_default(),
-        regime_version: n.versions.get(&r.regime_version_id).copied().unwrap_or_default(),
-        unit_code: n.units.get(&r.unit_id).cloned().unwrap_or_default(),
+        regime_code,
+        regime_version,
+        unit_code,
         period_key: r.period_key,
+        delivered: is_delivered(&r.status),
         status: r.status,
         row_version: r.row_version,
         created_at: r.created_at,
@@ -306,9 +331,21 @@ pub fn value_json(spec: &IndicatorSpec, v: &Value) -> serde_json::Value {
     }
 }
 
-pub async fn report_values(db: &crate::Db, _client: &ApiClient, report_id: i32) -> Result<ReportValues> {
+/// A report whose figures are not delivered yet (a draft, awaiting the
+/// leader, returned), asked for by a token that may not write its unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotDelivered {
+    pub status_label: String,
+}
+
+/// A report's figures. Only delivered reports (sent or accepted) are read by
+/// default; a token that may write the report's unit (the sector software
+/// writing its drafts) reads them back at any status.
+pub async fn report_values(db: &crate::Db, client: &ApiClient, report_id: i32) -> Result<std::result::Result<ReportValues, NotDelivered>> {
     let l = crate::reports::load(db, report_id).await?;
-    let n = names(db).await?;
+    if !l.status.is_delivered() && !client.may_write_unit(l.report.unit_id) {
+        return Ok(Err(NotDelivered { status_label: l.status.label().to_string() }));
+    }
     let IndicatorIds { by_id, .. } = &l.ids;
     let rows =
         report_value::Entity::find().filter(report_value::Column::ReportId.eq(report_id)).order_by_asc(report_value::Column::Id).all(db).await?;
@@ -327,5 +364,6 @@ pub async fn report_values(db: &crate::Db, _client: &ApiClient, report_id: i32) 
         });
     }
     values.sort_by(|a, b| (&a.indicator, &a.part).cmp(&(&b.indicator, &b.part)));
-    Ok(ReportValues { report: report_out(&n, l.report), values })
+    let unit_code = org_unit::Entity::find_by_id(l.report.unit_id).one(db).await?.map(|u| u.code).unwrap_or_default();
+    Ok(Ok(ReportValues { report: report_out_named(l.report, l.regime.code, l.version, unit_code), values }))
 }

@@ -92,7 +92,8 @@ async fn views(db: &crate::Db, rows: Vec<api_token::Model>) -> Result<Vec<ApiTok
                 name: m.name,
                 prefix: m.prefix,
                 username: users.get(&m.user_id).cloned().unwrap_or_default(),
-                can_write: m.can_write,
+                // Derived from the units (the column is kept, written the same way).
+                can_write: !ids.is_empty(),
                 write_units: ids.iter().filter_map(|i| units.get(i).cloned()).collect(),
                 created_at: m.created_at,
                 last_used_at: m.last_used_at,
@@ -154,7 +155,6 @@ pub async fn authenticate(db: &crate::Db, token: &str, now: DateTime<Utc>) -> Re
     Ok(ApiClient {
         token_id: m.id,
         user_id: m.user_id,
-        can_write: m.can_write,
         write_units: serde_json::from_str(&m.write_units).unwrap_or_default(),
     })
 }

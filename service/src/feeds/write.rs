@@ -4,7 +4,8 @@
 
 use super::ApiClient;
 use crate::reports::store::{figures_of, load_values};
-use crate::reports::{Changes, Saved, Source, save_changes};
+use crate::reports::entry::{check_open, save_loaded};
+use crate::reports::{Changes, Saved, Source};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::dec::Dec;
@@ -12,6 +13,7 @@ use domain::figures::CellKey;
 use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::{Actor, FieldErrors, Role};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a client sends: the cells it changes (a cell not named keeps its
@@ -19,21 +21,28 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct ValuesIn {
     pub row_version: i32,
-    pub values: BTreeMap<String, serde_json::Value>,
+    /// Kept as sent: a number's literal text is read exactly, never
+    /// through a binary floating-point number.
+    #[schema(value_type = Object)]
+    pub values: BTreeMap<String, Box<RawValue>>,
 }
 
 /// Reads one value sent by a machine: numbers as JSON numbers or exact
 /// decimal strings with a dot ("1234.5"), yes/no as booleans, dates as
-/// "YYYY-MM-DD", text as a string.
-pub fn read_api_value(spec: &IndicatorSpec, v: &serde_json::Value) -> std::result::Result<Option<Value>, String> {
+/// "YYYY-MM-DD", text as a string. A JSON number is read from its literal
+/// text, so `123456789012345.68` is kept exactly or refused, never rounded.
+pub fn read_api_value(spec: &IndicatorSpec, raw: &RawValue) -> std::result::Result<Option<Value>, String> {
     use serde_json::Value as J;
+    let literal = raw.get().trim();
+    let v: J = serde_json::from_str(literal).map_err(|_| "giá trị JSON không hợp lệ".to_string())?;
+    let v = &v;
     if v.is_null() {
         return Ok(None);
     }
     let value = match spec.value_type {
         ValueType::Integer | ValueType::Decimal | ValueType::Percent => {
             let text = match v {
-                J::Number(n) => n.to_string(),
+                J::Number(_) => literal.to_string(),
                 J::String(s) => s.trim().to_string(),
                 _ => return Err("cần một số (ví dụ 1234.5)".into()),
             };
@@ -64,14 +73,22 @@ pub fn read_api_value(spec: &IndicatorSpec, v: &serde_json::Value) -> std::resul
     Ok(Some(value))
 }
 
-pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, input: ValuesIn, now: DateTime<Utc>) -> Result<Saved> {
-    if !client.can_write {
-        return Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into()));
+/// A read token may not send figures: checked before the body is read.
+pub fn check_may_write(client: &ApiClient) -> Result<()> {
+    if client.can_write() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into()))
     }
+}
+
+pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, input: ValuesIn, now: DateTime<Utc>) -> Result<Saved> {
+    check_may_write(client)?;
     let l = crate::reports::load(db, report_id).await?;
     if !client.may_write_unit(l.report.unit_id) {
         return Err(ServiceError::Forbidden("Khóa API này không được gửi số liệu cho đơn vị của báo cáo.".into()));
     }
+    check_open(&l, now)?;
     let mut errors = FieldErrors::new();
     let stored = load_values(db, report_id, &l.ids).await?;
     let mut figures = figures_of(&l.doc, &l.specs, &stored);
@@ -96,9 +113,9 @@ pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, inp
         }
     }
     errors.into_result().map_err(ServiceError::Validation)?;
-    // The machine account writes as a clerk of the report's unit, which its
-    // token allows; the audit names the account and the source "API".
-    let actor = Actor { user_id: client.user_id, role: Role::Clerk, unit_id: l.report.unit_id };
+    // The token's unit scope was checked above; the audit names the machine
+    // account (its own role) and the source "API".
+    let actor = Actor { user_id: client.user_id, role: Role::Machine, unit_id: l.report.unit_id };
     let changes = Changes { figures, comments: None, narrative: None, explanations: None, file_name: None };
-    save_changes(db, &actor, report_id, input.row_version, changes, Source::Api, now).await
+    save_loaded(db, &actor, l, input.row_version, changes, Source::Api, now).await
 }

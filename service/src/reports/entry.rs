@@ -177,6 +177,12 @@ pub(crate) fn check_editable(actor: &Actor, l: &Loaded, now: DateTime<Utc>) -> R
             ServiceError::Forbidden("Bạn chỉ làm việc với báo cáo của đơn vị mình.".into())
         });
     }
+    check_open(l, now)
+}
+
+/// Whether the report's status and its period still take figures (who may
+/// change them is the caller's check).
+pub(crate) fn check_open(l: &Loaded, now: DateTime<Utc>) -> Result<()> {
     if !l.status.is_editable() {
         return Err(ServiceError::Conflict(format!(
             "Báo cáo đang ở trạng thái \"{}\" nên không sửa được. Báo cáo chỉ sửa lại được khi bị trả lại.",
@@ -414,7 +420,8 @@ pub async fn save_changes(
     save_loaded(db, actor, l, row_version, changes, source, now).await
 }
 
-async fn save_loaded(
+/// Saves changes to a report already loaded and checked by the caller.
+pub(crate) async fn save_loaded(
     db: &crate::Db,
     actor: &Actor,
     l: Loaded,
