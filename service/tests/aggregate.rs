@@ -473,3 +473,83 @@ async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size() {
     let e = pivot(&fx.db, &clerk_a, big, today).await.unwrap_err();
     assert!(matches!(&e, service::ServiceError::Validation(_)) && e.to_string().contains("tối đa"), "{e}");
 }
+
+#[tokio::test]
+async fn the_machine_feed_gives_every_month_as_the_leaders_see_it() {
+    use service::feeds::ApiClient;
+    use service::feeds::aggregates::{AggregateQuery, plan_aggregates};
+    let fx = fixture().await;
+    let ioc = ApiClient { token_id: 1, user_id: 1, write_units: vec![] };
+    let q = AggregateQuery { year: Some(2025), frequency: Some("thang".into()), ..Default::default() };
+    let pull = plan_aggregates(&fx.db, &ioc, q).await.unwrap();
+    assert_eq!(pull.periods.len(), 12);
+    let mut rows = vec![];
+    for i in 0..pull.periods.len() {
+        rows.extend(pull.rows(i).unwrap());
+    }
+    // Every row is what the leaders' roll-up says for that month.
+    for month in [1, 2, 3, 4, 7] {
+        let f = figures(&fx.db, &LEADER, None, m(month), Counted::SentOrAccepted).await.unwrap();
+        for r in rows.iter().filter(|r| r.period == m(month).key()) {
+            let node = fx.u[r.unit.as_str()];
+            let c = f.cell(node, fx.i[r.indicator.as_str()], &r.part).unwrap();
+            assert_eq!(
+                (r.value.clone(), r.reported, r.expected, r.accepted),
+                (c.value.map(|v| v.to_string()), c.reported, c.expected, c.accepted),
+                "{} {} {} {}",
+                r.period,
+                r.unit,
+                r.indicator,
+                r.part
+            );
+        }
+    }
+    let find = |month: u32, unit: &str, ind: &str, part: &str| {
+        rows.iter().find(|r| r.period == m(month).key() && r.unit == unit && r.indicator == ind && r.part == part).cloned()
+    };
+    // By hand: the province's DT in March is A's 30 (B sent none): 1 of 3 reported.
+    let p = find(3, "P", "DT", "").unwrap();
+    assert_eq!((p.value.as_deref(), p.reported, p.expected, p.unit_kind.as_str()), (Some("30"), 1, 3, "tinh"));
+    // B owed DT in March and sent nothing: a row with no value, never a zero.
+    let b = find(3, "B", "DT", "").unwrap();
+    assert_eq!((b.value, b.reported, b.expected), (None, 0, 1));
+    // Parts roll up with their totals; A's April draft (DT 999) never counts.
+    assert_eq!(find(2, "G1", "LD", "nam").unwrap().value.as_deref(), Some("6"));
+    assert_eq!(find(4, "A", "DT", "").and_then(|r| r.value), None);
+    // XK only ever came from C: it appears in December, and nothing is said for A.
+    assert_eq!(find(12, "P", "XK", "").unwrap().value.as_deref(), Some("100"));
+    assert!(find(12, "A", "XK", "").is_none());
+    assert!(rows.iter().filter(|r| r.unit == "G1").all(|r| r.unit_kind == "nhom"));
+
+    // Narrowed to one indicator and one node; accepted only.
+    let q = AggregateQuery {
+        period: Some("2025-Q1".into()),
+        indicators: Some("DT".into()),
+        unit: Some("G1".into()),
+        counted: Some("da_tiep_nhan".into()),
+        ..Default::default()
+    };
+    let pull = plan_aggregates(&fx.db, &ioc, q).await.unwrap();
+    let rows = pull.rows(0).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    // Accepted only: A's sent quarterly 65 is left out, its accepted months add to 60; B's accepted 5 + 15 are not a whole quarter.
+    let f = figures(&fx.db, &LEADER, None, Q1, Counted::AcceptedOnly).await.unwrap();
+    assert_eq!(rows[0].value, f.cell(fx.u["G1"], fx.i["DT"], "").unwrap().value.map(|v| v.to_string()));
+
+    // Wrong queries are named by field.
+    for (q, field) in [
+        (AggregateQuery::default(), "period"),
+        (AggregateQuery { period: Some("2025-13".into()), ..Default::default() }, "period"),
+        (AggregateQuery { year: Some(2025), frequency: Some("tuan".into()), ..Default::default() }, "frequency"),
+        (AggregateQuery { year: Some(2025), period: Some("2025".into()), ..Default::default() }, "period"),
+        (AggregateQuery { period: Some("2025".into()), indicators: Some("DT,KHONG_CO".into()), ..Default::default() }, "indicators"),
+        (AggregateQuery { period: Some("2025".into()), unit: Some("\u{7}X".into()), ..Default::default() }, "unit"),
+        (AggregateQuery { period: Some("2025".into()), counted: Some("tat_ca".into()), ..Default::default() }, "counted"),
+    ] {
+        match plan_aggregates(&fx.db, &ioc, q).await {
+            Err(service::ServiceError::Validation(f)) => assert_eq!(f.0[0].field, field, "{f:?}"),
+            Err(e) => panic!("{field}: {e:?}"),
+            Ok(_) => panic!("{field}: accepted"),
+        }
+    }
+}

@@ -93,7 +93,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "API báo cáo Sơn La", version = "1", description = "Dữ liệu cho máy khách: danh mục, báo cáo, số liệu, nhật ký thay đổi."),
-    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes),
+    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes, aggregates, completeness, digital_share),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -361,6 +361,117 @@ async fn changes(
     }
 }
 
+#[derive(Deserialize)]
+pub struct AggregateParams {
+    period: Option<String>,
+    year: Option<i32>,
+    frequency: Option<String>,
+    indicators: Option<String>,
+    unit: Option<String>,
+    counted: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/aggregates", tag = "Tổng hợp", summary = "Số liệu tổng hợp: chỉ tiêu × đơn vị, nhóm hoặc toàn tỉnh × kỳ", description = "Tính trực tiếp từ số liệu đã gửi (không chờ tổng hợp qua đêm). Nêu một kỳ (period) hoặc cả năm theo tần suất (year, frequency). Mỗi dòng nêu số đơn vị đã báo cáo trên số đơn vị phải báo cáo; thiếu số liệu là null, không bao giờ là 0. Số thập phân viết với dấu chấm, chính xác (không làm tròn qua số thực). Câu trả lời được gửi dần theo từng kỳ.", params(("period" = Option<String>, Query, description = "Khóa kỳ: 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025"), ("year" = Option<i32>, Query, description = "Năm: mọi kỳ của tần suất trong năm"), ("frequency" = Option<String>, Query, description = "thang (mặc định), quy, 6thang, 9thang, nam"), ("indicators" = Option<String>, Query, description = "Mã chỉ tiêu, cách nhau bằng dấu phẩy (mặc định: mọi chỉ tiêu đang dùng)"), ("unit" = Option<String>, Query, description = "Chỉ một đơn vị, nhóm hoặc toàn tỉnh (mã)"), ("counted" = Option<String>, Query, description = "da_gui (đã gửi hoặc đã tiếp nhận, mặc định) hoặc da_tiep_nhan")), responses((status = 200, description = "{ counted, periods, items: [AggregateRow] }", body = Vec<feeds::aggregates::AggregateRow>), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn aggregates(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    q: Result<Query<AggregateParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (year phải là số).");
+    };
+    let query = feeds::aggregates::AggregateQuery {
+        period: q.period,
+        year: q.year,
+        frequency: q.frequency,
+        indicators: q.indicators,
+        unit: q.unit,
+        counted: q.counted,
+    };
+    let pull = match feeds::aggregates::plan_aggregates(&s.ctx.db, &c, query).await {
+        Ok(p) => std::sync::Arc::new(p),
+        Err(e) => return failure(e),
+    };
+    let head = serde_json::json!({
+        "counted": pull.counted.code(),
+        "periods": pull.periods.iter().map(|p| p.key()).collect::<Vec<_>>(),
+    });
+    // `{"counted":…,"periods":[…],"items":[` then one chunk per period.
+    let mut first = serde_json::to_vec(&head).unwrap_or_else(|_| b"{}".to_vec());
+    first.pop();
+    first.extend_from_slice(b",\"items\":[");
+    let n = pull.periods.len();
+    let chunks = futures_util::stream::unfold((0usize, false, Some(first)), move |(i, wrote, first)| {
+        let pull = pull.clone();
+        async move {
+            if let Some(first) = first {
+                return Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(first)), (i, wrote, None)));
+            }
+            if i > n {
+                return None;
+            }
+            if i == n {
+                return Some((Ok(axum::body::Bytes::from_static(b"]}")), (i + 1, wrote, None)));
+            }
+            // Rolling up a period is CPU work: off the request threads.
+            let rows = tokio::task::spawn_blocking(move || pull.rows(i)).await;
+            let rows = match rows {
+                Ok(Ok(rows)) => rows,
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "aggregate feed failed mid-stream");
+                    return Some((Err(std::io::Error::other("roll-up failed")), (n + 1, wrote, None)));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "aggregate feed task failed");
+                    return Some((Err(std::io::Error::other("roll-up failed")), (n + 1, wrote, None)));
+                }
+            };
+            let mut buf = Vec::with_capacity(rows.len() * 160);
+            let mut wrote = wrote;
+            for r in &rows {
+                if wrote {
+                    buf.push(b',');
+                }
+                if serde_json::to_writer(&mut buf, r).is_err() {
+                    return Some((Err(std::io::Error::other("serialisation failed")), (n + 1, wrote, None)));
+                }
+                wrote = true;
+            }
+            Some((Ok(axum::body::Bytes::from(buf)), (i + 1, wrote, None)))
+        }
+    });
+    let mut res = axum::body::Body::from_stream(chunks).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+#[derive(Deserialize)]
+pub struct CompletenessParams {
+    month: Option<String>,
+    regime: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/completeness", tag = "Tổng hợp", summary = "Tình hình báo cáo của một tháng: phải gửi, đã gửi, đúng hạn, muộn, thiếu, đã tiếp nhận", description = "Mỗi chế độ báo cáo tính kỳ kết thúc trong tháng; theo đơn vị, theo chế độ và tổng cộng, kèm tỉ lệ báo cáo và tỉ lệ đúng hạn (%).", params(("month" = String, Query, description = "Tháng, ví dụ 2025-07"), ("regime" = Option<String>, Query, description = "Chỉ một chế độ báo cáo (mã)")), responses((status = 200, body = feeds::aggregates::Completeness), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn completeness(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Query(q): Query<CompletenessParams>) -> Response {
+    let month = q.month.unwrap_or_default();
+    answer(&h, feeds::aggregates::completeness(&s.ctx.db, &c, &month, q.regime.as_deref(), chrono::Utc::now()).await)
+}
+
+#[derive(Deserialize)]
+pub struct DigitalParams {
+    period: Option<String>,
+    counted: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/digital-share", tag = "Tổng hợp", summary = "Tỉ lệ chỉ tiêu thống kê được cung cấp dưới dạng số (mục tiêu 50 %)", params(("period" = String, Query, description = "Khóa kỳ, ví dụ 2025 hoặc 2025-Q3"), ("counted" = Option<String>, Query, description = "da_gui (mặc định) hoặc da_tiep_nhan")), responses((status = 200, body = feeds::aggregates::DigitalShare), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn digital_share(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Query(q): Query<DigitalParams>) -> Response {
+    let period = q.period.unwrap_or_default();
+    answer(&h, feeds::aggregates::digital_share(&s.ctx.db, &c, &period, q.counted.as_deref()).await)
+}
+
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này; xem /api/v1/openapi.json.")
 }
@@ -375,9 +486,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/reports", get(reports))
         .route("/api/v1/reports/{id}/values", get(report_values).post(send_values))
         .route("/api/v1/changes", get(changes))
-        // AGGREGATION SEAM: `/api/v1/aggregates`, `/api/v1/completeness`
-        // and `/api/v1/digital-share` (the 50 % figure) go here, calling
-        // the aggregation issue's service functions as a machine-client actor.
+        .route("/api/v1/aggregates", get(aggregates))
+        .route("/api/v1/completeness", get(completeness))
+        .route("/api/v1/digital-share", get(digital_share))
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state, bearer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));

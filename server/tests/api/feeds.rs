@@ -17,6 +17,7 @@ crate::on_both_backends!(
     api_writes_are_exact_bounded_and_scoped,
     only_delivered_figures_are_read_and_written_reports_are_closed,
     accounts_that_stop_being_machine_clients_lose_their_tokens,
+    aggregates_completeness_and_the_digital_share,
 );
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {
@@ -584,7 +585,8 @@ async fn api_writes_are_exact_bounded_and_scoped(b: Backend) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "more places than the cell has are refused, not rounded");
     let v: Value = r.json().await.unwrap();
     assert!(v["error"]["fields"][0]["message"].as_str().unwrap().contains("chỉ được 1 chữ số thập phân"), "{v}");
-    let r = post_raw(&app, &write, &path, format!(r#"{{"row_version": {rv}, "values": {{"NS01": 1234567890123456.7, "HC01": 12345678901234567}}}}"#)).await;
+    let r = post_raw(&app, &write, &path, format!(r#"{{"row_version": {rv}, "values": {{"NS01": 1234567890123456.7, "HC01": 12345678901234567}}}}"#))
+        .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let got = get_json(&app, &write, &path).await;
     let value = |code: &str| got["values"].as_array().unwrap().iter().find(|v| v["indicator"] == code && v["part"] == "").unwrap()["value"].clone();
@@ -685,5 +687,105 @@ async fn accounts_that_stop_being_machine_clients_lose_their_tokens(b: Backend) 
     let r = get(&app, &tok, "/api/v1/units").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "moved off the machine role");
     assert_eq!(error_code(r).await, "unauthenticated");
+    app.stop().await;
+}
+
+async fn aggregates_completeness_and_the_digital_share(b: Backend) {
+    let app = spawn_app(b).await;
+    machine(&app, "ioc").await;
+    let tok = token(&app, "ioc", &[]).await;
+    for p in ["/api/v1/aggregates?year=2025", "/api/v1/completeness?month=2025-07", "/api/v1/digital-share?period=2025"] {
+        let r = api().get(app.url(p)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{p}");
+    }
+
+    // A report sent and approved is in the next pull.
+    let id = draft(&app).await;
+    let report = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let clerk = domain::Actor { user_id: user_id(&app, "cv.tohieu").await, role: domain::Role::Clerk, unit_id: report.unit_id };
+    let leader = domain::Actor { user_id: user_id(&app, "ld.tohieu").await, role: domain::Role::UnitLeader, unit_id: report.unit_id };
+    let mut figures = domain::reporting::Submission::default();
+    for (k, v) in [
+        ("DS03", "20"),
+        ("DS03__nam", "11"),
+        ("DS03__nu", "9"),
+        ("NS01", "1.234,5"),
+        ("NS02", "1000.5"),
+        ("HC01", "1234"),
+        ("HC02", "90"),
+        ("HC03", "98,5"),
+        ("LN03", "1"),
+        ("LN05", "0,75"),
+    ] {
+        figures.values.insert(k.into(), v.into());
+    }
+    let now = Utc::now();
+    let done = service::reports::save_and_send(&app.db, &clerk, id, report.row_version, figures, service::reports::Source::Form, now).await.unwrap();
+    assert_eq!(done.sent.unwrap(), domain::report::ReportStatus::AwaitingApproval);
+    let s = service::reports::transition(&app.db, &leader, id, domain::report::Transition::Approve, "", now).await.unwrap();
+    assert_eq!(s, domain::report::ReportStatus::Sent);
+    let status = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().status;
+    let period = report.period_key.clone();
+    let r = get(&app, &tok, &format!("/api/v1/aggregates?period={period}&indicators=HC01")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["periods"], json!([period.clone()]));
+    let items = v["items"].as_array().unwrap();
+    let mine = items.iter().find(|i| i["unit"] == "03646" && i["indicator"] == "HC01" && i["part"] == "").expect("the unit's row");
+    if status == "da_gui" {
+        assert_eq!(mine["value"], "1234", "{mine}");
+        assert_eq!(mine["reported"], 1);
+        let province = items.iter().find(|i| i["unit_kind"] == "tinh" && i["indicator"] == "HC01" && i["part"] == "").unwrap();
+        assert!(province["expected"].as_u64().unwrap() >= 1 && province["reported"].as_u64().unwrap() >= 1, "{province}");
+    } else {
+        panic!("the report was not sent (status {status}); the test must send it");
+    }
+    // A whole year of months streams as one JSON document.
+    let v = get_json(&app, &tok, "/api/v1/aggregates?year=2025").await;
+    assert_eq!(v["periods"].as_array().unwrap().len(), 12);
+    assert!(v["items"].as_array().unwrap().iter().all(|i| i["value"].is_null() || i["value"].is_string()));
+
+    // Wrong queries: 400 for a wrong type, 422 naming the field otherwise.
+    let r = get(&app, &tok, "/api/v1/aggregates?year=abc").await;
+    assert_eq!((r.status(), error_code(r).await.as_str()), (StatusCode::BAD_REQUEST, "bad_query"));
+    for (p, field) in [
+        ("/api/v1/aggregates", "period"),
+        ("/api/v1/aggregates?period=2025-13", "period"),
+        ("/api/v1/aggregates?period=2025&indicators=KHONG_CO", "indicators"),
+        ("/api/v1/completeness?month=2025", "month"),
+        ("/api/v1/completeness?month=2025-07&regime=%07KHONG", "regime"),
+        ("/api/v1/digital-share?period=x", "period"),
+    ] {
+        let r = get(&app, &tok, p).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["fields"][0]["field"], field, "{p}: {v}");
+        assert!(!v["error"]["fields"][0]["message"].as_str().unwrap().contains('\u{7}'), "control characters are not echoed");
+    }
+
+    // Completeness of the report's month: counts and rates, with an ETag.
+    let month = {
+        let p = domain::period::Period::parse_key(&period).unwrap();
+        let (y, m) = p.last_month();
+        format!("{y}-{m:02}")
+    };
+    let r = get(&app, &tok, &format!("/api/v1/completeness?month={month}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let c: Value = r.json().await.unwrap();
+    assert!(c["total"]["expected"].as_u64().unwrap() > 0, "{c}");
+    assert!(c["total"]["sent"].as_u64().unwrap() >= 1);
+    let tohieu = c["units"].as_array().unwrap().iter().find(|u| u["unit"] == "03646").expect("To Hieu is expected");
+    let cell = tohieu["reports"].as_array().unwrap().iter().find(|x| x["report_id"] == id).expect("its report");
+    assert!(["dung_han", "gui_muon"].contains(&cell["status"].as_str().unwrap()), "{cell}");
+    let r = api().get(app.url(&format!("/api/v1/completeness?month={month}"))).bearer_auth(&tok).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+
+    // The 50 % figure: statistical indicators provided, and the scheme's target.
+    let d = get_json(&app, &tok, "/api/v1/digital-share?period=2025").await;
+    assert!(d["total"].as_u64().unwrap() > 0, "{d}");
+    assert!(d["provided"].as_u64().unwrap() <= d["total"].as_u64().unwrap());
+    assert_eq!(d["target_percent"], "50");
     app.stop().await;
 }

@@ -96,6 +96,16 @@ impl Figures {
         Ok(r)
     }
 
+    /// The same facts rolled up for another period of the same year with
+    /// its own expectations (a feed of every month of a year).
+    pub fn rollup_for(&self, target: Period, mut expected: HashMap<i32, HashSet<i32>>) -> Result<Rollup> {
+        for set in expected.values_mut() {
+            set.retain(|u| self.scope_nodes.contains(u));
+        }
+        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &expected, target, counted: self.counted })
+            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+    }
+
     pub fn in_scope(&self, node: i32) -> bool {
         self.scope_nodes.contains(&node)
     }
@@ -201,6 +211,12 @@ pub async fn load_facts<C: ConnectionTrait>(
 /// version binds if it uses the indicator.
 pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], target: &Period) -> Result<HashMap<i32, HashSet<i32>>> {
     let exp = Expectations::load(db).await?;
+    let uses = version_uses(db, indicator_ids).await?;
+    Ok(expected_in(&exp, &uses, target))
+}
+
+/// The indicators each regime version uses, of these indicators.
+pub async fn version_uses<C: ConnectionTrait>(db: &C, indicator_ids: &[i32]) -> Result<HashMap<i32, Vec<i32>>> {
     let pairs: Vec<(i32, i32)> = regime_version_indicator::Entity::find()
         .select_only()
         .columns([regime_version_indicator::Column::RegimeVersionId, regime_version_indicator::Column::IndicatorId])
@@ -212,6 +228,12 @@ pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], t
     for (v, i) in pairs {
         uses.entry(v).or_default().push(i);
     }
+    Ok(uses)
+}
+
+/// `expected_units` from expectations and version uses already read (a
+/// feed of many periods reads them once).
+pub fn expected_in(exp: &Expectations, uses: &HashMap<i32, Vec<i32>>, target: &Period) -> HashMap<i32, HashSet<i32>> {
     let mut out: HashMap<i32, HashSet<i32>> = HashMap::new();
     for r in &exp.regimes {
         let freqs: BTreeSet<Frequency> = r.versions.iter().map(|v| v.schedule.frequency).collect();
@@ -233,7 +255,7 @@ pub async fn expected_units<C: ConnectionTrait>(db: &C, indicator_ids: &[i32], t
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The roll-up of some indicators (all active ones when `None`) for a

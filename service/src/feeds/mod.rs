@@ -5,10 +5,10 @@
 //! - [`changes`]: the change log and incremental pulls with a safe horizon.
 //! - [`read`]: the catalogue, periods, reports and values as JSON shapes.
 //! - [`write`]: a machine client sending a report's values.
-//!
-//! Aggregates, completeness and the 50 % figure plug in from the
-//! aggregation issue (13): see the `AGGREGATION SEAM` in `read`.
+//! - [`aggregates`]: aggregates, completeness and the 50 % figure, from the
+//!   leaders' roll-up and the office's board.
 
+pub mod aggregates;
 pub mod changes;
 pub mod read;
 pub mod tokens;
@@ -32,4 +32,14 @@ impl ApiClient {
     pub fn may_write_unit(&self, unit_id: i32) -> bool {
         self.write_units.contains(&unit_id)
     }
+}
+
+/// A client's text as a message quotes it: at most 40 characters, control
+/// characters shown as "?" (a query string may carry anything).
+pub fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }

@@ -2,12 +2,6 @@
 //! values, in the JSON shapes of `/api/v1` (documented in the OpenAPI
 //! document). Every function takes the client and reads as the
 //! machine-client role (the whole province).
-//!
-//! AGGREGATION SEAM: aggregates (indicator × unit, group or province ×
-//! period), completeness and the 50 % figure come from the aggregation
-//! issue (13); their endpoints call its service functions with
-//! a machine-client actor (`Role::Machine`, the whole province) and are added to `server::api_v1`'s router
-//! beside these.
 
 use super::ApiClient;
 use crate::reports::store::{IndicatorIds, decode};
@@ -271,7 +265,7 @@ pub async fn reports(db: &crate::Db, _client: &ApiClient, f: ReportFilter) -> Re
             .iter()
             .find(|(_, c)| c.as_str() == code)
             .map(|(id, _)| *id)
-            .ok_or_else(|| ServiceError::field("regime", format!("Không có chế độ báo cáo mã «{code}».")))?;
+            .ok_or_else(|| ServiceError::field("regime", format!("Không có chế độ báo cáo mã «{}».", super::clip(code))))?;
         q = q.filter(report::Column::RegimeId.eq(id));
     }
     if let Some(code) = f.unit.as_deref().filter(|s| !s.is_empty()) {
@@ -280,16 +274,18 @@ pub async fn reports(db: &crate::Db, _client: &ApiClient, f: ReportFilter) -> Re
             .iter()
             .find(|(_, c)| c.as_str() == code)
             .map(|(id, _)| *id)
-            .ok_or_else(|| ServiceError::field("unit", format!("Không có đơn vị mã «{code}».")))?;
+            .ok_or_else(|| ServiceError::field("unit", format!("Không có đơn vị mã «{}».", super::clip(code))))?;
         q = q.filter(report::Column::UnitId.eq(id));
     }
     if let Some(key) = f.period.as_deref().filter(|s| !s.is_empty()) {
-        let p = Period::parse_key(key).map_err(|e| ServiceError::field("period", format!("Kỳ báo cáo «{key}» không hợp lệ: {e}")))?;
+        let p = Period::parse_key(key).map_err(|_| {
+            ServiceError::field("period", format!("Kỳ báo cáo «{}» không hợp lệ (ví dụ 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025).", super::clip(key)))
+        })?;
         q = q.filter(report::Column::PeriodKey.eq(p.key()));
     }
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         if domain::report::ReportStatus::from_code(s).is_none() {
-            return Err(ServiceError::field("status", format!("Trạng thái «{s}» không hợp lệ.")));
+            return Err(ServiceError::field("status", format!("Trạng thái «{}» không hợp lệ.", super::clip(s))));
         }
         q = q.filter(report::Column::Status.eq(s));
     }

@@ -3,8 +3,8 @@
 //! transaction, every change audited with source "API").
 
 use super::ApiClient;
-use crate::reports::store::{figures_of, load_values};
 use crate::reports::entry::{check_open, save_loaded};
+use crate::reports::store::{figures_of, load_values};
 use crate::reports::{Changes, Saved, Source};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
@@ -75,11 +75,7 @@ pub fn read_api_value(spec: &IndicatorSpec, raw: &RawValue) -> std::result::Resu
 
 /// A read token may not send figures: checked before the body is read.
 pub fn check_may_write(client: &ApiClient) -> Result<()> {
-    if client.can_write() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into()))
-    }
+    if client.can_write() { Ok(()) } else { Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into())) }
 }
 
 pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, input: ValuesIn, now: DateTime<Utc>) -> Result<Saved> {
