@@ -56,7 +56,8 @@ async fn main() {
     let db = server::prepare_database(&config).await.expect("database");
     let year = domain::datefmt::vn_today(Utc::now()).year() - 1;
     let t = Instant::now();
-    let s = service::reports::generator::generate(&db, &GenerateOptions { year, until: None, large_regime_rows: 30, seed: 7 }).await.expect("generate");
+    let s =
+        service::reports::generator::generate(&db, &GenerateOptions { year, until: None, large_regime_rows: 30, seed: 7 }).await.expect("generate");
     eprintln!("generated {} reports in {:.1} s", s.reports, t.elapsed().as_secs_f64());
 
     // A machine account and its read token, made the administrator's way.

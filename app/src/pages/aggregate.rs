@@ -16,11 +16,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn options(list: &[Choice], current: &str) -> impl IntoView {
+fn options(list: &[Choice], current: &str) -> impl IntoView + use<> {
     list.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == current>{c.label.clone()}</option> }).collect_view()
 }
 
-fn counted_select(current: &str) -> impl IntoView {
+fn counted_select(current: &str) -> impl IntoView + use<> {
     view! {
         <label>"Số liệu tính"
             <select name="tinh">
@@ -169,7 +169,7 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView {
+fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
     let caption = caption.to_string();
     view! {
         <table class="table">

@@ -320,6 +320,19 @@ async fn pull_until(app: &TestApp, tok: &str, after: &str, n: usize) -> (Vec<Val
     (out, cursor)
 }
 
+/// Every change from the start, pulled again until one matches (held back
+/// by the safe horizon while another test's transaction is open).
+async fn pull_until_found(app: &TestApp, tok: &str, found: impl Fn(&Value) -> bool) -> Vec<Value> {
+    for _ in 0..200 {
+        let (changes, _) = pull_all(app, tok, "").await;
+        if changes.iter().any(&found) {
+            return changes;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the change never arrived");
+}
+
 async fn changes_follow_every_kind_of_write(b: Backend) {
     let app = spawn_app(b).await;
     machine(&app, "ioc").await;
@@ -640,8 +653,9 @@ async fn only_delivered_figures_are_read_and_written_reports_are_closed(b: Backe
     let path = format!("/api/v1/reports/{id}/values");
     let r = post(&app, &write, &path, json!({ "row_version": row_version(&app, id).await, "values": { "HC01": 150 } })).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (changes, _) = pull_all(&app, &read, "").await;
-    let hc = changes.iter().find(|c| c["kind"] == "value" && c["report_id"] == id).expect("the value change");
+    let is_hc = |c: &Value| c["kind"] == "value" && c["report_id"] == id;
+    let changes = pull_until_found(&app, &read, is_hc).await;
+    let hc = changes.iter().find(|c| is_hc(c)).expect("the value change");
     assert_eq!((hc["status"].clone(), hc["delivered"].clone()), (json!("nhap"), json!(false)));
     assert!(changes.iter().filter(|c| c["kind"] == "catalogue").all(|c| c["delivered"].is_null()));
 
@@ -657,8 +671,8 @@ async fn only_delivered_figures_are_read_and_written_reports_are_closed(b: Backe
         let v: Value = r.json().await.unwrap();
         assert!(v["error"]["message"].as_str().unwrap().contains(label), "{v}");
     }
-    let (changes, _) = pull_all(&app, &read, "").await;
-    let hc = changes.iter().find(|c| c["kind"] == "value" && c["report_id"] == id).unwrap();
+    let changes = pull_until_found(&app, &read, is_hc).await;
+    let hc = changes.iter().find(|c| is_hc(c)).unwrap();
     assert_eq!(hc["delivered"], true, "the report's status now");
     let stored = entity::report_value::Entity::find().filter(entity::report_value::Column::ReportId.eq(id)).all(&app.db).await.unwrap();
     assert_eq!(stored.iter().map(|v| v.num).collect::<Vec<_>>(), vec![Some(150)]);

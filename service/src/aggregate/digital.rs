@@ -3,6 +3,7 @@
 //! the administrator sets.
 
 use super::figures;
+use crate::board::expected::Expectations;
 use crate::users::require_admin;
 use crate::{Result, ServiceError, audit};
 use chrono::Utc;
@@ -13,7 +14,7 @@ use domain::digital::{FlaggedIndicator, Summary, summarize};
 use domain::period::Period;
 use entity::{digital_target, indicator};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 
 /// The scheme's own figure (QĐ 1836/QĐ-UBND): 50 % in 2025, used until the
 /// administrator sets one.
@@ -74,33 +75,50 @@ pub async fn set_target(db: &crate::Db, actor: &Actor, year: i32, percent: &str)
 /// The digital-data share for a period. Province-wide roles only: the
 /// figure is the province's.
 pub async fn figure<C: ConnectionTrait>(db: &C, actor: &Actor, period: Period, counted: Counted) -> Result<DigitalFigure> {
+    figures_in_year(db, actor, &[period], counted).await?.pop().ok_or_else(|| ServiceError::Internal("no period".into()))
+}
+
+/// The share for several periods of one year (a page's period and its
+/// year's quarters): the year's figures are read once.
+pub async fn figures_in_year<C: ConnectionTrait>(db: &C, actor: &Actor, periods: &[Period], counted: Counted) -> Result<Vec<DigitalFigure>> {
     if !actor.sees_whole_province() {
         return Err(ServiceError::forbidden());
     }
+    let Some(first) = periods.first().copied() else { return Ok(vec![]) };
+    if periods.iter().any(|p| p.year() != first.year()) {
+        return Err(ServiceError::Internal("periods of one year only".into()));
+    }
     let flagged: Vec<i32> = indicator::Entity::find()
+        .select_only()
+        .column(indicator::Column::Id)
         .filter(indicator::Column::Active.eq(true))
         .filter(indicator::Column::Statistical.eq(true))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
-    let f = figures(db, actor, Some(&flagged), period, counted).await?;
-    let expected = super::expected_units(db, &flagged, &period).await?;
-    let mut list: Vec<FlaggedIndicator> = f
-        .indicators
-        .iter()
-        .filter(|i| flagged.contains(&i.id))
-        .map(|i| FlaggedIndicator {
-            id: i.id,
-            code: i.code.clone(),
-            name: i.name.clone(),
-            sector: i.sector.clone(),
-            owner: i.owner_unit_id,
-            expected: expected.get(&i.id).map(|s| s.iter().copied().collect()).unwrap_or_default(),
-            reported: f.rollup.reporters(i.id, ""),
-        })
-        .collect();
-    list.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(DigitalFigure { period, summary: summarize(&list), indicators: list })
+        .await?;
+    let f = figures(db, actor, Some(&flagged), first, counted).await?;
+    let exp = Expectations::load(db).await?;
+    let uses = super::version_uses(db, &flagged).await?;
+    let mut out = Vec::with_capacity(periods.len());
+    for period in periods {
+        let expected = super::expected_in(&exp, &uses, period);
+        let rollup = f.rollup_for(*period, expected.clone())?;
+        let mut list: Vec<FlaggedIndicator> = f
+            .indicators
+            .iter()
+            .filter(|i| flagged.contains(&i.id))
+            .map(|i| FlaggedIndicator {
+                id: i.id,
+                code: i.code.clone(),
+                name: i.name.clone(),
+                sector: i.sector.clone(),
+                owner: i.owner_unit_id,
+                expected: expected.get(&i.id).map(|s| s.iter().copied().collect()).unwrap_or_default(),
+                reported: rollup.reporters(i.id, ""),
+            })
+            .collect();
+        list.sort_by(|a, b| a.code.cmp(&b.code));
+        out.push(DigitalFigure { period: *period, summary: summarize(&list), indicators: list });
+    }
+    Ok(out)
 }

@@ -417,7 +417,9 @@ pub fn pivot_xlsx(p: &Pivot) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet();
     ws.set_name("Tong hop").map_err(err)?;
     let bold = Format::new().set_bold();
-    let num = Format::new().set_num_format("#,##0.##");
+    // One format per number of places, as the figure was rounded (a
+    // Vietnamese-locale Excel shows 1.234,5).
+    let mut formats: HashMap<u8, Format> = HashMap::new();
     ws.write_string_with_format(0, 0, format!("Bảng tổng hợp năm {}", p.year), &bold).map_err(err)?;
     ws.write_string_with_format(2, 0, "Chỉ tiêu", &bold).map_err(err)?;
     ws.write_string_with_format(2, 1, "Đơn vị", &bold).map_err(err)?;
@@ -430,7 +432,9 @@ pub fn pivot_xlsx(p: &Pivot) -> Result<Vec<u8>> {
         ws.write_string(row, 1, &r.unit).map_err(err)?;
         for (k, c) in r.cells.iter().enumerate() {
             if let Ok(v) = c.plain.parse::<f64>() {
-                ws.write_number_with_format(row, 2 + k as u16, v, &num).map_err(err)?;
+                let places = c.plain.split_once('.').map(|(_, f)| f.len().min(9) as u8).unwrap_or(0);
+                let num = formats.entry(places).or_insert_with(|| Format::new().set_num_format(crate::excel::write::number_format(places)));
+                ws.write_number_with_format(row, 2 + k as u16, v, num).map_err(err)?;
             }
         }
     }
@@ -462,15 +466,19 @@ pub async fn digital_page<C: ConnectionTrait>(
     }
     let period = pick_period(period, today)?;
     let counted = pick_counted(counted);
-    let fig = digital::figure(db, actor, period, counted).await?;
+    // The page's period and the year's quarters and year, read once.
+    let trend_periods: Vec<Period> =
+        Period::all_in_year(Frequency::Quarterly, period.year()).into_iter().chain([Period::Year { year: period.year() }]).collect();
+    let mut all = digital::figures_in_year(db, actor, &[&[period][..], &trend_periods].concat(), counted).await?;
+    let fig = all.remove(0);
     let units: HashMap<i32, String> = crate::org::list_units(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let target = digital::target(db, period.year()).await?;
     let s = &fig.summary;
     let mut trend = vec![];
     let mut trend_vals = vec![];
     let mut labels = vec![];
-    for p in Period::all_in_year(Frequency::Quarterly, period.year()).into_iter().chain([Period::Year { year: period.year() }]) {
-        let f = digital::figure(db, actor, p, counted).await?;
+    for f in &all {
+        let p = f.period;
         trend_vals.push(f.summary.province.percent());
         labels.push(short_label(&p));
         trend.push(share_row(p.label(), &f.summary.province));

@@ -101,7 +101,7 @@ impl Formats {
 
 /// `#,##0.0`: a Vietnamese-locale Excel shows it as `1.234,5` (the file
 /// stores the format, the reader's locale picks the separators).
-fn number_format(scale: u8) -> String {
+pub(crate) fn number_format(scale: u8) -> String {
     if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(usize::from(scale))) }
 }
 
