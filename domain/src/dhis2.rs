@@ -297,11 +297,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<DataValueIn>, String> {
         .map(|(line, r)| {
             let at = format!("Dòng {line}");
             if r.len() < 6 || r.len() > CSV_COLUMNS.len() {
-                return Err(format!(
-                    "{at}: có {} cột; cần từ 6 đến 10 cột theo thứ tự {}.",
-                    r.len(),
-                    CSV_COLUMNS.join(",")
-                ));
+                return Err(format!("{at}: có {} cột; cần từ 6 đến 10 cột theo thứ tự {}.", r.len(), CSV_COLUMNS.join(",")));
             }
             let raw = text_field(&at, "value", &r[5])?;
             let value = if raw.trim().is_empty() { Literal::Null } else { Literal::Text(raw) };
@@ -452,7 +448,11 @@ mod tests {
         assert!(csv.starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup\n"));
         let c = parse_csv(&csv).unwrap();
         assert_eq!(c.iter().map(back).collect::<Vec<_>>(), want);
-        assert_eq!(c.iter().map(|v| v.at.as_str()).collect::<Vec<_>>(), vec!["Dòng 2", "Dòng 3", "Dòng 4", "Dòng 6", "Dòng 7"], "line of each record");
+        assert_eq!(
+            c.iter().map(|v| v.at.as_str()).collect::<Vec<_>>(),
+            vec!["Dòng 2", "Dòng 3", "Dòng 4", "Dòng 6", "Dòng 7"],
+            "line of each record"
+        );
         // Without its header, and with DHIS2's first six columns only.
         let bare = parse_csv("DS03,202507,03646,,,20\r\nDS03,202507,03646,nam,,\n").unwrap();
         assert_eq!(bare[0].value, Literal::Text("20".into()));
@@ -488,8 +488,10 @@ mod tests {
         assert!(parse_json("{}").unwrap_err().contains("dataValues"));
         let deep = format!("{{\"dataValues\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
         assert!(parse_json(&deep).unwrap_err().contains("dòng"));
-        let e = parse_json(r#"{"dataValues":[{"dataElement":"A","period":"202507","orgUnit":"X","value":1},{"period":"202507","orgUnit":"X","value":1}]}"#)
-            .unwrap_err();
+        let e = parse_json(
+            r#"{"dataValues":[{"dataElement":"A","period":"202507","orgUnit":"X","value":1},{"period":"202507","orgUnit":"X","value":1}]}"#,
+        )
+        .unwrap_err();
         assert!(e.starts_with("dataValues[1]: thiếu dataElement"), "{e}");
         let e = parse_json(r#"{"dataValues":[{"dataElement":"A\u0000","period":"202507","orgUnit":"X"}]}"#).unwrap_err();
         assert!(e.contains("ký tự điều khiển"), "{e}");

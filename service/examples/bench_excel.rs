@@ -140,7 +140,8 @@ async fn main() {
             let read_rows = t.elapsed().as_secs_f64() * 1000.0;
             assert!(file.figures.len() >= ROWS);
             let t = Instant::now();
-            let c = service::excel::import::check_book(&db, Some(&clerk), std::sync::Arc::new(book), Some(id), Utc::now(), &mut |_, _| {}).await.unwrap();
+            let c =
+                service::excel::import::check_book(&db, Some(&clerk), std::sync::Arc::new(book), Some(id), Utc::now(), &mut |_, _| {}).await.unwrap();
             let check = t.elapsed().as_secs_f64() * 1000.0;
             assert!(!c.plans.is_empty());
             (parse, read_rows, check)

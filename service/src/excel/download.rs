@@ -121,12 +121,8 @@ pub async fn reports(db: &crate::Db, actor: &Actor, ids: &[i32], now: DateTime<U
     let mut taken: Vec<String> = Vec::new();
     for id in ids {
         // Whose report it is, before anything of it is read.
-        let unit_id: Option<i32> = entity::report::Entity::find_by_id(*id)
-            .select_only()
-            .column(entity::report::Column::UnitId)
-            .into_tuple()
-            .one(db)
-            .await?;
+        let unit_id: Option<i32> =
+            entity::report::Entity::find_by_id(*id).select_only().column(entity::report::Column::UnitId).into_tuple().one(db).await?;
         let unit_id = unit_id.ok_or_else(|| ServiceError::NotFound("Không tìm thấy báo cáo.".into()))?;
         if !actor.can_read_unit(unit_id) {
             return Err(forbidden());

@@ -59,9 +59,12 @@ pub fn value_text(spec: &IndicatorSpec, v: &Value) -> String {
 /// The delivered figures (reports sent or accepted) of a period as DHIS2
 /// data values, ordered by org unit, data element and combination.
 pub async fn export(db: &crate::Db, _client: &ApiClient, f: ExportFilter) -> Result<Vec<DataValueOut>> {
-    let raw = f.period.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        ServiceError::field("period", "Cần nêu kỳ (period), ví dụ 202507, 2025Q3, 2025S1 hoặc 2025.")
-    })?;
+    let raw = f
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ServiceError::field("period", "Cần nêu kỳ (period), ví dụ 202507, 2025Q3, 2025S1 hoặc 2025."))?;
     let period = read_period(raw).map_err(|m| ServiceError::field("period", m))?;
     let dhis2_period = to_dhis2(&period).map_err(|m| ServiceError::field("period", m))?;
     let mut q = report::Entity::find()
@@ -78,8 +81,15 @@ pub async fn export(db: &crate::Db, _client: &ApiClient, f: ExportFilter) -> Res
             .ok_or_else(|| ServiceError::field("regime", format!("Không có chế độ báo cáo mã «{code}».")))?;
         q = q.filter(report::Column::RegimeId.eq(r));
     }
-    let units: HashMap<i32, String> =
-        org_unit::Entity::find().select_only().column(org_unit::Column::Id).column(org_unit::Column::Code).into_tuple().all(db).await?.into_iter().collect();
+    let units: HashMap<i32, String> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .column(org_unit::Column::Code)
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     if let Some(code) = f.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let id = units
             .iter()
@@ -224,10 +234,24 @@ impl Tally {
 pub async fn import(db: &crate::Db, client: &ApiClient, values: Vec<DataValueIn>, dry_run: bool, now: DateTime<Utc>) -> Result<ImportSummary> {
     check_may_write(client)?;
     let mut t = Tally::default();
-    let units: HashMap<String, i32> =
-        org_unit::Entity::find().select_only().column(org_unit::Column::Code).column(org_unit::Column::Id).into_tuple().all(db).await?.into_iter().collect();
-    let indicators: HashMap<String, i32> =
-        indicator::Entity::find().select_only().column(indicator::Column::Code).column(indicator::Column::Id).into_tuple().all(db).await?.into_iter().collect();
+    let units: HashMap<String, i32> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Code)
+        .column(org_unit::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let indicators: HashMap<String, i32> = indicator::Entity::find()
+        .select_only()
+        .column(indicator::Column::Code)
+        .column(indicator::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let exp = Expectations::load(db).await?;
     let version_ids: Vec<i32> = exp.regimes.iter().flat_map(|r| r.versions.iter().map(|v| v.effect.id)).collect();
     let mut uses: HashSet<(i32, i32)> = HashSet::new();
@@ -267,8 +291,12 @@ pub async fn import(db: &crate::Db, client: &ApiClient, values: Vec<DataValueIn>
             t.conflict(&v, reason);
             continue;
         };
-        let candidates: Vec<_> =
-            exp.regimes.iter().filter_map(|r| r.in_force(&period).map(|ver| (r, ver))).filter(|(_, ver)| uses.contains(&(ver.effect.id, indicator_id))).collect();
+        let candidates: Vec<_> = exp
+            .regimes
+            .iter()
+            .filter_map(|r| r.in_force(&period).map(|ver| (r, ver)))
+            .filter(|(_, ver)| uses.contains(&(ver.effect.id, indicator_id)))
+            .collect();
         if candidates.is_empty() {
             let reason = format!("Chỉ tiêu «{}» không có trong chế độ báo cáo nào có hiệu lực cho {}.", v.data_element, period.label());
             t.conflict(&v, reason);
@@ -331,8 +359,7 @@ async fn import_report(
         }
     };
     let existing = find_report(db, regime_id, unit_id, period_key).await?;
-    let exception =
-        if existing.is_none() { crate::board::actions::exception_until(db, regime_id, unit_id, period_key).await? } else { None };
+    let exception = if existing.is_none() { crate::board::actions::exception_until(db, regime_id, unit_id, period_key).await? } else { None };
     let txn = db.begin().await?;
     let (report_id, created) = match existing {
         Some(r) => (r.id, false),
@@ -375,7 +402,10 @@ async fn import_report(
         let spec = l.specs.get(&p.v.data_element).filter(|_| on_form.contains(&p.key));
         let Some(spec) = spec else {
             let reason = match part_of_combo(&p.v.category_option_combo) {
-                Some(part) => format!("Chỉ tiêu «{}» không có phần chia «{part}» (categoryOptionCombo) trên biểu mẫu {} phiên bản {}.", p.v.data_element, l.regime.code, l.version),
+                Some(part) => format!(
+                    "Chỉ tiêu «{}» không có phần chia «{part}» (categoryOptionCombo) trên biểu mẫu {} phiên bản {}.",
+                    p.v.data_element, l.regime.code, l.version
+                ),
                 None => format!("Chỉ tiêu «{}» không có trên biểu mẫu {} phiên bản {}.", p.v.data_element, l.regime.code, l.version),
             };
             conflicts.push((p, reason));
@@ -412,8 +442,16 @@ async fn import_report(
         let changes = Changes { figures, comments: Some(comments), narrative: None, explanations: None, file_name: None };
         match save_in_txn(&txn, &actor, &l, l.report.row_version, &changes, Source::Api, now).await? {
             Some(saved) => {
-                record_event(&txn, report_id, Some(client.user_id), &l.report.status, &l.report.status, &format!("Nhập số liệu từ DHIS2 ({} thay đổi)", saved.changed), now)
-                    .await?;
+                record_event(
+                    &txn,
+                    report_id,
+                    Some(client.user_id),
+                    &l.report.status,
+                    &l.report.status,
+                    &format!("Nhập số liệu từ DHIS2 ({} thay đổi)", saved.changed),
+                    now,
+                )
+                .await?;
             }
             None => {
                 txn.rollback().await.ok();

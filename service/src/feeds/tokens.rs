@@ -152,9 +152,5 @@ pub async fn authenticate(db: &crate::Db, token: &str, now: DateTime<Utc>) -> Re
             .exec(db)
             .await?;
     }
-    Ok(ApiClient {
-        token_id: m.id,
-        user_id: m.user_id,
-        write_units: serde_json::from_str(&m.write_units).unwrap_or_default(),
-    })
+    Ok(ApiClient { token_id: m.id, user_id: m.user_id, write_units: serde_json::from_str(&m.write_units).unwrap_or_default() })
 }

@@ -3,8 +3,8 @@
 //! transaction, every change audited with source "API").
 
 use super::ApiClient;
-use crate::reports::store::{figures_of, load_values};
 use crate::reports::entry::{check_open, save_loaded};
+use crate::reports::store::{figures_of, load_values};
 use crate::reports::{Changes, Saved, Source};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
@@ -65,9 +65,8 @@ pub fn read_literal(spec: &IndicatorSpec, lit: &Literal) -> std::result::Result<
         (_, Literal::Null) => return Ok(None),
         (ValueType::Integer | ValueType::Decimal | ValueType::Percent, Literal::Number(t) | Literal::Text(t)) => {
             let text = t.trim();
-            let d = Dec::parse_literal(text).ok_or_else(|| {
-                format!("«{}» không phải số viết với dấu chấm thập phân (ví dụ 1234.5)", text.chars().take(40).collect::<String>())
-            })?;
+            let d = Dec::parse_literal(text)
+                .ok_or_else(|| format!("«{}» không phải số viết với dấu chấm thập phân (ví dụ 1234.5)", text.chars().take(40).collect::<String>()))?;
             let scale = spec.effective_scale();
             if d.round(scale as u32) != d {
                 return Err(format!("chỉ được {scale} chữ số thập phân"));
@@ -93,11 +92,7 @@ pub fn read_literal(spec: &IndicatorSpec, lit: &Literal) -> std::result::Result<
 
 /// A read token may not send figures: checked before the body is read.
 pub fn check_may_write(client: &ApiClient) -> Result<()> {
-    if client.can_write() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into()))
-    }
+    if client.can_write() { Ok(()) } else { Err(ServiceError::Forbidden("Khóa API này chỉ có quyền đọc.".into())) }
 }
 
 pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, input: ValuesIn, now: DateTime<Utc>) -> Result<Saved> {

@@ -172,9 +172,7 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
         _ => {}
     }
     let txn = db.begin().await?;
-    let inserted = draft_model(r.id, v.id, actor.unit_id, &period, doc.outline.len(), exception, actor.user_id, now)
-    .insert(&txn)
-    .await;
+    let inserted = draft_model(r.id, v.id, actor.unit_id, &period, doc.outline.len(), exception, actor.user_id, now).insert(&txn).await;
     match inserted {
         Ok(m) => {
             record_event(&txn, m.id, Some(actor.user_id), "", ReportStatus::Draft.code(), "Lập báo cáo", now).await?;
