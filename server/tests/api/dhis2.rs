@@ -124,6 +124,18 @@ async fn a_round_trip_into_an_empty_installation_gives_the_same_figures(b: Backe
         csv_text.starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup\n")
     );
     assert_eq!(csv_text.lines().count(), 6, "{csv_text}");
+    // The same download for the provincial office, signed in; a unit's clerk is refused.
+    app.sign_in_ok("vp.tonghop").await;
+    let r = app.client.get(app.url(&format!("/tai-xuong/dhis2.csv?period={pe}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(&format!("dhis2-{pe}.csv")));
+    assert_eq!(r.text().await.unwrap(), csv_text);
+    let r = app.client.get(app.url(&format!("/tai-xuong/dhis2.json?period={pe}"))).send().await.unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap(), set);
+    let clerk = app.another_browser();
+    clerk.sign_in_ok("cv.tohieu").await;
+    let r = clerk.client.get(clerk.url(&format!("/tai-xuong/dhis2.csv?period={pe}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Bad exports: no period, a period DHIS2 has no type for, unknown codes.
     for q in ["", "?period=2025W1", "?period=9T-2025", &format!("?period={pe}&unit=KHONGCO"), &format!("?period={pe}&regime=KHONGCO")] {
         let r = get(&app, &read, &format!("/api/v1/dhis2/dataValueSets.json{q}")).await;

@@ -586,6 +586,9 @@ const TABLE: &[Row] = &[
     ),
     r("/tai-xuong/tong-hop.xlsx", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
     r("/tai-xuong/tong-hop.csv", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
+    // Without a period the allowed roles get 422 (the period is required); the unit-bound roles are refused first.
+    r("/tai-xuong/dhis2.json", Arg::Nothing, "→/dang-nhap 422                    403    403    403       422        422     →/doi-mat-khau"),
+    r("/tai-xuong/dhis2.csv", Arg::Nothing, "→/dang-nhap 422                    403    403    403       422        422     →/doi-mat-khau"),
     r("/tai-len/danh-muc", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-len/chi-tieu", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.

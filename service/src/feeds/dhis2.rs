@@ -57,8 +57,22 @@ pub fn value_text(spec: &IndicatorSpec, v: &Value) -> String {
 }
 
 /// The delivered figures (reports sent or accepted) of a period as DHIS2
-/// data values, ordered by org unit, data element and combination.
+/// data values, for a machine client (every token reads delivered figures).
 pub async fn export(db: &crate::Db, _client: &ApiClient, f: ExportFilter) -> Result<Vec<DataValueOut>> {
+    export_values(db, f).await
+}
+
+/// The same download for a person: the provincial office, the province's
+/// leaders and the administrator (who see the whole province).
+pub async fn export_for(db: &crate::Db, actor: &Actor, f: ExportFilter) -> Result<Vec<DataValueOut>> {
+    if !actor.sees_whole_province() {
+        return Err(ServiceError::Forbidden("Tải số liệu cho DHIS2 dành cho Văn phòng UBND tỉnh, lãnh đạo tỉnh và quản trị.".into()));
+    }
+    export_values(db, f).await
+}
+
+/// Ordered by org unit, data element and combination.
+async fn export_values(db: &crate::Db, f: ExportFilter) -> Result<Vec<DataValueOut>> {
     let raw = f
         .period
         .as_deref()
