@@ -134,6 +134,7 @@ async fn api_page() -> Response {
          <h1>API cho máy khách (/api/v1)</h1>\
          <p>Xác thực bằng khóa API do quản trị viên cấp: tiêu đề <code>Authorization: Bearer bcapi_…</code>. Khóa chỉ đọc, hoặc được gửi số liệu cho các đơn vị đã nêu. Giới hạn tần suất theo từng khóa (lỗi 429 kèm Retry-After).</p>\
          <p>Mọi lỗi có cùng dạng: <code>{{\"error\": {{\"code\": \"mã ổn định\", \"message\": \"lời giải thích tiếng Việt\"}}}}</code>. Danh sách có ETag; gửi If-None-Match để nhận 304 khi không đổi. Báo cáo phân trang bằng <code>after</code>/<code>next</code>; nhật ký thay đổi theo con trỏ <code>/api/v1/changes?after=…</code>, không bỏ sót thay đổi nào.</p>\
+         <p>DHIS2: xuất số liệu đã gửi (<code>GET /api/v1/dhis2/dataValueSets.json</code> hoặc <code>.csv?period=202507</code>) và nhập (<code>POST /api/v1/dhis2/dataValueSets?dryRun=true</code>) theo dạng dataValueSet của DHIS2, dùng mã làm định danh: dataElement = mã chỉ tiêu, orgUnit = mã đơn vị, categoryOptionCombo = mã phần chia (bỏ trống là tổng số), period = kỳ DHIS2 (202507, 2025Q3, 2025S1, 2025). Số viết với dấu chấm thập phân. Kết quả nhập theo dạng importSummary: imported, updated, deleted, ignored và từng xung đột kèm lý do.</p>\
          <p>Tài liệu OpenAPI 3: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>\
          <table><thead><tr><th>Phương thức</th><th>Địa chỉ</th><th>Nội dung</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
     );

@@ -142,6 +142,9 @@ async fn a_round_trip_into_an_empty_installation_gives_the_same_figures(b: Backe
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
         assert_eq!(error_code(r).await, "validation");
     }
+    // The API page says how, in Vietnamese, and lists the routes.
+    let page = api().get(app.url("/api")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/api/v1/dhis2/dataValueSets.csv") && page.contains("dùng mã làm định danh"));
     let original = stored(&app, "03646", &key).await;
     assert_eq!(original.len(), 5);
 
@@ -198,6 +201,7 @@ async fn imports_name_every_conflict_and_dry_runs_write_nothing(b: Backend) {
         dv("NS01", "03646", &pe, json!("1.234,5")),
         dv("HC01", "03646", &pe, json!(1)),
         { "dataElement": "DS03", "period": pe, "orgUnit": "03646", "categoryOptionCombo": "khong_co", "value": "1" },
+        dv("DS03", "03646", &pe, json!("99")),
     ] });
     // A read token cannot import, whatever it sends.
     let r = send(&app, &read, "", "application/json", set.to_string()).await;
@@ -209,7 +213,7 @@ async fn imports_name_every_conflict_and_dry_runs_write_nothing(b: Backend) {
     let before = counts(&app).await;
     let s = summary(send(&app, &write, "?dryRun=true", "application/json", set.to_string()).await, StatusCode::OK).await;
     assert_eq!(counts(&app).await, before, "a dry run writes nothing");
-    assert_eq!((s["status"].as_str(), s["imported"].as_u64(), s["ignored"].as_u64()), (Some("WARNING"), Some(2), Some(6)), "{s}");
+    assert_eq!((s["status"].as_str(), s["imported"].as_u64(), s["ignored"].as_u64()), (Some("WARNING"), Some(2), Some(7)), "{s}");
     let reasons: Vec<(String, String)> = s["conflicts"]
         .as_array()
         .unwrap()
@@ -223,11 +227,12 @@ async fn imports_name_every_conflict_and_dry_runs_write_nothing(b: Backend) {
     assert!(has("dataValues[4]", "không được gửi số liệu cho đơn vị «SYT»"), "{reasons:?}");
     assert!(has("dataValues[5]", "dấu chấm thập phân"), "{reasons:?}");
     assert!(has("dataValues[7]", "không có phần chia «khong_co»"), "{reasons:?}");
-    assert_eq!(s["conflicts_total"], 6);
+    assert!(has("dataValues[8]", "chỉ nhận giá trị đầu tiên"), "{reasons:?}");
+    assert_eq!(s["conflicts_total"], 7);
     assert_eq!(s["conflicts"][0]["value"], "1", "the value as sent");
 
     let s = summary(send(&app, &write, "?dryRun=false", "application/json", set.to_string()).await, StatusCode::OK).await;
-    assert_eq!((s["status"].as_str(), s["imported"].as_u64(), s["conflicts_total"].as_u64()), (Some("WARNING"), Some(2), Some(6)), "{s}");
+    assert_eq!((s["status"].as_str(), s["imported"].as_u64(), s["conflicts_total"].as_u64()), (Some("WARNING"), Some(2), Some(7)), "{s}");
     let figures = stored(&app, "03646", &key).await;
     assert_eq!(figures.iter().map(|f| (f.0.as_str(), f.2)).collect::<Vec<_>>(), vec![("DS03", Some(20)), ("HC01", Some(1))]);
 

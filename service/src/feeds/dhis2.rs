@@ -412,7 +412,12 @@ async fn import_report(
     let mut counts = (0, 0, 0, 0);
     let mut conflicts = Vec::new();
     let mut comments_changed = false;
+    let mut seen: HashSet<&str> = HashSet::new();
     for p in &pending {
+        if !seen.insert(p.key.as_str()) {
+            conflicts.push((p, format!("Ô «{}» đã có giá trị trước đó trong cùng lần nhập; chỉ nhận giá trị đầu tiên.", p.key)));
+            continue;
+        }
         let spec = l.specs.get(&p.v.data_element).filter(|_| on_form.contains(&p.key));
         let Some(spec) = spec else {
             let reason = match part_of_combo(&p.v.category_option_combo) {
