@@ -360,3 +360,44 @@ pub async fn export_pivot_xlsx(State(state): State<AppState>, Extension(auth): E
 pub async fn export_pivot_csv(State(state): State<AppState>, Extension(auth): Extension<RequestAuth>, RawQuery(q): RawQuery) -> Response {
     export_pivot(state, auth, q, true).await
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct Dhis2Query {
+    period: Option<String>,
+    regime: Option<String>,
+    unit: Option<String>,
+}
+
+async fn export_dhis2(state: AppState, auth: RequestAuth, q: Dhis2Query, csv: bool) -> Response {
+    let actor = match actor(&auth) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let p: String = q.period.as_deref().unwrap_or("").chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(20).collect();
+    let f = service::feeds::dhis2::ExportFilter { period: q.period, regime: q.regime, unit: q.unit };
+    let back = ("/tinh-hinh-bao-cao", "Quay lại tình hình báo cáo");
+    match service::feeds::dhis2::export_for(&state.ctx.db, &actor, f).await {
+        Ok(v) if csv => attachment(domain::dhis2::write_csv(&v).into_bytes(), "text/csv; charset=utf-8", &format!("dhis2-{p}.csv")),
+        Ok(v) => attachment(domain::dhis2::write_json(&v).into_bytes(), "application/json; charset=utf-8", &format!("dhis2-{p}.json")),
+        Err(e) => failure_back(e, back),
+    }
+}
+
+/// Delivered figures of a period as a DHIS2 data value set (JSON), for the
+/// provincial office, leaders and the administrator.
+pub async fn export_dhis2_json(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(q): axum::extract::Query<Dhis2Query>,
+) -> Response {
+    export_dhis2(state, auth, q, false).await
+}
+
+/// The same in DHIS2's CSV.
+pub async fn export_dhis2_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    axum::extract::Query(q): axum::extract::Query<Dhis2Query>,
+) -> Response {
+    export_dhis2(state, auth, q, true).await
+}

@@ -85,6 +85,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/tinh-hinh-bao-cao.xlsx", get(files::export_board))
         .route("/tai-xuong/tong-hop.xlsx", get(files::export_pivot_xlsx))
         .route("/tai-xuong/tong-hop.csv", get(files::export_pivot_csv))
+        .route("/tai-xuong/dhis2.json", get(files::export_dhis2_json))
+        .route("/tai-xuong/dhis2.csv", get(files::export_dhis2_csv))
         .route("/tai-len/danh-muc", axum::routing::post(files::import_catalogue))
         .route("/tai-len/chi-tieu", axum::routing::post(files::import_indicators))
         // Excel forms of reports: download, and upload for a preview (issue 11).

@@ -217,6 +217,15 @@ pub fn BoardPage() -> impl IntoView {
                             Ok(b) => {
                                 let qs = BoardQuery::of(&b.filter);
                                 let t = b.total;
+                                // The board's periods that DHIS2 has a period type for.
+                                let mut dhis2: Vec<(String, String)> = Vec::new();
+                                for c in &b.columns {
+                                    let Ok(p) = domain::period::Period::parse_key(&c.period_key) else { continue };
+                                    let Ok(d) = domain::dhis2::to_dhis2(&p) else { continue };
+                                    if !dhis2.iter().any(|(x, _)| *x == d) {
+                                        dhis2.push((d, c.period_label.clone()));
+                                    }
+                                }
                                 view! {
                                     <section class="card">
                                         <Filters board=b.clone()/>
@@ -231,6 +240,16 @@ pub fn BoardPage() -> impl IntoView {
                                         <p class="actions">
                                             <a class="button-secondary" href=format!("/tai-xuong/tinh-hinh-bao-cao.xlsx?{qs}")>"Tải bảng (Excel)"</a>
                                             <A href=format!("/tinh-hinh-bao-cao/qua-han?{qs}") attr:class="button-secondary">"Danh sách đơn vị quá hạn (in)"</A>
+                                            {dhis2
+                                                .into_iter()
+                                                .map(|(d, label)| {
+                                                    view! {
+                                                        <a class="button-secondary" href=format!("/tai-xuong/dhis2.csv?period={d}") title="Số liệu của các báo cáo đã gửi, dạng CSV của DHIS2 (mã làm định danh, số viết với dấu chấm thập phân)">
+                                                            {format!("Số liệu đã gửi cho DHIS2: {label} (CSV)")}
+                                                        </a>
+                                                    }
+                                                })
+                                                .collect_view()}
                                         </p>
                                         <Legend/>
                                         {if b.rows.is_empty() {

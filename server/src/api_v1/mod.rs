@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use domain::feed::Bucket;
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable: `unauthenticated`, `forbidden`, `report_not_delivered`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_query`, `too_large`, `internal`.
+    /// Stable: `unauthenticated`, `forbidden`, `report_not_delivered`, `not_found`, `conflict`, `validation`, `rate_limited`, `bad_json`, `bad_csv`, `bad_body`, `bad_query`, `too_large`, `internal`.
     pub code: String,
     /// Vietnamese text for people.
     pub message: String,
@@ -68,6 +68,10 @@ pub const MAX_FIELD_ERRORS: usize = 100;
 
 /// The largest request body `/api/v1` reads (256 KiB).
 pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The largest DHIS2 data value set an import reads (4 MiB: about 20 000
+/// values, `domain::dhis2::MAX_VALUES`).
+pub const DHIS2_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldOut {
@@ -93,7 +97,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "API báo cáo Sơn La", version = "1", description = "Dữ liệu cho máy khách: danh mục, báo cáo, số liệu, nhật ký thay đổi."),
-    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes, aggregates, completeness, digital_share),
+    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes, aggregates, completeness, digital_share, dhis2_export_json, dhis2_export_csv, dhis2_import),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -130,6 +134,7 @@ async fn api_page() -> Response {
          <h1>API cho máy khách (/api/v1)</h1>\
          <p>Xác thực bằng khóa API do quản trị viên cấp: tiêu đề <code>Authorization: Bearer bcapi_…</code>. Khóa chỉ đọc, hoặc được gửi số liệu cho các đơn vị đã nêu. Giới hạn tần suất theo từng khóa (lỗi 429 kèm Retry-After).</p>\
          <p>Mọi lỗi có cùng dạng: <code>{{\"error\": {{\"code\": \"mã ổn định\", \"message\": \"lời giải thích tiếng Việt\"}}}}</code>. Danh sách có ETag; gửi If-None-Match để nhận 304 khi không đổi. Báo cáo phân trang bằng <code>after</code>/<code>next</code>; nhật ký thay đổi theo con trỏ <code>/api/v1/changes?after=…</code>, không bỏ sót thay đổi nào.</p>\
+         <p>DHIS2: xuất số liệu đã gửi (<code>GET /api/v1/dhis2/dataValueSets.json</code> hoặc <code>.csv?period=202507</code>) và nhập (<code>POST /api/v1/dhis2/dataValueSets?dryRun=true</code>) theo dạng dataValueSet của DHIS2, dùng mã làm định danh: dataElement = mã chỉ tiêu, orgUnit = mã đơn vị, categoryOptionCombo = mã phần chia (bỏ trống là tổng số), period = kỳ DHIS2 (202507, 2025Q3, 2025S1, 2025). Số viết với dấu chấm thập phân. Kết quả nhập theo dạng importSummary: imported, updated, deleted, ignored và từng xung đột kèm lý do.</p>\
          <p>Tài liệu OpenAPI 3: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>\
          <table><thead><tr><th>Phương thức</th><th>Địa chỉ</th><th>Nội dung</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
     );
@@ -472,6 +477,123 @@ async fn digital_share(State(s): State<AppState>, Extension(c): Extension<ApiCli
     answer(&h, feeds::aggregates::digital_share(&s.ctx.db, &c, &period, q.counted.as_deref()).await)
 }
 
+#[derive(Deserialize, Default)]
+pub struct Dhis2ExportQuery {
+    period: Option<String>,
+    regime: Option<String>,
+    unit: Option<String>,
+}
+
+fn dhis2_filter(q: Dhis2ExportQuery) -> feeds::dhis2::ExportFilter {
+    feeds::dhis2::ExportFilter { period: q.period, regime: q.regime, unit: q.unit }
+}
+
+fn dhis2_file(body: String, content_type: &'static str, name: &str) -> Response {
+    let mut res = (StatusCode::OK, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// The file name of an export: `dataValueSets-202507.json`.
+fn dhis2_name(period: Option<&str>, ext: &str) -> String {
+    let p: String = period.unwrap_or("").chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(20).collect();
+    format!("dataValueSets-{p}.{ext}")
+}
+
+#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.json", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet JSON của DHIS2", description = "Chỉ báo cáo đã gửi hoặc đã tiếp nhận. Mã làm định danh: dataElement = mã chỉ tiêu, orgUnit = mã đơn vị, categoryOptionCombo = mã phần chia (bỏ trống: tổng số), period = kỳ DHIS2 (202507, 2025Q3, 2025S1, 2025). Giá trị luôn là chuỗi; số viết với dấu chấm thập phân.", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "{\"dataValues\": [{\"dataElement\", \"period\", \"orgUnit\", \"categoryOptionCombo\", \"value\", \"lastUpdated\", \"comment\"}]}", content_type = "application/json"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn dhis2_export_json(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    q: Result<Query<Dhis2ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
+    };
+    let name = dhis2_name(q.period.as_deref(), "json");
+    match feeds::dhis2::export(&s.ctx.db, &c, dhis2_filter(q)).await {
+        Ok(v) => dhis2_file(domain::dhis2::write_json(&v), "application/json; charset=utf-8", &name),
+        Err(e) => failure(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.csv", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet CSV của DHIS2", description = "Như bản JSON; các cột theo thứ tự của DHIS2: dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup (có dòng tiêu đề).", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "Tệp CSV UTF-8", content_type = "text/csv"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn dhis2_export_csv(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    q: Result<Query<Dhis2ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
+    };
+    let name = dhis2_name(q.period.as_deref(), "csv");
+    match feeds::dhis2::export(&s.ctx.db, &c, dhis2_filter(q)).await {
+        Ok(v) => dhis2_file(domain::dhis2::write_csv(&v), "text/csv; charset=utf-8", &name),
+        Err(e) => failure(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Dhis2ImportQuery {
+    #[serde(rename = "dryRun")]
+    dry_run: Option<String>,
+    format: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/dhis2/dataValueSets", tag = "DHIS2", summary = "Nhập số liệu từ dataValueSet JSON hoặc CSV của DHIS2 (khóa có quyền ghi)", description = "Mỗi giá trị vào báo cáo của (đơn vị, chế độ có phiên bản hiệu lực cho kỳ chứa chỉ tiêu, kỳ); chưa có báo cáo thì lập bản nháp nếu đơn vị thuộc đối tượng của chế độ. Chỉ các đơn vị của khóa. Kiểm tra và lưu như khi gửi số liệu qua API (nguồn API); mỗi báo cáo một giao dịch. Báo cáo đã gửi, đã tiếp nhận hoặc kỳ đã khóa là xung đột. dryRun=true: đếm như thật, không ghi gì. Kết quả theo dạng importSummary của DHIS2; 409 khi có xung đột mà không giá trị nào được nhận. Giá trị rỗng hoặc null xóa ô.", params(("dryRun" = Option<bool>, Query, description = "true: chạy thử, không ghi"), ("format" = Option<String>, Query, description = "json (mặc định) hoặc csv; cũng nhận Content-Type text/csv")), request_body(content = String, description = "dataValueSet JSON hoặc CSV (tối đa 4 MiB, 20 000 giá trị)", content_type = "application/json"), responses((status = 200, body = feeds::dhis2::ImportSummary), (status = 400, description = "Nội dung không đọc được (bad_json, bad_csv, bad_body), nêu dòng", body = ErrorBody), (status = 403, description = "Khóa chỉ đọc", body = ErrorBody), (status = 409, description = "Có xung đột, không giá trị nào được nhận", body = feeds::dhis2::ImportSummary), (status = 413, description = "Nội dung quá 4 MiB (too_large)", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn dhis2_import(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    q: Result<Query<Dhis2ImportQuery>, axum::extract::rejection::QueryRejection>,
+    req: Request,
+) -> Response {
+    // The token's scope before anything of the body is read.
+    if let Err(e) = feeds::write::check_may_write(&c) {
+        return failure(e);
+    }
+    let Ok(Query(q)) = q else {
+        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
+    };
+    let dry_run = match q.dry_run.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số dryRun phải là true hoặc false."),
+    };
+    let content_csv = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("csv"));
+    let csv = match q.format.as_deref().map(str::trim) {
+        None | Some("") => content_csv,
+        Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số format phải là json hoặc csv."),
+    };
+    let body = match axum::body::to_bytes(req.into_body(), DHIS2_BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Nội dung gửi lên quá lớn (tối đa 4 MiB); hãy chia thành nhiều lần nhập.");
+        }
+    };
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return error(StatusCode::BAD_REQUEST, "bad_body", "Nội dung gửi lên không phải văn bản UTF-8.");
+    };
+    let parsed = if csv { domain::dhis2::parse_csv(text) } else { domain::dhis2::parse_json(text) };
+    let values = match parsed {
+        Ok(v) => v,
+        Err(m) => return error(StatusCode::BAD_REQUEST, if csv { "bad_csv" } else { "bad_json" }, &m),
+    };
+    match feeds::dhis2::import(&s.ctx.db, &c, values, dry_run, chrono::Utc::now()).await {
+        Ok(summary) => {
+            let status = if summary.status == "ERROR" { StatusCode::CONFLICT } else { StatusCode::OK };
+            json_response(status, &summary)
+        }
+        Err(e) => failure(e),
+    }
+}
+
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này; xem /api/v1/openapi.json.")
 }
@@ -489,6 +611,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/aggregates", get(aggregates))
         .route("/api/v1/completeness", get(completeness))
         .route("/api/v1/digital-share", get(digital_share))
+        .route("/api/v1/dhis2/dataValueSets.json", get(dhis2_export_json))
+        .route("/api/v1/dhis2/dataValueSets.csv", get(dhis2_export_csv))
+        .route("/api/v1/dhis2/dataValueSets", post(dhis2_import))
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state, bearer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));

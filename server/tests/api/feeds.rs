@@ -20,18 +20,18 @@ crate::on_both_backends!(
     aggregates_completeness_and_the_digital_share,
 );
 
-async fn user_id(app: &TestApp, username: &str) -> i32 {
+pub(crate) async fn user_id(app: &TestApp, username: &str) -> i32 {
     entity::app_user::Entity::find().filter(entity::app_user::Column::Username.eq(username)).one(&app.db).await.unwrap().expect(username).id
 }
 
-async fn admin(app: &TestApp) -> domain::Actor {
+pub(crate) async fn admin(app: &TestApp) -> domain::Actor {
     let id = user_id(app, "quantri").await;
     let unit = app.unit_id(domain::org::OFFICE_CODE).await;
     domain::Actor { user_id: id, role: domain::Role::Admin, unit_id: unit }
 }
 
 /// A machine-client account `name`.
-async fn machine(app: &TestApp, name: &str) {
+pub(crate) async fn machine(app: &TestApp, name: &str) {
     let a = admin(app).await;
     service::users::create_user(
         &app.db,
@@ -48,7 +48,7 @@ async fn machine(app: &TestApp, name: &str) {
     .unwrap();
 }
 
-async fn token(app: &TestApp, username: &str, units: &[&str]) -> String {
+pub(crate) async fn token(app: &TestApp, username: &str, units: &[&str]) -> String {
     let a = admin(app).await;
     let req = service::feeds::tokens::TokenRequest {
         username: username.into(),
@@ -58,33 +58,33 @@ async fn token(app: &TestApp, username: &str, units: &[&str]) -> String {
     service::feeds::tokens::create(&app.db, &a, req, Utc::now()).await.unwrap().token
 }
 
-fn api() -> reqwest::Client {
+pub(crate) fn api() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-async fn get(app: &TestApp, tok: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, tok: &str, path: &str) -> reqwest::Response {
     api().get(app.url(path)).bearer_auth(tok).send().await.unwrap()
 }
 
-async fn get_json(app: &TestApp, tok: &str, path: &str) -> Value {
+pub(crate) async fn get_json(app: &TestApp, tok: &str, path: &str) -> Value {
     let r = get(app, tok, path).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     r.json().await.unwrap()
 }
 
-async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
     api().post(app.url(path)).bearer_auth(tok).json(&body).send().await.unwrap()
 }
 
 /// The stable error code of an API error (and the shape holds).
-async fn error_code(r: reqwest::Response) -> String {
+pub(crate) async fn error_code(r: reqwest::Response) -> String {
     let v: Value = r.json().await.unwrap();
     assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "a message: {v}");
     v["error"]["code"].as_str().expect("error.code").to_string()
 }
 
 /// A draft KTXH_XA report of To Hieu for an open period, started by its clerk.
-async fn draft(app: &TestApp) -> i32 {
+pub(crate) async fn draft(app: &TestApp) -> i32 {
     let unit = app.unit_id("03646").await;
     let office = domain::Actor { user_id: 0, role: domain::Role::Reviewer, unit_id: 0 };
     let due = service::reports::due_for_unit(&app.db, &office, unit, Utc::now()).await.unwrap();
@@ -93,7 +93,7 @@ async fn draft(app: &TestApp) -> i32 {
     service::reports::start(&app.db, &clerk, d.regime_id, &d.period_key, Utc::now()).await.unwrap()
 }
 
-async fn row_version(app: &TestApp, id: i32) -> i64 {
+pub(crate) async fn row_version(app: &TestApp, id: i32) -> i64 {
     entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().row_version as i64
 }
 

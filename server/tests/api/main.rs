@@ -10,6 +10,7 @@ mod board;
 mod catalogue;
 mod catalogue_facts;
 mod csrf;
+mod dhis2;
 mod durability;
 mod excel;
 mod feeds;

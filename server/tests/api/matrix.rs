@@ -570,6 +570,9 @@ const TABLE: &[Row] = &[
     r("/api/v1/reports", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/reports/{id}/values", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/changes", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/dhis2/dataValueSets.json", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/dhis2/dataValueSets.csv", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/dhis2/dataValueSets", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/{*rest}", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     // --- Plain routes: a signed-out browser is sent to the sign-in page; an upload ends on its result page -----------------------------------
     r("/healthz", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
@@ -583,6 +586,9 @@ const TABLE: &[Row] = &[
     ),
     r("/tai-xuong/tong-hop.xlsx", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
     r("/tai-xuong/tong-hop.csv", Arg::Nothing, "→/dang-nhap ok                     ok     ok     ok        ok         ok      →/doi-mat-khau"),
+    // Without a period the allowed roles get 422 (the period is required); the unit-bound roles are refused first.
+    r("/tai-xuong/dhis2.json", Arg::Nothing, "→/dang-nhap 422                    403    403    403       422        422     →/doi-mat-khau"),
+    r("/tai-xuong/dhis2.csv", Arg::Nothing, "→/dang-nhap 422                    403    403    403       422        422     →/doi-mat-khau"),
     r("/tai-len/danh-muc", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     r("/tai-len/chi-tieu", Arg::JunkUpload, "→/dang-nhap →/danh-muc/nhap-xuat/… 403    403    403       403        403     →/doi-mat-khau"),
     // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.

@@ -7,9 +7,11 @@
 //! - [`write`]: a machine client sending a report's values.
 //! - [`aggregates`]: aggregates, completeness and the 50 % figure, from the
 //!   leaders' roll-up and the office's board.
+//! - [`dhis2`]: DHIS2 data value sets out (delivered figures) and in.
 
 pub mod aggregates;
 pub mod changes;
+pub mod dhis2;
 pub mod read;
 pub mod tokens;
 pub mod write;

@@ -9,6 +9,7 @@ use crate::reports::{Changes, Saved, Source};
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::dec::Dec;
+use domain::dhis2::Literal;
 use domain::figures::CellKey;
 use domain::indicator::{IndicatorSpec, Value, ValueType};
 use domain::{Actor, FieldErrors, Role};
@@ -35,39 +36,55 @@ pub fn read_api_value(spec: &IndicatorSpec, raw: &RawValue) -> std::result::Resu
     use serde_json::Value as J;
     let literal = raw.get().trim();
     let v: J = serde_json::from_str(literal).map_err(|_| "giá trị JSON không hợp lệ".to_string())?;
-    let v = &v;
-    if v.is_null() {
-        return Ok(None);
+    let lit = match v {
+        J::Null => Literal::Null,
+        J::Bool(b) => Literal::Bool(b),
+        J::Number(_) => Literal::Number(literal.to_string()),
+        J::String(s) => Literal::Text(s),
+        J::Array(_) | J::Object(_) => return Err(expected(spec).into()),
+    };
+    read_literal(spec, &lit)
+}
+
+/// What a value of the indicator's type must look like.
+fn expected(spec: &IndicatorSpec) -> &'static str {
+    match spec.value_type {
+        ValueType::Integer | ValueType::Decimal | ValueType::Percent => "cần một số (ví dụ 1234.5)",
+        ValueType::YesNo => "cần true hoặc false",
+        ValueType::Date => "cần ngày dạng YYYY-MM-DD",
+        ValueType::Text => "cần một chuỗi văn bản",
     }
-    let value = match spec.value_type {
-        ValueType::Integer | ValueType::Decimal | ValueType::Percent => {
-            let text = match v {
-                J::Number(_) => literal.to_string(),
-                J::String(s) => s.trim().to_string(),
-                _ => return Err("cần một số (ví dụ 1234.5)".into()),
-            };
-            let d = Dec::parse_literal(&text).ok_or_else(|| format!("«{text}» không phải số viết với dấu chấm thập phân (ví dụ 1234.5)"))?;
+}
+
+/// Reads one machine literal (the API's JSON value, a DHIS2 data value)
+/// against its indicator: the one reading both edges share. A number is
+/// read from its literal text ([`Dec::parse_literal`], dot decimal), never
+/// through a binary floating-point number.
+pub fn read_literal(spec: &IndicatorSpec, lit: &Literal) -> std::result::Result<Option<Value>, String> {
+    let value = match (spec.value_type, lit) {
+        (_, Literal::Null) => return Ok(None),
+        (ValueType::Integer | ValueType::Decimal | ValueType::Percent, Literal::Number(t) | Literal::Text(t)) => {
+            let text = t.trim();
+            let d = Dec::parse_literal(text)
+                .ok_or_else(|| format!("«{}» không phải số viết với dấu chấm thập phân (ví dụ 1234.5)", text.chars().take(40).collect::<String>()))?;
             let scale = spec.effective_scale();
             if d.round(scale as u32) != d {
                 return Err(format!("chỉ được {scale} chữ số thập phân"));
             }
             Value::Num(d.to_scaled(scale).ok_or("số quá lớn")?)
         }
-        ValueType::YesNo => match v {
-            J::Bool(b) => Value::Bool(*b),
-            _ => return Err("cần true hoặc false".into()),
-        },
-        ValueType::Date => {
-            let s = v.as_str().ok_or("cần ngày dạng YYYY-MM-DD")?;
-            Value::Date(chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("«{s}» không phải ngày dạng YYYY-MM-DD"))?)
-        }
-        ValueType::Text => {
-            let s = v.as_str().ok_or("cần một chuỗi văn bản")?;
+        (ValueType::YesNo, Literal::Bool(b)) => Value::Bool(*b),
+        (ValueType::Date, Literal::Text(s)) => Value::Date(
+            chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("«{}» không phải ngày dạng YYYY-MM-DD", s.chars().take(40).collect::<String>()))?,
+        ),
+        (ValueType::Text, Literal::Text(s)) => {
             if s.trim().is_empty() {
                 return Ok(None);
             }
             Value::Text(s.trim().to_string())
         }
+        _ => return Err(expected(spec).into()),
     };
     spec.check_bounds(&value)?;
     Ok(Some(value))

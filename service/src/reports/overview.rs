@@ -172,32 +172,7 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
         _ => {}
     }
     let txn = db.begin().await?;
-    let inserted = report::ActiveModel {
-        regime_id: Set(r.id),
-        regime_version_id: Set(v.id),
-        unit_id: Set(actor.unit_id),
-        period_key: Set(period.key()),
-        status: Set(ReportStatus::Draft.code().into()),
-        row_version: Set(0),
-        narrative: Set(serde_json::to_string(&vec![String::new(); doc.outline.len()]).unwrap_or_else(|_| "[]".into())),
-        explanations: Set("{}".into()),
-        window_exception_until: Set(exception),
-        created_at: Set(now),
-        created_by: Set(Some(actor.user_id)),
-        updated_at: Set(now),
-        updated_by: Set(Some(actor.user_id)),
-        sent_at: Set(None),
-        sent_by: Set(None),
-        on_time: Set(None),
-        approved_at: Set(None),
-        approved_by: Set(None),
-        reviewed_at: Set(None),
-        reviewed_by: Set(None),
-        return_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let inserted = draft_model(r.id, v.id, actor.unit_id, &period, doc.outline.len(), exception, actor.user_id, now).insert(&txn).await;
     match inserted {
         Ok(m) => {
             record_event(&txn, m.id, Some(actor.user_id), "", ReportStatus::Draft.code(), "Lập báo cáo", now).await?;
@@ -213,7 +188,46 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
     }
 }
 
-async fn find_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, period_key: &str) -> Result<Option<report::Model>> {
+/// A new draft report of a unit for a regime's version and a period
+/// (started by the web form, an Excel file or a DHIS2 import).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draft_model(
+    regime_id: i32,
+    version_id: i32,
+    unit_id: i32,
+    period: &Period,
+    outline_len: usize,
+    exception: Option<NaiveDate>,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> report::ActiveModel {
+    report::ActiveModel {
+        regime_id: Set(regime_id),
+        regime_version_id: Set(version_id),
+        unit_id: Set(unit_id),
+        period_key: Set(period.key()),
+        status: Set(ReportStatus::Draft.code().into()),
+        row_version: Set(0),
+        narrative: Set(serde_json::to_string(&vec![String::new(); outline_len]).unwrap_or_else(|_| "[]".into())),
+        explanations: Set("{}".into()),
+        window_exception_until: Set(exception),
+        created_at: Set(now),
+        created_by: Set(Some(user_id)),
+        updated_at: Set(now),
+        updated_by: Set(Some(user_id)),
+        sent_at: Set(None),
+        sent_by: Set(None),
+        on_time: Set(None),
+        approved_at: Set(None),
+        approved_by: Set(None),
+        reviewed_at: Set(None),
+        reviewed_by: Set(None),
+        return_reason: Set(None),
+        ..Default::default()
+    }
+}
+
+pub(crate) async fn find_report<C: ConnectionTrait>(db: &C, regime_id: i32, unit_id: i32, period_key: &str) -> Result<Option<report::Model>> {
     Ok(report::Entity::find()
         .filter(report::Column::RegimeId.eq(regime_id))
         .filter(report::Column::UnitId.eq(unit_id))
