@@ -573,6 +573,9 @@ const TABLE: &[Row] = &[
     r("/api/v1/dhis2/dataValueSets.json", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/dhis2/dataValueSets.csv", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/dhis2/dataValueSets", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/aggregates", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/completeness", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/digital-share", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/{*rest}", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     // --- Plain routes: a signed-out browser is sent to the sign-in page; an upload ends on its result page -----------------------------------
     r("/healthz", Arg::Nothing, "ok          ok                     ok     ok     ok        ok         ok      ok"),
