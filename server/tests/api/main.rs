@@ -16,5 +16,6 @@ mod feeds;
 mod hostile;
 mod loadtest;
 mod matrix;
+mod print;
 mod reports;
 mod shell;
