@@ -11,6 +11,7 @@ pub mod column;
 pub mod dashboard;
 pub mod datefmt;
 pub mod dec;
+pub mod decree30;
 pub mod dhis2;
 pub mod digital;
 pub mod entry;

@@ -17,7 +17,7 @@ fn page(status: StatusCode, message: &str) -> Response {
 }
 
 /// The same, with the way back the page came from.
-fn page_back(status: StatusCode, message: &str, back: (&str, &str)) -> Response {
+pub(crate) fn page_back(status: StatusCode, message: &str, back: (&str, &str)) -> Response {
     let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let body = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{0}</title></head>\
@@ -36,7 +36,7 @@ fn failure(e: ServiceError) -> Response {
     failure_back(e, ("/danh-muc/nhap-xuat", "Quay lại Nhập/xuất"))
 }
 
-fn failure_back(e: ServiceError, back: (&str, &str)) -> Response {
+pub(crate) fn failure_back(e: ServiceError, back: (&str, &str)) -> Response {
     let err = app::ssr::to_app_error(e);
     if err == app::error::AppError::Unauthenticated {
         return Redirect::to("/dang-nhap").into_response();
@@ -49,7 +49,7 @@ fn failure_back(e: ServiceError, back: (&str, &str)) -> Response {
     page_back(status, &message, back)
 }
 
-fn actor(auth: &RequestAuth) -> Result<Actor, Response> {
+pub(crate) fn actor(auth: &RequestAuth) -> Result<Actor, Response> {
     match &auth.session {
         Some(s) if !s.view.must_change_password => Ok(s.actor()),
         Some(_) => Err(Redirect::to("/doi-mat-khau").into_response()),
@@ -151,7 +151,7 @@ pub async fn import_indicators(State(state): State<AppState>, Extension(auth): E
 // --- Excel forms of reports (see service::excel) -------------------------------------------------
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const HOME: (&str, &str) = ("/", "Về trang chủ");
+pub(crate) const HOME: (&str, &str) = ("/", "Về trang chủ");
 
 /// The query string, repeated keys kept in order (`id=1&id=2`).
 fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod files;
 pub mod health;
+pub mod print;
 pub mod session_layer;
 pub mod state;
 
@@ -94,6 +95,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-xuong/bieu-mau.xlsx", get(files::download_form))
         .route("/tai-xuong/bieu-mau-don-vi.xlsx", get(files::download_units))
         .route("/tai-len/bao-cao", axum::routing::post(files::upload_reports))
+        // A report to print or save as PDF, in the Decree 30 layout (issue 14).
+        .route("/bao-cao/{id}/in", get(print::print_report))
         // The bundle straight from disk, answering If-Modified-Since with a
         // 304 (Leptos's fallback file handler drops the request's headers).
         .nest_service("/pkg", tower_http::services::ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")))

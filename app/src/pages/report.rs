@@ -175,8 +175,10 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <HeaderCard header=header.clone() doc_name=title form_number/>
-        <section class="card excel-tools" aria-label="Excel">
+        <section class="card excel-tools" aria-label="Tải về và in">
             <a class="button-secondary" href=format!("/tai-xuong/bao-cao.xlsx?id={report_id}") download>"Tải biểu mẫu Excel"</a>
+            // A whole page of its own (served by the server, not the app's router).
+            <a class="button-secondary" href=format!("/bao-cao/{report_id}/in") rel="external">"Bản in"</a>
             {perms.edit.then(|| view! {
                 <details class="excel-upload-box">
                     <summary class="button-secondary">"Nhập số liệu từ tệp Excel…"</summary>

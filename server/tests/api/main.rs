@@ -17,5 +17,6 @@ mod feeds;
 mod hostile;
 mod loadtest;
 mod matrix;
+mod print;
 mod reports;
 mod shell;

@@ -597,6 +597,10 @@ const TABLE: &[Row] = &[
     // Excel forms: a report's form to whoever reads the report; an upload from a unit's clerk only, which lands on its preview.
     r("/tai-xuong/bao-cao.xlsx", Arg::ReportFileSyt, "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
     r("/tai-xuong/bao-cao.xlsx", Arg::ReportFileTh, "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    // A report to print (the Decree 30 layout): to whoever reads the report; the id is in the path.
+    r("/bao-cao/{id}/in", Arg::ReportFileSyt, "→/dang-nhap ok                     ok     ok     403       ok         ok      →/doi-mat-khau"),
+    r("/bao-cao/{id}/in", Arg::ReportFileTh, "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
+    r("/bao-cao/{id}/in", Arg::ReportMissing, "→/dang-nhap 404                    404    404    404       404        404     →/doi-mat-khau"),
     // Without a unit: the caller's own, which has no such report unless it reports under the regime.
     r("/tai-xuong/bieu-mau.xlsx", Arg::FormYte, "→/dang-nhap 404                    ok     ok     404       404        404     →/doi-mat-khau"),
     r("/tai-xuong/bieu-mau.xlsx", Arg::FormXaTh, "→/dang-nhap ok                     403    403    ok        ok         ok      →/doi-mat-khau"),
@@ -676,6 +680,13 @@ struct Answer {
 }
 
 async fn send(b: &Browser, method: &str, path: &str, arg: Arg, fields: &[(String, String)], with_csrf: bool) -> Answer {
+    // A route naming its object in the path (`/bao-cao/{id}/in`) takes the `id` field there.
+    let id_in_path = path.contains("{id}") && !path.starts_with("/api/");
+    let (path, fields): (String, Vec<(String, String)>) = match fields.iter().find(|(k, _)| k == "id") {
+        Some((_, id)) if id_in_path => (path.replace("{id}", id), fields.iter().filter(|(k, _)| k != "id").cloned().collect()),
+        _ => (path.to_string(), fields.to_vec()),
+    };
+    let (path, fields) = (path.as_str(), fields.as_slice());
     let url = b.app.url(path);
     let c = &b.app.client;
     // What a browser without JavaScript asks for; scripts send no preference.

@@ -11,6 +11,7 @@ pub mod entry;
 pub mod generator;
 pub mod history;
 pub mod overview;
+pub mod print;
 pub mod review;
 pub mod review_notes;
 pub mod stash;
