@@ -16,5 +16,6 @@ mod feeds;
 mod hostile;
 mod loadtest;
 mod matrix;
+mod open_data;
 mod reports;
 mod shell;

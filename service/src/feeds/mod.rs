@@ -5,11 +5,13 @@
 //! - [`changes`]: the change log and incremental pulls with a safe horizon.
 //! - [`read`]: the catalogue, periods, reports and values as JSON shapes.
 //! - [`write`]: a machine client sending a report's values.
+//! - [`open_data`]: the public indicators and their accepted figures (`/du-lieu-mo`).
 //!
 //! Aggregates, completeness and the 50 % figure plug in from the
 //! aggregation issue (13): see the `AGGREGATION SEAM` in `read`.
 
 pub mod changes;
+pub mod open_data;
 pub mod read;
 pub mod tokens;
 pub mod write;
