@@ -236,7 +236,9 @@ impl Config {
             return Err(ConfigError("open_data_licence: cần tên giấy phép (tối đa 200 ký tự)".into()));
         }
         let url = &self.open_data_licence_url;
-        if !url.is_empty() && (!(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"')) {
+        if !url.is_empty()
+            && (!(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"'))
+        {
             return Err(ConfigError(format!("open_data_licence_url = {url:?} (cần địa chỉ http:// hoặc https://)")));
         }
         if self.reminder_hour > 23 {

@@ -333,7 +333,11 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
 }
 
 /// `GET /du-lieu-mo/{file}`: `chi-tieu.json|csv` or `MÃ.json|csv`.
-pub async fn file(State(state): State<AppState>, headers: HeaderMap, path: Result<Path<String>, axum::extract::rejection::PathRejection>) -> Response {
+pub async fn file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Response {
     let Ok(Path(name)) = path else { return not_found() };
     match parse_file(&name) {
         Some(w) => serve(state, headers, w).await,

@@ -419,7 +419,8 @@ mod tests {
         let f = IndicatorForm { public: true, ..form() }.check().unwrap();
         assert!(f.public);
         assert!(f.to_form().public);
-        let text = IndicatorForm { public: true, value_type: "van_ban".into(), aggregation: "khong".into(), breakdown: "".into(), min: "".into(), ..form() };
+        let text =
+            IndicatorForm { public: true, value_type: "van_ban".into(), aggregation: "khong".into(), breakdown: "".into(), min: "".into(), ..form() };
         let e = text.check().unwrap_err();
         assert!(e.for_field("public").is_some_and(|m| m.contains("kiểu số")), "{e:?}");
         assert!(IndicatorForm { public: false, ..text }.check().is_ok());

@@ -160,7 +160,8 @@ async fn only_public_indicators_and_accepted_figures_are_published(b: Backend) {
         if n == 2 {
             service::reports::save(&app.db, clerk, id, 0, values(hc01, "432,1"), service::reports::Source::Form, t0).await.unwrap();
         } else {
-            let done = service::reports::save_and_send(&app.db, clerk, id, 0, values(hc01, "432,1"), service::reports::Source::Form, t0).await.unwrap();
+            let done =
+                service::reports::save_and_send(&app.db, clerk, id, 0, values(hc01, "432,1"), service::reports::Source::Form, t0).await.unwrap();
             assert_eq!(done.sent.unwrap(), ReportStatus::AwaitingApproval);
             service::reports::transition(&app.db, leader, id, Transition::Approve, "", t0 + chrono::Duration::hours(1)).await.unwrap();
         }
@@ -218,7 +219,10 @@ async fn only_public_indicators_and_accepted_figures_are_published(b: Backend) {
     let province = d["figures"][1]["unit_code"].as_str().unwrap_or("").to_string();
     assert_eq!(
         rows,
-        vec![("2031-07".into(), "don_vi".into(), accepted_unit.clone(), "150".into(), 1), ("2031-07".into(), "toan_tinh".into(), province, "150".into(), 1)]
+        vec![
+            ("2031-07".into(), "don_vi".into(), accepted_unit.clone(), "150".into(), 1),
+            ("2031-07".into(), "toan_tinh".into(), province, "150".into(), 1)
+        ]
     );
     assert_eq!(d["figures"][0]["period_start"], "2031-07-01");
     assert_eq!(d["figures"][0]["period_end"], "2031-07-31");

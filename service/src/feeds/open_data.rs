@@ -536,7 +536,8 @@ mod tests {
         let i = info(Aggregation::Sum, 1);
         let facts = vec![fact(2, 7, 1505, 1, 2), fact(3, 7, 20, 1, 2), fact(3, 8, 99_999, 1, 1), fact(2, 8, 7, 1, 0)];
         let f = figures_of(&i, &defs(&i), &facts, &units()).unwrap();
-        let got: Vec<(String, String, String, usize)> = f.iter().map(|x| (x.period.clone(), x.unit_code.clone(), x.value.clone(), x.units_reporting)).collect();
+        let got: Vec<(String, String, String, usize)> =
+            f.iter().map(|x| (x.period.clone(), x.unit_code.clone(), x.value.clone(), x.units_reporting)).collect();
         assert_eq!(
             got,
             vec![
@@ -606,8 +607,15 @@ mod tests {
         let figures = figures_of(&i, &defs(&i), &[fact(2, 7, 1505, 1, 2)], &units()).unwrap();
         let text = String::from_utf8(dataset_csv(&Dataset { meta: meta(), figures }).unwrap()[3..].to_vec()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "Mã chỉ tiêu,Tên chỉ tiêu,Đơn vị tính,Mã kỳ,Kỳ,Từ ngày,Đến ngày,Cấp,Mã đơn vị,Đơn vị,Mã phân tổ,Phân tổ,Giá trị,Số đơn vị báo cáo,Cập nhật lần cuối,Cơ quan công bố,Giấy phép");
-        assert!(lines[1].contains(",2031-07,Tháng 7/2031,2031-07-01,2031-07-31,Đơn vị,X1,Đơn vị X1,,Tổng số,150.5,1,2031-08-05T03:04:05Z,"), "{}", lines[1]);
+        assert_eq!(
+            lines[0],
+            "Mã chỉ tiêu,Tên chỉ tiêu,Đơn vị tính,Mã kỳ,Kỳ,Từ ngày,Đến ngày,Cấp,Mã đơn vị,Đơn vị,Mã phân tổ,Phân tổ,Giá trị,Số đơn vị báo cáo,Cập nhật lần cuối,Cơ quan công bố,Giấy phép"
+        );
+        assert!(
+            lines[1].contains(",2031-07,Tháng 7/2031,2031-07-01,2031-07-31,Đơn vị,X1,Đơn vị X1,,Tổng số,150.5,1,2031-08-05T03:04:05Z,"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[2].contains(",Toàn tỉnh,TINH,"), "{}", lines[2]);
         assert_eq!(lines.len(), 3);
     }
