@@ -66,6 +66,10 @@ pub struct Config {
     pub api_burst: u32,
     /// …refilled at this many requests per second.
     pub api_per_second: u32,
+    /// The licence stated on `/du-lieu-mo` and in its files.
+    pub open_data_licence: String,
+    /// A link to the licence's text (empty: none).
+    pub open_data_licence_url: String,
 }
 
 /// A secret setting: prints as `***`, so no log or error shows it.
@@ -106,6 +110,8 @@ impl Default for Config {
             smtp_tls: "starttls".into(),
             api_burst: 120,
             api_per_second: 20,
+            open_data_licence: "Giấy phép Dữ liệu mở CC BY 4.0".into(),
+            open_data_licence_url: "https://creativecommons.org/licenses/by/4.0/deed.vi".into(),
         }
     }
 }
@@ -197,6 +203,8 @@ impl Config {
                 "BAOCAO_SMTP_TLS" => self.smtp_tls = raw.trim().to_ascii_lowercase(),
                 "BAOCAO_API_BURST" => self.api_burst = parse_env(name, raw, "cần số nguyên dương")?,
                 "BAOCAO_API_PER_SECOND" => self.api_per_second = parse_env(name, raw, "cần số nguyên dương")?,
+                "BAOCAO_OPEN_DATA_LICENCE" => self.open_data_licence = raw.trim().to_string(),
+                "BAOCAO_OPEN_DATA_LICENCE_URL" => self.open_data_licence_url = raw.trim().to_string(),
                 _ => return Err(ConfigError(format!("{name}: không có thiết lập này"))),
             }
         }
@@ -223,6 +231,15 @@ impl Config {
             if v <= 0 {
                 return Err(ConfigError(format!("{name} = {v} (phải lớn hơn 0)")));
             }
+        }
+        if self.open_data_licence.is_empty() || self.open_data_licence.chars().count() > 200 || self.open_data_licence.chars().any(char::is_control) {
+            return Err(ConfigError("open_data_licence: cần tên giấy phép (tối đa 200 ký tự)".into()));
+        }
+        let url = &self.open_data_licence_url;
+        if !url.is_empty()
+            && (!(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"'))
+        {
+            return Err(ConfigError(format!("open_data_licence_url = {url:?} (cần địa chỉ http:// hoặc https://)")));
         }
         if self.reminder_hour > 23 {
             return Err(ConfigError(format!("reminder_hour = {} (cần giờ từ 0 đến 23)", self.reminder_hour)));

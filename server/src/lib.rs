@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod files;
 pub mod health;
+pub mod open_data;
 pub mod print;
 pub mod session_layer;
 pub mod state;
@@ -75,7 +76,8 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
     let leptos_options = leptos_options(&config);
     let static_files = Arc::new(site_files(&config.site_root));
     let api_limits = Arc::new(api_v1::Limits::new(config.api_burst, config.api_per_second));
-    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files, api_limits };
+    let open_data = Arc::new(open_data::OpenData::new(&config.open_data_licence, &config.open_data_licence_url));
+    let state = AppState { leptos_options, ctx: ctx.clone(), config: config.clone(), static_files, api_limits, open_data };
     let routes = route_list();
     let provide = move || provide_context(ctx.clone());
     Router::new()
@@ -107,6 +109,10 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(static_compression())
+        // Open data for anyone (issue 14): outside the session layer, so no
+        // cookie is read or set and the answers can be cached.
+        .route("/du-lieu-mo", get(open_data::page))
+        .route("/du-lieu-mo/{file}", get(open_data::file))
         // Machine clients: bearer tokens, no cookies or CSRF (outside the session layer).
         .merge(api_v1::router(state.clone()))
         .layer(DefaultBodyLimit::max(config.upload_max_bytes()))

@@ -14,6 +14,8 @@ pub struct AppState {
     pub static_files: Arc<std::collections::HashSet<String>>,
     /// Per-token rate limits of `/api/v1`.
     pub api_limits: Arc<crate::api_v1::Limits>,
+    /// `/du-lieu-mo`: the licence and the files built so far.
+    pub open_data: Arc<crate::open_data::OpenData>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -289,12 +289,16 @@ fn indicators() -> Vec<IndicatorFile> {
                     description: i.description,
                     national_code: national_code(i.code).unwrap_or_default().into(),
                     rate_of: None,
+                    public: DEMO_OPEN_DATA.contains(&i.code),
                 },
                 active: true,
             }
         })
         .collect()
 }
+
+/// Indicators the demonstration publishes on `/du-lieu-mo`.
+const DEMO_OPEN_DATA: &[&str] = &["DS01", "DS03", "YT02", "LN02", "GN01"];
 
 fn section(title: &str, codes: &[(&str, bool)]) -> FormSection {
     FormSection { title: title.into(), rows: codes.iter().map(|(c, req)| FormRow { indicator: (*c).into(), required: *req }).collect() }

@@ -90,7 +90,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main class="content" id="noi-dung" tabindex="-1">{children()}</main>
         <footer class="footer">
-            <p>"© UBND tỉnh Sơn La · Hệ thống thông tin báo cáo theo Nghị định 09/2019/NĐ-CP"</p>
+            <p>
+                "© UBND tỉnh Sơn La · Hệ thống thông tin báo cáo theo Nghị định 09/2019/NĐ-CP · "
+                // Not a route of the app: a full page load (rel="external").
+                <a href="/du-lieu-mo" rel="external">"Dữ liệu mở"</a>
+            </p>
         </footer>
     }
 }

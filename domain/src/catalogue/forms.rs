@@ -33,6 +33,9 @@ pub struct IndicatorForm {
     pub rate_numerator: String,
     #[serde(default)]
     pub rate_denominator: String,
+    /// Published as open data (`/du-lieu-mo`): numeric indicators only.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// The same indicator, checked and typed.
@@ -58,6 +61,10 @@ pub struct IndicatorFields {
     /// roll-ups are the ratio of sums, never an average of rates.
     #[serde(default)]
     pub rate_of: Option<RateOf>,
+    /// Published as open data (`/du-lieu-mo`). Set from the indicator's edit
+    /// form; imports keep what the installation decided.
+    #[serde(default)]
+    pub public: bool,
 }
 
 pub const SECTORS: &[&str] = &[
@@ -177,6 +184,9 @@ impl IndicatorForm {
                 None
             }
         };
+        if self.public && !numeric {
+            e.add("public", "Chỉ chỉ tiêu kiểu số mới công bố được trên trang Dữ liệu mở.");
+        }
         e.clone().into_result()?;
         Ok(IndicatorFields {
             code,
@@ -195,6 +205,7 @@ impl IndicatorForm {
             description: self.description.trim().to_string(),
             national_code,
             rate_of,
+            public: self.public,
         })
     }
 }
@@ -220,6 +231,7 @@ impl IndicatorFields {
             national_code: self.national_code.clone(),
             rate_numerator: self.rate_of.as_ref().map(|r| r.numerator.clone()).unwrap_or_default(),
             rate_denominator: self.rate_of.as_ref().map(|r| r.denominator.clone()).unwrap_or_default(),
+            public: self.public,
         }
     }
 }
@@ -398,7 +410,20 @@ mod tests {
             national_code: "0101".into(),
             rate_numerator: "".into(),
             rate_denominator: "".into(),
+            public: false,
         }
+    }
+
+    #[test]
+    fn only_numeric_indicators_are_published_and_the_mark_round_trips() {
+        let f = IndicatorForm { public: true, ..form() }.check().unwrap();
+        assert!(f.public);
+        assert!(f.to_form().public);
+        let text =
+            IndicatorForm { public: true, value_type: "van_ban".into(), aggregation: "khong".into(), breakdown: "".into(), min: "".into(), ..form() };
+        let e = text.check().unwrap_err();
+        assert!(e.for_field("public").is_some_and(|m| m.contains("kiểu số")), "{e:?}");
+        assert!(IndicatorForm { public: false, ..text }.check().is_ok());
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod feeds;
 mod hostile;
 mod loadtest;
 mod matrix;
+mod open_data;
 mod print;
 mod reports;
 mod shell;

@@ -63,6 +63,7 @@ pub(crate) fn fields_of(m: &indicator::Model, l: &Lookups) -> crate::Result<Indi
         description: m.description.clone(),
         national_code: m.national_code.clone(),
         rate_of: rate_of(m),
+        public: m.public,
     })
 }
 
@@ -159,6 +160,10 @@ fn not_found() -> ServiceError {
 }
 
 /// References to units and breakdowns must exist.
+///
+/// (`apply_fields` below leaves `public` alone: catalogue files and
+/// spreadsheets do not publish or withdraw open data; `create` and `update`
+/// set it from the edit form.)
 pub(crate) fn resolve_refs(f: &IndicatorFields, l: &Lookups, e: &mut FieldErrors) -> (Option<i32>, Option<i32>) {
     let owner = f.owner_unit.as_ref().and_then(|c| {
         let id = l.unit_id_by_code.get(c).copied();
@@ -221,7 +226,7 @@ pub(crate) fn apply_fields(am: &mut indicator::ActiveModel, f: &IndicatorFields,
 
 pub(crate) async fn insert<C: ConnectionTrait>(db: &C, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>, active: bool) -> crate::Result<i32> {
     let now = Utc::now();
-    let mut am = indicator::ActiveModel { active: Set(active), created_at: Set(now), ..Default::default() };
+    let mut am = indicator::ActiveModel { active: Set(active), public: Set(f.public), created_at: Set(now), ..Default::default() };
     apply_fields(&mut am, f, owner, bd);
     Ok(am.insert(db).await?.id)
 }
@@ -264,13 +269,20 @@ pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm)
     }
     e.into_result()?;
     let txn = db.begin().await?;
+    let was_public = m.public;
     let mut am = m.into_active_model();
     apply_fields(&mut am, &f, owner, bd);
+    // Only this form publishes an indicator (imports leave the mark alone).
+    am.public = Set(f.public);
     am.update(&txn).await.map_err(|err| {
         let se = ServiceError::from(err);
         if matches!(se, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { se }
     })?;
     audit::record(&txn, Some(actor.user_id), "sua_chi_tieu", &f.code, &f.name).await?;
+    if was_public != f.public {
+        let what = if f.public { "cong_bo_du_lieu_mo" } else { "thoi_cong_bo_du_lieu_mo" };
+        audit::record(&txn, Some(actor.user_id), what, &f.code, &f.name).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -191,6 +191,8 @@ fn read_sheet(book: &Book) -> Result<Vec<SheetRow>, Vec<String>> {
             national_code: text(15),
             rate_numerator: text(16),
             rate_denominator: text(17),
+            // Publishing is decided on the indicator's page, not by a file.
+            public: false,
         };
         if let Err(e) = form.check() {
             let col_of = |field: &str| match field {

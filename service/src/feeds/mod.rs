@@ -8,10 +8,12 @@
 //! - [`aggregates`]: aggregates, completeness and the 50 % figure, from the
 //!   leaders' roll-up and the office's board.
 //! - [`dhis2`]: DHIS2 data value sets out (delivered figures) and in.
+//! - [`open_data`]: the public indicators and their accepted figures (`/du-lieu-mo`).
 
 pub mod aggregates;
 pub mod changes;
 pub mod dhis2;
+pub mod open_data;
 pub mod read;
 pub mod tokens;
 pub mod write;

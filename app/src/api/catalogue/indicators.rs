@@ -71,6 +71,7 @@ pub async fn save_indicator(
     national_code: Option<String>,
     rate_numerator: Option<String>,
     rate_denominator: Option<String>,
+    public: Option<String>,
 ) -> Result<String, AppError> {
     let _ = csrf; // checked by the CSRF middleware (see `login`)
     let (actor, _) = require_actor()?;
@@ -93,6 +94,7 @@ pub async fn save_indicator(
         national_code: national_code.unwrap_or_default(),
         rate_numerator: rate_numerator.unwrap_or_default(),
         rate_denominator: rate_denominator.unwrap_or_default(),
+        public: public.is_some(),
     };
     let id = match id {
         Some(id) => {

@@ -98,7 +98,7 @@ fn IndicatorTable(rows: Vec<IndicatorRow>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table">
-                <thead><tr><th>"Mã"</th><th>"Tên chỉ tiêu"</th><th>"ĐVT"</th><th>"Kiểu"</th><th>"Tổng hợp"</th><th>"Lĩnh vực"</th><th>"Thống kê tỉnh"</th></tr></thead>
+                <thead><tr><th>"Mã"</th><th>"Tên chỉ tiêu"</th><th>"ĐVT"</th><th>"Kiểu"</th><th>"Tổng hợp"</th><th>"Lĩnh vực"</th><th>"Thống kê tỉnh"</th><th>"Dữ liệu mở"</th></tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr class:inactive=!r.active>
@@ -109,6 +109,7 @@ fn IndicatorTable(rows: Vec<IndicatorRow>) -> impl IntoView {
                             <td>{r.fields.aggregation.label()}</td>
                             <td>{r.fields.sector.clone()}</td>
                             <td>{if r.fields.statistical { "Có" } else { "" }}</td>
+                            <td>{if r.fields.public { "Công bố" } else { "" }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -210,6 +211,9 @@ fn IndicatorEditor(id: Option<i32>, form: IndicatorForm, choices: Choices, in_us
                 <input id="rate_denominator" name="rate_denominator" type="text" value=form.rate_denominator.clone() placeholder="vd: DS02"/>
                 <FieldMessage error name="rate_denominator"/>
             </fieldset>
+            <label class="check"><input type="checkbox" name="public" value="on" checked=form.public aria-describedby="public-hint"/>" Công bố trên trang Dữ liệu mở (không cần đăng nhập)"</label>
+            <p class="hint" id="public-hint">"Chỉ công bố số liệu của các báo cáo đã được tiếp nhận, kèm mô tả, đơn vị tính và giấy phép, tại "<a href="/du-lieu-mo" rel="external">"/du-lieu-mo"</a>". Chỉ áp dụng cho chỉ tiêu kiểu số."</p>
+            <FieldMessage error name="public"/>
             <label for="method">"Phương pháp tính"</label>
             <textarea id="method" name="method" rows="3">{form.method.clone()}</textarea>
             <label for="description">"Mô tả"</label>
@@ -300,6 +304,7 @@ fn IndicatorFacts(row: IndicatorRow) -> impl IntoView {
                 {f.rate_of.clone().map(|r| view! { <dt>"Tỷ lệ"</dt><dd>{format!("{} ÷ {} × 100", r.numerator, r.denominator)}</dd> })}
                 <dt>"Phương pháp tính"</dt><dd>{f.method.clone()}</dd>
                 <dt>"Mô tả"</dt><dd>{f.description.clone()}</dd>
+                <dt>"Dữ liệu mở"</dt><dd>{if f.public { "Công bố" } else { "Không công bố" }}</dd>
             </dl>
         </section>
     }
