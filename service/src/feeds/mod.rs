@@ -5,6 +5,7 @@
 //! - [`changes`]: the change log and incremental pulls with a safe horizon.
 //! - [`read`]: the catalogue, periods, reports and values as JSON shapes.
 //! - [`write`]: a machine client sending a report's values.
+//! - [`webhooks`]: subscriptions, the outbox and its delivery worker.
 //!
 //! Aggregates, completeness and the 50 % figure plug in from the
 //! aggregation issue (13): see the `AGGREGATION SEAM` in `read`.
@@ -12,6 +13,7 @@
 pub mod changes;
 pub mod read;
 pub mod tokens;
+pub mod webhooks;
 pub mod write;
 
 /// A machine client, as its bearer token made it known.
