@@ -18,3 +18,4 @@ mod loadtest;
 mod matrix;
 mod reports;
 mod shell;
+mod webhooks;
