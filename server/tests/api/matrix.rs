@@ -980,9 +980,13 @@ async fn every_endpoint_answers_every_caller_as_the_table_says(b: Backend) {
     let users = entity::app_user::Entity::find().count(&app.db).await.unwrap();
     let hooks = entity::webhook_subscription::Entity::find().count(&app.db).await.unwrap();
     let expected_users = service::demo::DEMO_ACCOUNTS.len() as u64 + 4; // the fixture's three, the administrator's one
-    for (what, got, want) in
-        [("status changes", moved as u64, 0), ("stashed forms", stashes, 0), ("import jobs", jobs, 3), ("accounts", users, expected_users), ("webhook subscriptions", hooks, 0)]
-    {
+    for (what, got, want) in [
+        ("status changes", moved as u64, 0),
+        ("stashed forms", stashes, 0),
+        ("import jobs", jobs, 3),
+        ("accounts", users, expected_users),
+        ("webhook subscriptions", hooks, 0),
+    ] {
         if got != want {
             mismatches.push(format!("after the run there are {got} {what}, not {want}"));
         }

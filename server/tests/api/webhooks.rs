@@ -22,11 +22,7 @@ use serde_json::Value;
 use service::feeds::webhooks::{DeliveryRun, WebhookRequest, deliver_due};
 use std::sync::{Arc, Mutex};
 
-crate::on_both_backends!(
-    deliveries_are_signed_once_and_logged,
-    a_failing_receiver_is_retried_then_fails,
-    subscriptions_are_checked_and_admin_only,
-);
+crate::on_both_backends!(deliveries_are_signed_once_and_logged, a_failing_receiver_is_retried_then_fails, subscriptions_are_checked_and_admin_only,);
 
 /// An instant given in Vietnamese local time.
 fn vn(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
@@ -129,10 +125,10 @@ async fn deliveries_are_signed_once_and_logged(b: Backend) {
     let at = vn(2031, 7, 16, 10, 0, 0);
     let id = send_report(&app, at).await;
     let rows = deliveries(&app).await;
-    assert_eq!(rows.iter().map(|r| (r.event.as_str(), r.status.as_str())).collect::<Vec<_>>(), vec![
-        ("report.sent", "pending"),
-        ("aggregate.changed", "pending")
-    ]);
+    assert_eq!(
+        rows.iter().map(|r| (r.event.as_str(), r.status.as_str())).collect::<Vec<_>>(),
+        vec![("report.sent", "pending"), ("aggregate.changed", "pending")]
+    );
     assert!(inbox.lock().unwrap().is_empty(), "no network in the save");
 
     // Two workers at once: each row is sent exactly once.
@@ -160,7 +156,10 @@ async fn deliveries_are_signed_once_and_logged(b: Backend) {
             assert_eq!(v["report"]["period_key"], "2031-07");
             assert_eq!(v["report"]["status"], "da_gui");
             if event == "aggregate.changed" {
-                assert_eq!((v["unit_code"].as_str(), v["regime_code"].as_str(), v["period_key"].as_str()), (Some("03646"), Some("KTXH_XA"), Some("2031-07")));
+                assert_eq!(
+                    (v["unit_code"].as_str(), v["regime_code"].as_str(), v["period_key"].as_str()),
+                    (Some("03646"), Some("KTXH_XA"), Some("2031-07"))
+                );
                 let codes: Vec<&str> = v["indicator_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
                 assert!(codes.contains(&"HC01") && codes.contains(&"NS01") && codes.contains(&"DS03"), "{codes:?}");
                 assert_eq!(v["counted"]["sent_or_accepted"], true);

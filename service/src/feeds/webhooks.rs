@@ -18,11 +18,11 @@
 use crate::auth::random_token;
 use crate::{Result, ServiceError, audit};
 use chrono::{DateTime, Duration, Utc};
+use domain::Actor;
 use domain::report::ReportStatus;
 use domain::webhook::{
     self, DeliveryStatus, DeliveryView, NewWebhook, WebhookEvent, WebhookPage, WebhookView, decode_events, encode_events, events_for,
 };
-use domain::Actor;
 use entity::{indicator, org_unit, regime, report, report_value, webhook_delivery, webhook_subscription};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
@@ -62,14 +62,7 @@ pub struct WebhookRequest {
 }
 
 fn view(m: &webhook_subscription::Model) -> WebhookView {
-    WebhookView {
-        id: m.id,
-        name: m.name.clone(),
-        url: m.url.clone(),
-        events: decode_events(&m.events),
-        active: m.active,
-        created_at: m.created_at,
-    }
+    WebhookView { id: m.id, name: m.name.clone(), url: m.url.clone(), events: decode_events(&m.events), active: m.active, created_at: m.created_at }
 }
 
 pub async fn create(db: &crate::Db, actor: &Actor, req: WebhookRequest, now: DateTime<Utc>) -> Result<NewWebhook> {
@@ -180,7 +173,13 @@ pub async fn delete(db: &crate::Db, actor: &Actor, id: i32) -> Result<()> {
 /// The outbox: called in the transaction that moves `report` (as it was
 /// read) from `from` to `to`. Writes one pending row per event raised and
 /// active subscription that wants it; nothing when no one subscribed.
-pub(crate) async fn enqueue<C: ConnectionTrait>(txn: &C, report: &report::Model, from: ReportStatus, to: ReportStatus, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn enqueue<C: ConnectionTrait>(
+    txn: &C,
+    report: &report::Model,
+    from: ReportStatus,
+    to: ReportStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let events = events_for(from, to);
     if events.is_empty() {
         return Ok(());
@@ -321,8 +320,13 @@ pub async fn deliver_due(db: &crate::Db, now: DateTime<Utc>) -> Result<DeliveryR
         return Ok(run);
     }
     let sub_ids: Vec<i32> = due.iter().map(|d| d.subscription_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let subs: HashMap<i32, webhook_subscription::Model> =
-        webhook_subscription::Entity::find().filter(webhook_subscription::Column::Id.is_in(sub_ids)).all(db).await?.into_iter().map(|s| (s.id, s)).collect();
+    let subs: HashMap<i32, webhook_subscription::Model> = webhook_subscription::Entity::find()
+        .filter(webhook_subscription::Column::Id.is_in(sub_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     let mut tasks = tokio::task::JoinSet::new();
     let mut pending = due.into_iter();
     loop {
@@ -376,10 +380,7 @@ async fn attempt(db: &crate::Db, row: webhook_delivery::Model, sub: Option<webho
         .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(next))
         .col_expr(webhook_delivery::Column::HttpStatus, Expr::value(http))
         .col_expr(webhook_delivery::Column::LastError, Expr::value(error.map(|e| webhook::short_error(&e))))
-        .col_expr(
-            webhook_delivery::Column::DeliveredAt,
-            Expr::value(if status == DeliveryStatus::Delivered { Some(Utc::now()) } else { None }),
-        )
+        .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(if status == DeliveryStatus::Delivered { Some(Utc::now()) } else { None }))
         .filter(webhook_delivery::Column::Id.eq(row.id))
         .filter(webhook_delivery::Column::Attempts.eq(tried))
         .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.code()))
