@@ -141,10 +141,10 @@ pub fn validate_url(url: &str) -> Result<String, String> {
         return Err("Địa chỉ nhận thiếu tên máy chủ.".into());
     }
     if !authority.starts_with('[') {
-        if let Some(port) = authority.split(':').nth(1) {
-            if port.is_empty() || port.parse::<u16>().is_err() || authority.split(':').count() > 2 {
-                return Err("Cổng trong địa chỉ nhận không hợp lệ.".into());
-            }
+        if let Some(port) = authority.split(':').nth(1)
+            && (port.is_empty() || port.parse::<u16>().is_err() || authority.split(':').count() > 2)
+        {
+            return Err("Cổng trong địa chỉ nhận không hợp lệ.".into());
         }
         if !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
             return Err("Tên máy chủ trong địa chỉ nhận không hợp lệ.".into());
