@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/don-vi/:id") view=pages::units::UnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/api") view=pages::api_tokens::ApiTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/webhook") view=pages::webhooks::WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/moi") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nguoi-dung/:id") view=pages::admin_users::EditUserPage ssr=SsrMode::Async/>
                     <Route path=path!("/bao-cao") view=pages::archive::ArchivePage ssr=SsrMode::Async/>

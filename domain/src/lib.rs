@@ -33,6 +33,7 @@ pub mod text;
 pub mod throttle;
 pub mod validation;
 pub mod views;
+pub mod webhook;
 
 pub use access::Actor;
 pub use role::Role;

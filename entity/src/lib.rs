@@ -32,3 +32,5 @@ pub mod report_value;
 pub mod review_note;
 pub mod session;
 pub mod value_audit;
+pub mod webhook_delivery;
+pub mod webhook_subscription;

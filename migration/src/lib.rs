@@ -14,6 +14,7 @@ mod m0009_aggregation;
 mod m0010_feeds;
 mod m0011_inbox_index;
 mod m0012_excel_summary;
+mod m0013_webhooks;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_feeds::Migration),
             Box::new(m0011_inbox_index::Migration),
             Box::new(m0012_excel_summary::Migration),
+            Box::new(m0013_webhooks::Migration),
         ]
     }
 }

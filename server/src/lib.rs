@@ -203,6 +203,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let db = prepare_database(&config).await?;
     spawn_housekeeping(db.clone(), config.auth_settings());
     spawn_daily_reminders(db.clone(), &config);
+    spawn_webhooks(db.clone());
     let listener = TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     tracing::info!(addr = %config.listen, backend = service::db::backend_name(&db), demo = config.demo, "baocao đang chạy");
     serve(listener, router(config, db), shutdown_signal()).await
@@ -245,6 +246,28 @@ pub fn spawn_daily_reminders(db: service::Db, config: &Config) {
             tick.tick().await;
             if let Err(e) = service::reminders::daily::run_if_due(&db, mailer.as_ref(), &settings, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "daily reminders failed; the next minute tries again");
+            }
+        }
+    });
+}
+
+/// Sends the webhook deliveries that are due every few seconds, and at
+/// once again while a run found a full batch. The claim on each row lets
+/// any number of servers run this (see `service::feeds::webhooks`).
+pub fn spawn_webhooks(db: service::Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            loop {
+                match service::feeds::webhooks::deliver_due(&db, chrono::Utc::now()).await {
+                    Ok(run) if run.delivered + run.retried + run.failed + run.skipped >= service::feeds::webhooks::BATCH as usize => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "webhook deliveries failed; the next tick tries again");
+                        break;
+                    }
+                }
             }
         }
     });

@@ -11,6 +11,7 @@ pub mod excel;
 pub mod notifications;
 pub mod reports;
 pub mod units;
+pub mod webhooks;
 
 /// Parses an id typed or chosen in a form; a missing choice is a field error.
 pub fn parse_id(field: &str, raw: &str, message: &str) -> Result<i32, crate::error::AppError> {

@@ -28,6 +28,7 @@ fn nav_for(user: &SessionView) -> Vec<NavItem> {
             items.push(NavItem { href: "/danh-muc/chi-tieu".into(), label: "Danh mục" });
             items.push(NavItem { href: "/quan-tri/nguoi-dung".into(), label: "Người dùng" });
             items.push(NavItem { href: "/quan-tri/api".into(), label: "Khóa API" });
+            items.push(NavItem { href: "/quan-tri/webhook".into(), label: "Webhook" });
             items.push(NavItem { href: "/don-vi".into(), label: "Đơn vị" });
         }
         Role::Machine => {}

@@ -13,3 +13,4 @@ pub mod overdue;
 pub mod password;
 pub mod report;
 pub mod units;
+pub mod webhooks;

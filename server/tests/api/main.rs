@@ -21,3 +21,4 @@ mod open_data;
 mod print;
 mod reports;
 mod shell;
+mod webhooks;

@@ -79,6 +79,10 @@ enum Arg {
     NewTokenForPerson,
     /// `quan-tri/api/thu-hoi`: a token that does not exist.
     TokenMissing,
+    /// `quan-tri/webhook/tao`: a receiver URL that is not http(s) (refused by validation).
+    NewWebhookBad,
+    /// `quan-tri/webhook/tat`, `quan-tri/webhook/xoa`: a subscription that does not exist.
+    WebhookMissing,
     /// `dang-nhap`: a user that does not exist (one per caller, so the
     /// account throttle never trips), wrong password.
     WrongSignIn,
@@ -236,6 +240,8 @@ impl Arg {
             Arg::UserMissing => kv(&[("id", MISSING)]),
             Arg::NewTokenForPerson => kv(&[("username", "cv.syt"), ("name", "Khóa của ma trận"), ("write_units", "SYT")]),
             Arg::TokenMissing => kv(&[("id", MISSING)]),
+            Arg::NewWebhookBad => kv(&[("name", "Webhook của ma trận"), ("url", "ftp://ioc.sonla.gov.vn/h"), ("ev_sent", "1")]),
+            Arg::WebhookMissing => kv(&[("id", MISSING)]),
             Arg::NewUser => kv(&[
                 ("username", "mtx.moi"),
                 ("full_name", "Người dùng mới"),
@@ -461,6 +467,10 @@ const TABLE: &[Row] = &[
     r("/api/quan-tri/api", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/api/tao", Arg::NewTokenForPerson, "401         422                    403    403    403       403        403     403"),
     r("/api/quan-tri/api/thu-hoi", Arg::TokenMissing, "401         404                    403    403    403       403        403     403"),
+    r("/api/quan-tri/webhook", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
+    r("/api/quan-tri/webhook/tao", Arg::NewWebhookBad, "401         422                    403    403    403       403        403     403"),
+    r("/api/quan-tri/webhook/tat", Arg::WebhookMissing, "401         404                    403    403    403       403        403     403"),
+    r("/api/quan-tri/webhook/xoa", Arg::WebhookMissing, "401         404                    403    403    403       403        403     403"),
     r("/api/quan-tri/don-vi-chon", Arg::Nothing, "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/tao", Arg::NewUser, "401         ok                     403    403    403       403        403     403"),
     r("/api/quan-tri/nguoi-dung/sua", Arg::EditUserSyt, "401         ok                     403    403    403       403        403     403"),
@@ -1011,10 +1021,15 @@ async fn every_endpoint_answers_every_caller_as_the_table_says(b: Backend) {
     let stashes = entity::form_stash::Entity::find().count(&app.db).await.unwrap();
     let jobs = entity::import_job::Entity::find().count(&app.db).await.unwrap();
     let users = entity::app_user::Entity::find().count(&app.db).await.unwrap();
+    let hooks = entity::webhook_subscription::Entity::find().count(&app.db).await.unwrap();
     let expected_users = service::demo::DEMO_ACCOUNTS.len() as u64 + 4; // the fixture's three, the administrator's one
-    for (what, got, want) in
-        [("status changes", moved as u64, 0), ("stashed forms", stashes, 0), ("import jobs", jobs, 3), ("accounts", users, expected_users)]
-    {
+    for (what, got, want) in [
+        ("status changes", moved as u64, 0),
+        ("stashed forms", stashes, 0),
+        ("import jobs", jobs, 3),
+        ("accounts", users, expected_users),
+        ("webhook subscriptions", hooks, 0),
+    ] {
         if got != want {
             mismatches.push(format!("after the run there are {got} {what}, not {want}"));
         }

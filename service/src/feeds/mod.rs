@@ -9,6 +9,7 @@
 //!   leaders' roll-up and the office's board.
 //! - [`dhis2`]: DHIS2 data value sets out (delivered figures) and in.
 //! - [`open_data`]: the public indicators and their accepted figures (`/du-lieu-mo`).
+//! - [`webhooks`]: subscriptions, the outbox and its delivery worker.
 
 pub mod aggregates;
 pub mod changes;
@@ -16,6 +17,7 @@ pub mod dhis2;
 pub mod open_data;
 pub mod read;
 pub mod tokens;
+pub mod webhooks;
 pub mod write;
 
 /// A machine client, as its bearer token made it known.

@@ -3,6 +3,10 @@
 //! office's exceptions to a closed entry window. Sending checks the figures
 //! inside the transaction that changes the status, so a save landing in
 //! between cannot slip unchecked figures into a sent report.
+//!
+//! The two writers of a report's status are [`send_in`] and [`move_in`]
+//! (every caller, the inbox's bulk accept included, goes through one of
+//! them); each queues the webhooks the change raises in its transaction.
 
 use super::store::{self, load_values};
 use super::{Loaded, load, record_event, require_read};
@@ -77,6 +81,7 @@ pub(super) async fn send_in<C: ConnectionTrait>(txn: &C, actor: &Actor, l: &Load
     }
     store::set_delivery(txn, l.report.id, to).await?;
     record_event(txn, l.report.id, Some(actor.user_id), l.status.code(), to.code(), "", now).await?;
+    crate::feeds::webhooks::enqueue(txn, &l.report, l.status, to, now).await?;
     Ok(to)
 }
 
@@ -198,6 +203,7 @@ pub(crate) async fn move_in<C: ConnectionTrait>(
     }
     store::set_delivery(txn, id, to).await?;
     let event = record_event(txn, id, Some(actor.user_id), l.status.code(), to.code(), &reason, now).await?;
+    crate::feeds::webhooks::enqueue(txn, &l.report, l.status, to, now).await?;
     if matches!(t, Transition::Accept | Transition::Return | Transition::Reopen) {
         crate::board::actions::after_review(txn, actor, l, t, &reason, event, now).await?;
     }
