@@ -24,6 +24,29 @@ async function visit(page: Page, info: TestInfo, path: string) {
   await axe(page, info, path);
 }
 
+// Plain server-rendered pages (no bundle): the open-data portal for anyone,
+// and a report's print in the Decree 30 layout for its readers.
+async function plain(page: Page, info: TestInfo, path: string, heading: string) {
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: heading }).first()).toBeVisible();
+  await axe(page, info, path);
+}
+
+test("the open-data page is public and accessible", async ({ page }, info) => {
+  await plain(page, info, "/du-lieu-mo", "Dữ liệu mở");
+  const data = await page.request.get("/du-lieu-mo/chi-tieu.json");
+  expect(data.status()).toBe(200);
+});
+
+test("a report prints in the Decree 30 layout", async ({ page }, info) => {
+  await signIn(page, info, "cv.syt");
+  await expect(page).not.toHaveURL(/dang-nhap/);
+  await open(page, info, "/bao-cao");
+  const href = await page.locator("main a[href^='/bao-cao/']").first().getAttribute("href");
+  await plain(page, info, `${href}/in`, "BÁO CÁO");
+  await expect(page.getByText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")).toBeVisible();
+});
+
 test("the sign-in page is accessible", async ({ page }, info) => {
   await open(page, info, "/dang-nhap");
   await axe(page, info, "/dang-nhap");
@@ -36,7 +59,7 @@ const walks: { user: string; paths: string[]; report?: boolean }[] = [
   { user: "ld.tinh", paths: ["/", "/tinh-hinh-bao-cao", "/don-vi", "/tong-hop", "/tong-hop/so-hoa", "/tong-hop/bang"] },
   {
     user: "quantri",
-    paths: ["/", "/danh-muc/chi-tieu", "/danh-muc/phan-to", "/danh-muc/che-do", "/danh-muc/ngay-nghi", "/danh-muc/nhap-xuat", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi", "/don-vi"],
+    paths: ["/", "/danh-muc/chi-tieu", "/danh-muc/phan-to", "/danh-muc/che-do", "/danh-muc/ngay-nghi", "/danh-muc/nhap-xuat", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi", "/quan-tri/api", "/quan-tri/webhook", "/don-vi"],
   },
 ];
 
