@@ -127,6 +127,8 @@ pub struct Dashboard {
     pub bars_svg: String,
     pub reports: Vec<ReportLink>,
     pub rounding: String,
+    /// The key indicators' codes, for the administrator's picker (None for others).
+    pub key_codes: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

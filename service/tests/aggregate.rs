@@ -553,3 +553,28 @@ async fn the_machine_feed_gives_every_month_as_the_leaders_see_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_administrator_picks_the_dashboards_key_indicators() {
+    use service::aggregate::views::{DashQuery, dashboard, key_indicators, set_key_indicators};
+    let fx = fixture().await;
+    let admin = Actor { user_id: 1, role: Role::Admin, unit_id: 0 };
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 4, 15).unwrap();
+    let q = || DashQuery { period: Some("2025-03".into()), node: None, indicator: None, counted: None };
+    // A leader sees the tiles but no picker; only the administrator picks.
+    assert!(dashboard(&fx.db, &LEADER, q(), today).await.unwrap().key_codes.is_none());
+    assert!(matches!(set_key_indicators(&fx.db, &LEADER, "DT").await, Err(service::ServiceError::Forbidden(_))));
+    set_key_indicators(&fx.db, &admin, "xk; DT, DT\nLD").await.unwrap();
+    assert_eq!(key_indicators(&fx.db).await.unwrap(), vec![fx.i["XK"], fx.i["DT"], fx.i["LD"]]);
+    let d = dashboard(&fx.db, &admin, q(), today).await.unwrap();
+    assert_eq!(d.tiles.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), vec!["XK", "DT", "LD"]);
+    assert_eq!(d.key_codes.as_deref(), Some("XK, DT, LD"));
+    // Unknown codes, indicators that do not aggregate and too many are refused; nothing changes.
+    for bad in ["DT, KHONG_CO", "GHI", &(0..13).map(|n| format!("X{n}")).collect::<Vec<_>>().join(",")] {
+        assert!(matches!(set_key_indicators(&fx.db, &admin, bad).await, Err(service::ServiceError::Validation(_))), "{bad}");
+    }
+    assert_eq!(key_indicators(&fx.db).await.unwrap(), vec![fx.i["XK"], fx.i["DT"], fx.i["LD"]]);
+    // An empty list goes back to the default choice.
+    set_key_indicators(&fx.db, &admin, "  ").await.unwrap();
+    assert!(!key_indicators(&fx.db).await.unwrap().is_empty());
+}

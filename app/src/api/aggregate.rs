@@ -106,3 +106,15 @@ pub async fn set_digital_target(csrf: Option<String>, nam: String, muc_tieu: Str
     redirect_form_post(&back);
     Ok(back)
 }
+
+/// The administrator picks the dashboard's key indicators (codes in order), then back to the dashboard.
+#[server(prefix = "/api", endpoint = "tong-hop/chi-tieu-chinh")]
+pub async fn set_key_indicators(csrf: Option<String>, chi_tieu: String) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    service::aggregate::views::set_key_indicators(&ctx.db, &actor, &chi_tieu).await.map_err(service_err)?;
+    let back = "/tong-hop".to_string();
+    redirect_form_post(&back);
+    Ok(back)
+}

@@ -4,7 +4,7 @@
 //! page and the pivot with its XLSX/CSV files. All work without JavaScript:
 //! every choice is a GET form or a link.
 
-use crate::api::aggregate::{DashQuery, PivotQuery, SetDigitalTarget, get_dashboard, get_digital, get_pivot};
+use crate::api::aggregate::{DashQuery, PivotQuery, SetDigitalTarget, SetKeyIndicators, get_dashboard, get_digital, get_pivot};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
@@ -61,6 +61,7 @@ fn Tiles(d: Dashboard) -> impl IntoView {
                 </article>
             }).collect_view()}
         </div>
+        {d.key_codes.clone().map(|codes| view! { <KeyIndicatorsForm codes/> })}
     }
 }
 
@@ -181,6 +182,23 @@ fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+#[component]
+fn KeyIndicatorsForm(codes: String) -> impl IntoView {
+    let set = ServerAction::<SetKeyIndicators>::new();
+    let error = Signal::derive(move || action_error(set.value().get()));
+    follow_success(set.value());
+    view! {
+        <ActionForm action=set attr:class="inline-form">
+            <CsrfField/>
+            <FormBanner error/>
+            <label>"Chỉ tiêu chính (mã, cách nhau bằng dấu phẩy; để trống: hệ thống tự chọn)"
+                <input type="text" name="chi_tieu" value=codes/>
+            </label>
+            <button type="submit" class="button">"Lưu chỉ tiêu chính"</button>
+        </ActionForm>
     }
 }
 

@@ -170,6 +170,8 @@ enum Arg {
     DigitalPeriod,
     PivotYear,
     DigitalTarget,
+    /// `tong-hop/chi-tieu-chinh`: the default choice (an empty list).
+    KeyIndicators,
     /// Accepting Sở Y tế's report (a draft: skipped) from the inbox.
     BulkAcceptSyt,
     /// An exception for Tô Hiệu's open period of the communes' report.
@@ -372,6 +374,7 @@ impl Arg {
             Arg::DigitalPeriod => kv(&[("ky", "2031-Q4")]),
             Arg::PivotYear => kv(&[("q[nam]", "2031"), ("q[tan_suat]", "quy")]),
             Arg::DigitalTarget => kv(&[("nam", "2031"), ("muc_tieu", "55")]),
+            Arg::KeyIndicators => kv(&[("chi_tieu", "")]),
             Arg::BulkAcceptSyt => kv(&[(&format!("chon[{}]", fx.syt_report), "1"), ("back", "/")]),
             Arg::ExceptionUnitTh => kv(&[("regime_id", &id(fx.xa.0)), ("unit_id", &id(fx.th_unit)), ("period", &fx.xa.1), ("until", "31/12/2099")]),
             Arg::Contacts => kv(&[("email", "ma.tran@sonla.example"), ("phone", "0212 385 999")]),
@@ -535,6 +538,7 @@ const TABLE: &[Row] = &[
     r("/api/tong-hop/bang", Arg::PivotYear, "401         ok                     ok     ok     ok        ok         ok      403"),
     r("/api/tong-hop/so-hoa", Arg::DigitalPeriod, "401         ok                     403    403    403       ok         ok      403"),
     r("/api/tong-hop/muc-tieu", Arg::DigitalTarget, "401         ok                     403    403    403       403        403     403"),
+    r("/api/tong-hop/chi-tieu-chinh", Arg::KeyIndicators, "401         ok                     403    403    403       403        403     403"),
     r("/api/tinh-hinh/don-vi", Arg::ReportsOfSyt, "401         ok                     ok     ok     403       ok         ok      403"),
     r("/api/tinh-hinh/don-vi", Arg::ReportsOfTh, "401         ok                     403    403    ok        ok         ok      403"),
     r("/api/hop-thu", Arg::Nothing, "401         403                    403    403    403       ok         403     403"),

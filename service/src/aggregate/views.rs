@@ -11,7 +11,7 @@ use domain::digital::Share;
 use domain::indicator::Aggregation;
 use domain::period::{Frequency, Period};
 use entity::{key_indicator, regime_plan, report};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 /// The z-score beyond which a figure is flagged (|z| > 3,5, Iglewicz–Hoaglin).
@@ -196,7 +196,50 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         bars_svg,
         reports,
         rounding: ROUNDING_NOTE.into(),
+        key_codes: actor
+            .is_admin()
+            .then(|| key.iter().filter_map(|id| all.iter().find(|i| i.id == *id)).map(|i| i.code.as_str()).collect::<Vec<_>>().join(", ")),
     })
+}
+
+/// The most key indicators the dashboard shows.
+pub const MAX_KEY_INDICATORS: usize = 12;
+
+/// The administrator picks the dashboard's key indicators by code, in order
+/// (commas, semicolons or spaces between codes); none: the default choice.
+pub async fn set_key_indicators(db: &crate::Db, actor: &Actor, codes: &str) -> Result<()> {
+    crate::users::require_admin(actor)?;
+    if codes.chars().count() > 2000 {
+        return Err(ServiceError::field("chi_tieu", "Danh sách mã quá dài."));
+    }
+    let all = super::indicator_infos(db, None).await?;
+    let mut ids: Vec<i32> = vec![];
+    for code in codes.split([',', ';', ' ', '\n', '\t']).map(str::trim).filter(|c| !c.is_empty()) {
+        let Some(i) = all.iter().find(|i| i.code.eq_ignore_ascii_case(code)) else {
+            return Err(ServiceError::field("chi_tieu", format!("Không có chỉ tiêu đang dùng mã «{}».", crate::feeds::clip(code))));
+        };
+        if i.aggregation == Aggregation::None {
+            return Err(ServiceError::field(
+                "chi_tieu",
+                format!("Chỉ tiêu {} không tổng hợp được (cách tổng hợp «không»), không đặt làm chỉ tiêu chính được.", i.code),
+            ));
+        }
+        if !ids.contains(&i.id) {
+            ids.push(i.id);
+        }
+    }
+    if ids.len() > MAX_KEY_INDICATORS {
+        return Err(ServiceError::field("chi_tieu", format!("Chọn tối đa {MAX_KEY_INDICATORS} chỉ tiêu chính (đã nêu {}).", ids.len())));
+    }
+    let txn = db.begin().await?;
+    key_indicator::Entity::delete_many().exec(&txn).await?;
+    for (n, id) in ids.iter().enumerate() {
+        key_indicator::ActiveModel { indicator_id: Set(*id), position: Set(n as i32) }.insert(&txn).await?;
+    }
+    let shown: Vec<&str> = ids.iter().filter_map(|id| all.iter().find(|i| i.id == *id)).map(|i| i.code.as_str()).collect();
+    crate::audit::record(&txn, Some(actor.user_id), "dat_chi_tieu_chinh", "", &shown.join(", ")).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 fn today_year(t: chrono::NaiveDate) -> i32 {
