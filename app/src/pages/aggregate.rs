@@ -44,7 +44,10 @@ fn accepted_share(c: &FigureCell) -> String {
 #[component]
 fn Tiles(d: Dashboard) -> impl IntoView {
     let q = |id: i32| format!("/tong-hop?ky={}&nut={}&chi_tieu={id}&tinh={}", d.period_key, d.node_id, d.counted);
+    // One root, the picker inside it: an optional sibling after the tiles
+    // did not hydrate.
     view! {
+        <section class="tiles-wrap" aria-label="Chỉ tiêu chính">
         <div class="tiles">
             {d.tiles.iter().map(|t| view! {
                 <article class="tile">
@@ -62,6 +65,7 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             }).collect_view()}
         </div>
         {d.key_codes.clone().map(|codes| view! { <KeyIndicatorsForm codes/> })}
+        </section>
     }
 }
 
