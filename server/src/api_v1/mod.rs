@@ -213,6 +213,20 @@ fn answer<T: Serialize>(headers: &HeaderMap, r: service::Result<T>) -> Response 
     }
 }
 
+/// A query string read in the API's error shape: a parameter of the wrong
+/// type (`limit=abc`) is 400 `bad_query`, never axum's plain-text answer.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Response> {
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(q)| ApiQuery(q)).map_err(|_| {
+            error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ: limit và year phải là số; xem /api/v1/openapi.json.")
+        })
+    }
+}
+
 /// Bearer authentication and the per-token rate limit.
 async fn bearer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let token = req
@@ -270,15 +284,7 @@ pub struct ReportQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/reports", tag = "Báo cáo", summary = "Báo cáo (trạng thái, thời điểm), phân trang theo con trỏ", params(("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái"), ("after" = Option<String>, Query, description = "Giá trị next của trang trước"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::read::ReportPage), (status = 304, description = "Không đổi (If-None-Match)"), (status = 400, description = "Tham số truy vấn sai kiểu (limit không phải số)", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn reports(
-    State(s): State<AppState>,
-    Extension(c): Extension<ApiClient>,
-    h: HeaderMap,
-    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
-    };
+async fn reports(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, ApiQuery(q): ApiQuery<ReportQuery>) -> Response {
     let f = feeds::read::ReportFilter { regime: q.regime, period: q.period, unit: q.unit, status: q.status, after: q.after, limit: q.limit };
     answer(&h, feeds::read::reports(&s.ctx.db, &c, f).await)
 }
@@ -352,14 +358,7 @@ pub struct ChangeQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/changes", tag = "Thay đổi", summary = "Nhật ký thay đổi (số liệu, trạng thái, danh mục) sau một con trỏ", description = "Lấy tiếp bằng giá trị next. Không bao giờ bỏ sót thay đổi ghi muộn: chỉ trả các thay đổi của giao dịch đã kết thúc.", params(("after" = Option<String>, Query, description = "Con trỏ; trống: từ đầu"), ("limit" = Option<u64>, Query, description = "Tối đa 1000")), responses((status = 200, body = feeds::changes::ChangePage), (status = 400, description = "Tham số truy vấn sai kiểu (limit không phải số)", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn changes(
-    State(s): State<AppState>,
-    Extension(c): Extension<ApiClient>,
-    q: Result<Query<ChangeQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (limit phải là số).");
-    };
+async fn changes(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<ChangeQuery>) -> Response {
     match feeds::changes::pull(&s.ctx.db, &c, q.after.as_deref().unwrap_or(""), q.limit).await {
         Ok(p) => json_response(StatusCode::OK, &p),
         Err(e) => failure(e),
@@ -377,14 +376,7 @@ pub struct AggregateParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/aggregates", tag = "Tổng hợp", summary = "Số liệu tổng hợp: chỉ tiêu × đơn vị, nhóm hoặc toàn tỉnh × kỳ", description = "Tính trực tiếp từ số liệu đã gửi (không chờ tổng hợp qua đêm). Nêu một kỳ (period) hoặc cả năm theo tần suất (year, frequency). Mỗi dòng nêu số đơn vị đã báo cáo trên số đơn vị phải báo cáo; thiếu số liệu là null, không bao giờ là 0. Số thập phân viết với dấu chấm, chính xác (không làm tròn qua số thực). Câu trả lời được gửi dần theo từng kỳ.", params(("period" = Option<String>, Query, description = "Khóa kỳ: 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025"), ("year" = Option<i32>, Query, description = "Năm: mọi kỳ của tần suất trong năm"), ("frequency" = Option<String>, Query, description = "thang (mặc định), quy, 6thang, 9thang, nam"), ("indicators" = Option<String>, Query, description = "Mã chỉ tiêu, cách nhau bằng dấu phẩy (mặc định: mọi chỉ tiêu đang dùng)"), ("unit" = Option<String>, Query, description = "Chỉ một đơn vị, nhóm hoặc toàn tỉnh (mã)"), ("counted" = Option<String>, Query, description = "da_gui (đã gửi hoặc đã tiếp nhận, mặc định) hoặc da_tiep_nhan")), responses((status = 200, description = "{ counted, periods, items: [AggregateRow] }", body = Vec<feeds::aggregates::AggregateRow>), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn aggregates(
-    State(s): State<AppState>,
-    Extension(c): Extension<ApiClient>,
-    q: Result<Query<AggregateParams>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ (year phải là số).");
-    };
+async fn aggregates(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<AggregateParams>) -> Response {
     let query = feeds::aggregates::AggregateQuery {
         period: q.period,
         year: q.year,
@@ -460,7 +452,12 @@ pub struct CompletenessParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/completeness", tag = "Tổng hợp", summary = "Tình hình báo cáo của một tháng: phải gửi, đã gửi, đúng hạn, muộn, thiếu, đã tiếp nhận", description = "Mỗi chế độ báo cáo tính kỳ kết thúc trong tháng; theo đơn vị, theo chế độ và tổng cộng, kèm tỉ lệ báo cáo và tỉ lệ đúng hạn (%).", params(("month" = String, Query, description = "Tháng, ví dụ 2025-07"), ("regime" = Option<String>, Query, description = "Chỉ một chế độ báo cáo (mã)")), responses((status = 200, body = feeds::aggregates::Completeness), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn completeness(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Query(q): Query<CompletenessParams>) -> Response {
+async fn completeness(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<CompletenessParams>,
+) -> Response {
     let month = q.month.unwrap_or_default();
     answer(&h, feeds::aggregates::completeness(&s.ctx.db, &c, &month, q.regime.as_deref(), chrono::Utc::now()).await)
 }
@@ -472,7 +469,12 @@ pub struct DigitalParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/digital-share", tag = "Tổng hợp", summary = "Tỉ lệ chỉ tiêu thống kê được cung cấp dưới dạng số (mục tiêu 50 %)", params(("period" = String, Query, description = "Khóa kỳ, ví dụ 2025 hoặc 2025-Q3"), ("counted" = Option<String>, Query, description = "da_gui (mặc định) hoặc da_tiep_nhan")), responses((status = 200, body = feeds::aggregates::DigitalShare), (status = 304, description = "Không đổi (If-None-Match)"), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn digital_share(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Query(q): Query<DigitalParams>) -> Response {
+async fn digital_share(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<DigitalParams>,
+) -> Response {
     let period = q.period.unwrap_or_default();
     answer(&h, feeds::aggregates::digital_share(&s.ctx.db, &c, &period, q.counted.as_deref()).await)
 }
@@ -507,33 +509,21 @@ fn dhis2_name(period: Option<&str>, ext: &str) -> String {
 }
 
 #[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.json", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet JSON của DHIS2", description = "Chỉ báo cáo đã gửi hoặc đã tiếp nhận. Mã làm định danh: dataElement = mã chỉ tiêu, orgUnit = mã đơn vị, categoryOptionCombo = mã phần chia (bỏ trống: tổng số), period = kỳ DHIS2 (202507, 2025Q3, 2025S1, 2025). Giá trị luôn là chuỗi; số viết với dấu chấm thập phân.", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "{\"dataValues\": [{\"dataElement\", \"period\", \"orgUnit\", \"categoryOptionCombo\", \"value\", \"lastUpdated\", \"comment\"}]}", content_type = "application/json"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn dhis2_export_json(
-    State(s): State<AppState>,
-    Extension(c): Extension<ApiClient>,
-    q: Result<Query<Dhis2ExportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
-    };
-    let name = dhis2_name(q.period.as_deref(), "json");
-    match feeds::dhis2::export(&s.ctx.db, &c, dhis2_filter(q)).await {
-        Ok(v) => dhis2_file(domain::dhis2::write_json(&v), "application/json; charset=utf-8", &name),
-        Err(e) => failure(e),
-    }
+async fn dhis2_export_json(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<Dhis2ExportQuery>) -> Response {
+    dhis2_export(&s, &c, q, false).await
 }
 
 #[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.csv", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet CSV của DHIS2", description = "Như bản JSON; các cột theo thứ tự của DHIS2: dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup (có dòng tiêu đề).", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "Tệp CSV UTF-8", content_type = "text/csv"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
-async fn dhis2_export_csv(
-    State(s): State<AppState>,
-    Extension(c): Extension<ApiClient>,
-    q: Result<Query<Dhis2ExportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
-    };
-    let name = dhis2_name(q.period.as_deref(), "csv");
-    match feeds::dhis2::export(&s.ctx.db, &c, dhis2_filter(q)).await {
-        Ok(v) => dhis2_file(domain::dhis2::write_csv(&v), "text/csv; charset=utf-8", &name),
+async fn dhis2_export_csv(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<Dhis2ExportQuery>) -> Response {
+    dhis2_export(&s, &c, q, true).await
+}
+
+/// Both export formats: the same values, written as JSON or CSV.
+async fn dhis2_export(s: &AppState, c: &ApiClient, q: Dhis2ExportQuery, csv: bool) -> Response {
+    let name = dhis2_name(q.period.as_deref(), if csv { "csv" } else { "json" });
+    match feeds::dhis2::export(&s.ctx.db, c, dhis2_filter(q)).await {
+        Ok(v) if csv => dhis2_file(domain::dhis2::write_csv(&v), "text/csv; charset=utf-8", &name),
+        Ok(v) => dhis2_file(domain::dhis2::write_json(&v), "application/json; charset=utf-8", &name),
         Err(e) => failure(e),
     }
 }
@@ -549,16 +539,13 @@ pub struct Dhis2ImportQuery {
 async fn dhis2_import(
     State(s): State<AppState>,
     Extension(c): Extension<ApiClient>,
-    q: Result<Query<Dhis2ImportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<Dhis2ImportQuery>,
     req: Request,
 ) -> Response {
     // The token's scope before anything of the body is read.
     if let Err(e) = feeds::write::check_may_write(&c) {
         return failure(e);
     }
-    let Ok(Query(q)) = q else {
-        return error(StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.");
-    };
     let dry_run = match q.dry_run.as_deref().map(str::trim) {
         None | Some("") | Some("false") => false,
         Some("true") => true,
