@@ -15,6 +15,17 @@ pub enum ReportStatus {
 }
 
 impl ReportStatus {
+    /// How far a report has gone, as the aggregates count it: 0 still in the
+    /// unit, 1 sent, 2 accepted (copied onto every value row so a roll-up
+    /// needs no join; a change of it is a change of the aggregates).
+    pub fn delivery(self) -> i16 {
+        match self {
+            ReportStatus::Sent => 1,
+            ReportStatus::Accepted => 2,
+            _ => 0,
+        }
+    }
+
     pub const ALL: [ReportStatus; 5] =
         [ReportStatus::Draft, ReportStatus::AwaitingApproval, ReportStatus::Sent, ReportStatus::Accepted, ReportStatus::Returned];
 

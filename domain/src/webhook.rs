@@ -77,20 +77,10 @@ pub fn events_for(from: ReportStatus, to: ReportStatus) -> Vec<WebhookEvent> {
         ReportStatus::Returned => out.push(WebhookEvent::ReportReturned),
         ReportStatus::Draft | ReportStatus::AwaitingApproval => {}
     }
-    if how_far(from) != how_far(to) {
+    if from.delivery() != to.delivery() {
         out.push(WebhookEvent::AggregateChanged);
     }
     out
-}
-
-/// How far a report has gone, as the aggregates count it: 0 still in the
-/// unit, 1 sent, 2 accepted (the service copies the same onto value rows).
-fn how_far(s: ReportStatus) -> u8 {
-    match s {
-        ReportStatus::Sent => 1,
-        ReportStatus::Accepted => 2,
-        _ => 0,
-    }
 }
 
 /// Events as stored: their codes separated by commas, in `ALL`'s order.

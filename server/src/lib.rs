@@ -227,6 +227,9 @@ fn spawn_housekeeping(db: service::Db, auth: service::auth::AuthSettings) {
             if let Err(e) = service::excel::import::purge(&db, now).await {
                 tracing::warn!(error = %e, "Excel upload clean-up failed");
             }
+            if let Err(e) = service::feeds::webhooks::purge(&db, now).await {
+                tracing::warn!(error = %e, "webhook log clean-up failed");
+            }
         }
     });
 }

@@ -16,6 +16,7 @@
 //! `"<X-Baocao-Timestamp>.<body>"`.
 
 use crate::auth::random_token;
+use crate::users::require_admin;
 use crate::{Result, ServiceError, audit};
 use chrono::{DateTime, Duration, Utc};
 use domain::Actor;
@@ -23,7 +24,7 @@ use domain::report::ReportStatus;
 use domain::webhook::{
     self, DeliveryStatus, DeliveryView, NewWebhook, WebhookEvent, WebhookPage, WebhookView, decode_events, encode_events, events_for,
 };
-use entity::{indicator, org_unit, regime, report, report_value, webhook_delivery, webhook_subscription};
+use entity::{org_unit, report_value, webhook_delivery, webhook_subscription};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -37,21 +38,19 @@ use std::sync::OnceLock;
 /// A receiver has this long to answer.
 pub const TIMEOUT_SECS: u64 = 10;
 /// An attempt holds its row this long: past it, a row whose worker died is
-/// tried again (well beyond the timeout).
-pub const LEASE_SECS: i64 = 120;
+/// tried again. Longer than a whole run (every row of a batch timing out),
+/// since a run's rows are claimed with the run's start time.
+pub const LEASE_SECS: i64 = 300;
 /// Attempts sent at once by one worker.
 pub const CONCURRENCY: usize = 4;
 /// Rows taken per run.
 pub const BATCH: u64 = 50;
+const _: () = assert!(LEASE_SECS as u64 > BATCH.div_ceil(CONCURRENCY as u64) * (TIMEOUT_SECS + 5));
 /// Subscriptions an administrator may keep (each status change writes one
 /// row per matching one).
 pub const MAX_SUBSCRIPTIONS: u64 = 20;
 /// Deliveries shown in the log.
 pub const LOG_ROWS: u64 = 100;
-
-fn require_admin(actor: &Actor) -> Result<()> {
-    if actor.is_admin() { Ok(()) } else { Err(ServiceError::Forbidden("Chỉ quản trị viên mới quản lý được webhook.".into())) }
-}
 
 /// What the administrator asks for.
 #[derive(Clone, Debug, Default)]
@@ -69,7 +68,15 @@ pub async fn create(db: &crate::Db, actor: &Actor, req: WebhookRequest, now: Dat
     require_admin(actor)?;
     let mut errors = domain::FieldErrors::new();
     let name = webhook::validate_name(&req.name).map_err(|m| errors.add("name", m)).ok();
-    let url = webhook::validate_url(&req.url).map_err(|m| errors.add("url", m)).ok();
+    // The domain's check says what is wrong in words; the client's own
+    // parser must also take it, or every delivery would fail unsent.
+    let url = webhook::validate_url(&req.url)
+        .and_then(|u| match reqwest::Url::parse(&u) {
+            Ok(_) => Ok(u),
+            Err(_) => Err("Địa chỉ nhận không hợp lệ (máy chủ hoặc cổng sai), ví dụ https://ioc.sonla.gov.vn/baocao/webhook.".to_string()),
+        })
+        .map_err(|m| errors.add("url", m))
+        .ok();
     if req.events.is_empty() {
         errors.add("events", "Chọn ít nhất một sự kiện.");
     }
@@ -175,7 +182,7 @@ pub async fn delete(db: &crate::Db, actor: &Actor, id: i32) -> Result<()> {
 /// active subscription that wants it; nothing when no one subscribed.
 pub(crate) async fn enqueue<C: ConnectionTrait>(
     txn: &C,
-    report: &report::Model,
+    l: &crate::reports::Loaded,
     from: ReportStatus,
     to: ReportStatus,
     now: DateTime<Utc>,
@@ -193,8 +200,9 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     if wanted.is_empty() {
         return Ok(());
     }
+    let report = &l.report;
     let unit_code = org_unit::Entity::find_by_id(report.unit_id).one(txn).await?.map(|u| u.code).unwrap_or_default();
-    let regime_code = regime::Entity::find_by_id(report.regime_id).one(txn).await?.map(|r| r.code).unwrap_or_default();
+    let regime_code = l.regime.code.clone();
     let about = json!({
         "id": report.id,
         "unit_code": unit_code,
@@ -210,7 +218,7 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
             body["unit_code"] = json!(unit_code);
             body["regime_code"] = json!(regime_code);
             body["period_key"] = json!(report.period_key);
-            body["indicator_codes"] = json!(indicator_codes(txn, report.id).await?);
+            body["indicator_codes"] = json!(indicator_codes(txn, l).await?);
             body["counted"] = json!({
                 "sent_or_accepted": matches!(to, ReportStatus::Sent | ReportStatus::Accepted),
                 "accepted_only": to == ReportStatus::Accepted,
@@ -236,29 +244,19 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The codes of the indicators a report holds figures for, sorted.
-async fn indicator_codes<C: ConnectionTrait>(db: &C, report_id: i32) -> Result<Vec<String>> {
+/// The codes of the indicators a report holds figures for, sorted (the
+/// report's form already maps ids to codes).
+async fn indicator_codes<C: ConnectionTrait>(db: &C, l: &crate::reports::Loaded) -> Result<Vec<String>> {
     let ids: Vec<i32> = report_value::Entity::find()
         .select_only()
         .column(report_value::Column::IndicatorId)
         .distinct()
-        .filter(report_value::Column::ReportId.eq(report_id))
+        .filter(report_value::Column::ReportId.eq(l.report.id))
         .into_tuple()
         .all(db)
         .await?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let codes: BTreeSet<String> = indicator::Entity::find()
-        .select_only()
-        .column(indicator::Column::Code)
-        .filter(indicator::Column::Id.is_in(ids))
-        .into_tuple::<String>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(codes.into_iter().collect())
+    let codes: BTreeSet<&String> = ids.iter().filter_map(|id| l.ids.by_id.get(id)).collect();
+    Ok(codes.into_iter().cloned().collect())
 }
 
 /// The hex HMAC-SHA256 of `"timestamp.body"` keyed with `secret`.
@@ -380,7 +378,7 @@ async fn attempt(db: &crate::Db, row: webhook_delivery::Model, sub: Option<webho
         .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(next))
         .col_expr(webhook_delivery::Column::HttpStatus, Expr::value(http))
         .col_expr(webhook_delivery::Column::LastError, Expr::value(error.map(|e| webhook::short_error(&e))))
-        .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(if status == DeliveryStatus::Delivered { Some(Utc::now()) } else { None }))
+        .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(if status == DeliveryStatus::Delivered { Some(now) } else { None }))
         .filter(webhook_delivery::Column::Id.eq(row.id))
         .filter(webhook_delivery::Column::Attempts.eq(tried))
         .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.code()))
@@ -437,4 +435,18 @@ mod tests {
         assert_ne!(a, sign("whsec_y", 1, "{}"));
         assert_eq!(a, sign("whsec_x", 1, "{}"));
     }
+}
+
+/// How long delivered and failed rows stay in the log.
+pub const KEEP_DAYS: i64 = 90;
+
+/// Removes delivered and failed rows older than [`KEEP_DAYS`] (each status
+/// change writes one per subscription, with its whole body).
+pub async fn purge(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
+    let r = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending.code()))
+        .filter(webhook_delivery::Column::CreatedAt.lt(now - Duration::days(KEEP_DAYS)))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
 }

@@ -1229,7 +1229,7 @@ pub async fn generate(db: &crate::Db, opts: &GenerateOptions) -> Result<Generate
                     values.push(report_value::ActiveModel {
                         // The roll-up facts value rows carry (see store::value_row).
                         invalid: Set(false),
-                        delivery: Set(super::store::delivery_of(status)),
+                        delivery: Set(status.delivery()),
                         period_year: Set(p.year()),
                         frequency: Set(p.frequency().code().to_string()),
                         ordinal: Set(p.ordinal() as i16),

@@ -29,21 +29,11 @@ pub fn decode(spec: &IndicatorSpec, num: Option<i64>, txt: Option<&str>) -> Opti
     }
 }
 
-/// How far a report in `status` has gone: 0 still in the unit, 1 sent, 2
-/// accepted. Copied onto every value row so a roll-up needs no join.
-pub fn delivery_of(status: ReportStatus) -> i16 {
-    match status {
-        ReportStatus::Sent => 1,
-        ReportStatus::Accepted => 2,
-        _ => 0,
-    }
-}
-
 /// Moves every value row of a report to its new status, in the
 /// transaction that changes the status.
 pub async fn set_delivery<C: ConnectionTrait>(db: &C, report_id: i32, status: ReportStatus) -> Result<()> {
     report_value::Entity::update_many()
-        .col_expr(report_value::Column::Delivery, sea_orm::sea_query::Expr::value(delivery_of(status)))
+        .col_expr(report_value::Column::Delivery, sea_orm::sea_query::Expr::value(status.delivery()))
         .filter(report_value::Column::ReportId.eq(report_id))
         .exec(db)
         .await?;
@@ -97,7 +87,7 @@ pub fn value_row(
         updated_at: Set(at),
         updated_by: Set(by),
         invalid: Set(invalid),
-        delivery: Set(delivery_of(status)),
+        delivery: Set(status.delivery()),
         period_year: Set(period.year()),
         frequency: Set(period.frequency().code().to_string()),
         ordinal: Set(period.ordinal() as i16),
