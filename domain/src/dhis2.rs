@@ -146,12 +146,16 @@ fn too_many() -> String {
     format!("Tệp có quá {} giá trị; hãy chia thành nhiều lần nhập.", crate::numfmt::format_int(MAX_VALUES as i64))
 }
 
+/// The set as sent, each value kept as its raw text: the count is checked
+/// before any value is read (a 4 MiB body of `{},` would otherwise build a
+/// million values first).
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SetIn {
+struct SetIn<'a> {
     period: Option<String>,
     org_unit: Option<String>,
-    data_values: Option<Vec<ValueIn>>,
+    #[serde(borrow)]
+    data_values: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -163,6 +167,8 @@ struct ValueIn {
     category_option_combo: Option<String>,
     value: Option<Box<serde_json::value::RawValue>>,
     comment: Option<String>,
+    /// DHIS2 marks a value it deleted: here it clears the cell.
+    deleted: Option<bool>,
 }
 
 /// Reads a DHIS2 data value set in JSON. A top-level `period` or `orgUnit`
@@ -185,9 +191,16 @@ pub fn parse_json(text: &str) -> Result<Vec<DataValueIn>, String> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
+        .map(|(i, raw)| {
             let at = format!("dataValues[{i}]");
-            let value = match v.value.as_deref().map(|r| r.get().trim()) {
+            let v: ValueIn = serde_json::from_str(raw.get()).map_err(|e| {
+                format!(
+                    "{at}: không đúng dạng một giá trị DHIS2 (dataElement, period, orgUnit, categoryOptionCombo, value, comment): dòng {}, cột {} của giá trị.",
+                    e.line(),
+                    e.column()
+                )
+            })?;
+            let value = match v.value.as_deref().map(|r| r.get().trim()).filter(|_| v.deleted != Some(true)) {
                 None | Some("null") => Literal::Null,
                 Some("true") => Literal::Bool(true),
                 Some("false") => Literal::Bool(false),
@@ -211,9 +224,20 @@ pub fn parse_json(text: &str) -> Result<Vec<DataValueIn>, String> {
         .collect()
 }
 
-/// The CSV columns, in DHIS2's order.
-pub const CSV_COLUMNS: [&str; 10] =
-    ["dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo", "value", "storedby", "lastupdated", "comment", "followup"];
+/// The CSV columns, in DHIS2's order (DHIS2 writes all eleven).
+pub const CSV_COLUMNS: [&str; 11] = [
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+    "deleted",
+];
 
 /// Splits CSV text (RFC 4180: quoted fields, doubled quotes, line breaks
 /// inside quotes) into records, each with the line it starts on.
@@ -257,6 +281,9 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
             }
             '"' => return Err(format!("Dòng {line}: dấu ngoặc kép đặt sai chỗ.")),
             ',' => {
+                if record.len() + 1 >= CSV_COLUMNS.len() {
+                    return Err(format!("Dòng {line}: quá {} cột (thứ tự {}).", CSV_COLUMNS.len(), CSV_COLUMNS.join(",")));
+                }
                 record.push(std::mem::take(&mut field));
                 was_quoted = false;
             }
@@ -297,10 +324,11 @@ pub fn parse_csv(text: &str) -> Result<Vec<DataValueIn>, String> {
         .map(|(line, r)| {
             let at = format!("Dòng {line}");
             if r.len() < 6 || r.len() > CSV_COLUMNS.len() {
-                return Err(format!("{at}: có {} cột; cần từ 6 đến 10 cột theo thứ tự {}.", r.len(), CSV_COLUMNS.join(",")));
+                return Err(format!("{at}: có {} cột; cần từ 6 đến {} cột theo thứ tự {}.", r.len(), CSV_COLUMNS.len(), CSV_COLUMNS.join(",")));
             }
             let raw = text_field(&at, "value", &r[5])?;
-            let value = if raw.trim().is_empty() { Literal::Null } else { Literal::Text(raw) };
+            let deleted = r.get(10).is_some_and(|d| d.trim().eq_ignore_ascii_case("true"));
+            let value = if raw.trim().is_empty() || deleted { Literal::Null } else { Literal::Text(raw) };
             let comment = r.get(8).map(|c| text_field(&at, "comment", c)).transpose()?.filter(|c| !c.is_empty());
             Ok(DataValueIn {
                 data_element: ident(&at, "dataelement", Some(&r[0]), false)?,
@@ -368,6 +396,7 @@ pub fn write_csv(values: &[DataValueOut]) -> String {
             &v.stored_by,
             &v.last_updated,
             &v.comment,
+            "false",
             "false",
         ];
         out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
@@ -445,7 +474,9 @@ mod tests {
         assert_eq!(j.iter().map(back).collect::<Vec<_>>(), want);
         assert_eq!(j[2].at, "dataValues[2]");
         let csv = write_csv(&s);
-        assert!(csv.starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup\n"));
+        assert!(csv.starts_with(
+            "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted\n"
+        ));
         let c = parse_csv(&csv).unwrap();
         assert_eq!(c.iter().map(back).collect::<Vec<_>>(), want);
         assert_eq!(
@@ -516,5 +547,27 @@ mod tests {
         let many = "A,202507,X,,,1\n".repeat(MAX_VALUES + 2);
         assert!(parse_csv(&many).unwrap_err().contains("quá 20.000"));
         assert_eq!(parse_csv("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn dhis2s_own_files_and_deleted_values_read() {
+        // DHIS2 writes eleven columns, the last one `deleted`.
+        let csv = "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted\n\
+                   DS01,202507,03646,,,12,admin,2025-08-01,,false,false\n\
+                   DS02,202507,03646,,,7,admin,2025-08-01,,false,true\n";
+        let v = parse_csv(csv).unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(matches!(&v[0].value, Literal::Text(t) if t == "12"));
+        assert!(matches!(v[1].value, Literal::Null), "a deleted value clears the cell");
+        // A line of commas is refused at the twelfth column, not collected.
+        let wide = format!("DS01,202507,03646{}", ",".repeat(100_000));
+        assert!(parse_csv(&wide).unwrap_err().contains("quá 11 cột"));
+        let json = r#"{"dataValues":[{"dataElement":"DS01","period":"202507","orgUnit":"03646","value":"5","deleted":true}]}"#;
+        assert!(matches!(parse_json(json).unwrap()[0].value, Literal::Null));
+        // The count is checked before any value is read.
+        let many = format!("{{\"dataValues\":[{}{{}}]}}", "{},".repeat(MAX_VALUES + 5));
+        assert_eq!(parse_json(&many).unwrap_err(), too_many());
+        let bad = r#"{"dataValues":[{"dataElement":5}]}"#;
+        assert!(parse_json(bad).unwrap_err().starts_with("dataValues[0]"));
     }
 }
