@@ -9,7 +9,11 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
-crate::on_both_backends!(only_public_indicators_and_accepted_figures_are_published, hostile_addresses_are_not_found_and_the_server_stays_up,);
+crate::on_both_backends!(
+    only_public_indicators_and_accepted_figures_are_published,
+    hostile_addresses_are_not_found_and_the_server_stays_up,
+    an_imported_catalogue_publishes_nothing,
+);
 
 fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()) - chrono::Duration::hours(7)
@@ -322,5 +326,24 @@ async fn hostile_addresses_are_not_found_and_the_server_stays_up(b: Backend) {
     eprintln!("60 anonymous requests in {:?}", started.elapsed());
     assert_eq!(get(&app, "/du-lieu-mo").await.status(), StatusCode::OK);
     assert_eq!(get(&app, "/healthz").await.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+/// A catalogue file marks an indicator public: importing it creates the
+/// indicator unpublished (only the indicator's own form publishes).
+async fn an_imported_catalogue_publishes_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = actor_of(&app, "quantri").await;
+    let mut file = service::catalogue::transfer::export(&app.db).await.unwrap();
+    let mut new = file.indicators.iter().find(|i| i.fields.code == "HC01").unwrap().clone();
+    new.fields.code = "MOI01".into();
+    new.fields.name = "Chỉ tiêu mới từ tệp".into();
+    new.fields.public = true;
+    file.indicators.push(new);
+    let bytes = serde_json::to_vec(&file).unwrap();
+    let summary = service::catalogue::transfer::import(&app.db, &admin, &bytes).await.unwrap().expect("the file imports");
+    assert!(summary.indicators_created >= 1);
+    assert!(!is_public(&app, "MOI01").await, "an import never publishes");
+    assert_eq!(get(&app, "/du-lieu-mo/MOI01.json").await.status(), reqwest::StatusCode::NOT_FOUND);
     app.stop().await;
 }

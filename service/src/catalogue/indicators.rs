@@ -224,9 +224,18 @@ pub(crate) fn apply_fields(am: &mut indicator::ActiveModel, f: &IndicatorFields,
     am.updated_at = Set(Utc::now());
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(db: &C, f: &IndicatorFields, owner: Option<i32>, bd: Option<i32>, active: bool) -> crate::Result<i32> {
+/// A new indicator. `public` is the caller's decision, never a file's: an
+/// administrator's import must not publish figures as open data unseen.
+pub(crate) async fn insert<C: ConnectionTrait>(
+    db: &C,
+    f: &IndicatorFields,
+    owner: Option<i32>,
+    bd: Option<i32>,
+    active: bool,
+    public: bool,
+) -> crate::Result<i32> {
     let now = Utc::now();
-    let mut am = indicator::ActiveModel { active: Set(active), public: Set(f.public), created_at: Set(now), ..Default::default() };
+    let mut am = indicator::ActiveModel { active: Set(active), public: Set(public), created_at: Set(now), ..Default::default() };
     apply_fields(&mut am, f, owner, bd);
     Ok(am.insert(db).await?.id)
 }
@@ -246,9 +255,13 @@ pub async fn create(db: &crate::Db, actor: &Actor, form: IndicatorForm) -> crate
     }
     e.into_result()?;
     let txn = db.begin().await?;
-    let id =
-        insert(&txn, &f, owner, bd, true).await.map_err(|e| if matches!(e, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { e })?;
+    let id = insert(&txn, &f, owner, bd, true, f.public)
+        .await
+        .map_err(|e| if matches!(e, ServiceError::Duplicate(_)) { duplicate_code(&f.code) } else { e })?;
     audit::record(&txn, Some(actor.user_id), "tao_chi_tieu", &f.code, &f.name).await?;
+    if f.public {
+        audit::record(&txn, Some(actor.user_id), "cong_bo_du_lieu_mo", &f.code, &f.name).await?;
+    }
     txn.commit().await?;
     Ok(id)
 }

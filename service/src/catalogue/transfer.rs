@@ -319,7 +319,9 @@ async fn apply<C: ConnectionTrait>(db: &C, file: &CatalogueFile, actor_id: Optio
                 s.indicators_updated += 1;
             }
             None => {
-                super::indicators::insert(db, &i.fields, owner, bd, i.active).await?;
+                // Only the installation's own seed (no actor) publishes from
+                // the file; an administrator's import publishes nothing.
+                super::indicators::insert(db, &i.fields, owner, bd, i.active, actor_id.is_none() && i.fields.public).await?;
                 s.indicators_created += 1;
             }
         }

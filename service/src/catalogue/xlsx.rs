@@ -273,7 +273,7 @@ pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Resul
                 updated += 1;
             }
             None => {
-                super::indicators::insert(&txn, f, *owner, *bd, *active).await?;
+                super::indicators::insert(&txn, f, *owner, *bd, *active, false).await?;
                 created += 1;
             }
         }
