@@ -15,6 +15,7 @@ mod m0010_feeds;
 mod m0011_inbox_index;
 mod m0012_excel_summary;
 mod m0013_webhooks;
+mod m0014_change_log_kind;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_inbox_index::Migration),
             Box::new(m0012_excel_summary::Migration),
             Box::new(m0013_webhooks::Migration),
+            Box::new(m0014_change_log_kind::Migration),
         ]
     }
 }

@@ -3,18 +3,19 @@
 //!
 //! These routes sit outside the session layer: no cookie is read or set, so
 //! answers can be cached by browsers and proxies. Each file is built once
-//! and kept in memory until the change log moves (any change to figures,
-//! report statuses or the catalogue) or 30 seconds pass, whichever comes
-//! first; a request then costs one indexed query. At most two files are
-//! built at once; a request that waits over 10 seconds for its turn gets a
-//! 503 with Retry-After. ETag / If-None-Match and Last-Modified /
-//! If-Modified-Since answer 304.
+//! and kept in memory until a report's status or the catalogue changes
+//! (what is published can change no other way) or 30 seconds pass,
+//! whichever comes first; a request then costs two indexed queries. At most
+//! two files are built at once, and an unknown code is answered before it
+//! waits for one; a request that waits over 10 seconds for its turn gets a
+//! 503 with Retry-After. ETag / If-None-Match answers 304.
 
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use domain::text::escape_html as esc;
 use service::feeds::open_data::{self as od, Licence, Meta};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -111,10 +112,6 @@ fn key_of(w: &Wanted) -> String {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 fn security(h: &mut HeaderMap) {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
@@ -199,7 +196,7 @@ fn page_html(metas: &[Meta], licence: &Licence) -> String {
          <li>Số liệu một chỉ tiêu: <code>/du-lieu-mo/MÃ.json</code> hoặc <code>/du-lieu-mo/MÃ.csv</code> — số liệu của từng đơn vị theo từng kỳ, và số toàn tỉnh khi cách tổng hợp cho phép.</li>\
          <li>Tệp CSV: mã UTF-8 có BOM, phân cách bằng dấu phẩy, dòng đầu là tên cột tiếng Việt; số thập phân dùng <strong>dấu chấm</strong> (1234.5), không có dấu phân cách hàng nghìn; ngày theo ISO 8601 (2025-07-31), thời điểm theo giờ UTC.</li>\
          <li>Tệp JSON: số là chuỗi thập phân chính xác với dấu chấm (\"1234.5\"), ngày theo ISO 8601.</li>\
-         <li>Có ETag và Last-Modified: gửi If-None-Match hoặc If-Modified-Since để nhận 304 khi số liệu không đổi.</li></ul></section>\
+         <li>Có ETag: gửi If-None-Match để nhận 304 khi tệp không đổi (Last-Modified chỉ cho biết thời điểm tiếp nhận số liệu mới nhất).</li></ul></section>\
          <h2>Các chỉ tiêu công bố ({count})</h2>{items}</main>\
          <footer class=\"footer\"><p>© {publisher} · Hệ thống thông tin báo cáo · <a href=\"/dang-nhap\">Đăng nhập cho cán bộ</a></p></footer></body></html>",
         publisher = od::PUBLISHER,
@@ -254,14 +251,14 @@ fn http_date(at: DateTime<Utc>) -> String {
     at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// On the ETag only: Last-Modified (the newest accepted figure) does not move
+/// when an indicator is withdrawn or its description edited, so a date
+/// alone cannot say a file is unchanged.
 fn not_modified(headers: &HeaderMap, b: &Built) -> bool {
-    if let Some(v) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        return v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == b.etag);
-    }
-    match (headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()), b.last_modified) {
-        (Some(since), Some(last)) => DateTime::parse_from_rfc2822(since).is_ok_and(|s| last.timestamp() <= s.timestamp()),
-        _ => false,
-    }
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == b.etag))
 }
 
 fn respond(headers: &HeaderMap, b: &Built) -> Response {
@@ -306,6 +303,18 @@ async fn serve(state: AppState, headers: HeaderMap, wanted: Wanted) -> Response 
     };
     if let Some(b) = od.cached(&key, version) {
         return respond(&headers, &b);
+    }
+    // An unknown or unpublished code is answered before it may queue for a
+    // builder (a flood of made-up codes would keep real files waiting).
+    if let Wanted::Dataset(code, _) = &wanted {
+        match od::is_published(&state.ctx.db, code).await {
+            Ok(true) => {}
+            Ok(false) => return not_found(),
+            Err(e) => {
+                tracing::warn!(error = %e, "open data: code check failed");
+                return unavailable();
+            }
+        }
     }
     let Ok(Ok(_permit)) = tokio::time::timeout(WAIT_FOR_BUILDER, od.builders.acquire()).await else {
         return unavailable();

@@ -373,18 +373,43 @@ pub async fn dataset<C: ConnectionTrait>(db: &C, code: &str, licence: &Licence) 
     assemble(&l, m, &units, licence)
 }
 
-/// A number that changes whenever anything published may have changed
-/// (the change log's last id: figures, report statuses, the catalogue).
-pub async fn data_version<C: ConnectionTrait>(db: &C) -> Result<i64> {
-    let last: Option<i64> = entity::change_log::Entity::find()
+/// Whether `code` names a published indicator (one indexed read: an
+/// unknown code is answered before any file is built).
+pub async fn is_published<C: ConnectionTrait>(db: &C, code: &str) -> Result<bool> {
+    if !plausible_code(code) {
+        return Ok(false);
+    }
+    let n = entity::indicator::Entity::find()
         .select_only()
-        .column(entity::change_log::Column::Id)
-        .order_by_desc(entity::change_log::Column::Id)
-        .limit(1)
-        .into_tuple()
+        .column(entity::indicator::Column::Id)
+        .filter(entity::indicator::Column::Code.eq(code))
+        .filter(entity::indicator::Column::Public.eq(true))
+        .filter(entity::indicator::Column::Active.eq(true))
+        .into_tuple::<i32>()
         .one(db)
         .await?;
-    Ok(last.unwrap_or(0))
+    Ok(n.is_some())
+}
+
+/// A number that changes whenever anything published may have changed:
+/// the change log's last report-status or catalogue change. Figures are
+/// published only from accepted reports, which change only through a status
+/// change, so a draft's saves leave the cached files alone.
+pub async fn data_version<C: ConnectionTrait>(db: &C) -> Result<i64> {
+    let mut last = 0;
+    for kind in ["report_status", "catalogue"] {
+        let id: Option<i64> = entity::change_log::Entity::find()
+            .select_only()
+            .column(entity::change_log::Column::Id)
+            .filter(entity::change_log::Column::Kind.eq(kind))
+            .order_by_desc(entity::change_log::Column::Id)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        last = last.max(id.unwrap_or(0));
+    }
+    Ok(last)
 }
 
 fn csv_err(e: impl std::fmt::Display) -> crate::ServiceError {
