@@ -5,6 +5,7 @@
 
 use crate::dec::Dec;
 use crate::numfmt::format_dec;
+use crate::text::escape_html as esc;
 use serde::{Deserialize, Serialize};
 
 /// How figures are rounded on these pages.
@@ -185,10 +186,6 @@ pub struct DigitalPage {
     pub trend_svg: String,
     pub missing: Vec<MissingRow>,
     pub can_set_target: bool,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 const W: f64 = 560.0;

@@ -15,7 +15,7 @@ use crate::indicator::IndicatorSpec;
 use crate::org::OrgKind;
 use crate::regime::{RegimeDoc, roman};
 use crate::report::ReportStatus;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 pub const NATIONAL_TITLE: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
@@ -126,8 +126,7 @@ fn initials(name: &str) -> String {
 /// "Sơn La, ngày 05 tháng 02 năm 2026": Decree 30 writes a day below 10
 /// and the months 1 and 2 with a leading zero.
 pub fn place_date(place: &str, d: NaiveDate) -> String {
-    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
-    format!("{place}, ngày {:02} tháng {month} năm {}", d.day(), d.year())
+    format!("{place}, {}", crate::datefmt::long_date(d))
 }
 
 /// The document's subject under "BÁO CÁO": the regime's name without its

@@ -38,3 +38,28 @@ mod tests {
         assert!(matches("", &["x"]));
     }
 }
+
+/// Text made safe inside HTML or SVG, in element content and in quoted
+/// attributes alike (the server's hand-written pages and charts).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod escape_tests {
+    #[test]
+    fn every_markup_character_is_escaped() {
+        assert_eq!(super::escape_html("<a href=\"x\">Tô & 'Hiệu'</a>"), "&lt;a href=&quot;x&quot;&gt;Tô &amp; &#39;Hiệu&#39;&lt;/a&gt;");
+    }
+}

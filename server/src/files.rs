@@ -18,7 +18,7 @@ fn page(status: StatusCode, message: &str) -> Response {
 
 /// The same, with the way back the page came from.
 pub(crate) fn page_back(status: StatusCode, message: &str, back: (&str, &str)) -> Response {
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let escape = domain::text::escape_html;
     let body = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{0}</title></head>\
          <body><h1>{0}</h1><p>{1}</p><p><a href=\"{2}\">{3}</a></p></body></html>",

@@ -114,7 +114,7 @@ async fn openapi_json() -> Response {
 /// `/api`: the endpoints in Vietnamese, from the same document.
 async fn api_page() -> Response {
     let doc = openapi_document();
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = domain::text::escape_html;
     let mut rows = String::new();
     for (path, item) in doc.paths.paths.iter() {
         let ops = [("GET", &item.get), ("POST", &item.post)];
