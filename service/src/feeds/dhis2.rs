@@ -316,16 +316,34 @@ pub async fn import(db: &crate::Db, client: &ApiClient, values: Vec<DataValueIn>
             t.conflict(&v, reason);
             continue;
         }
-        // The first regime (in code order) that binds the unit for this period.
-        let Some((r, ver)) = candidates.into_iter().find(|(_, ver)| ver.units.contains(&unit_id)) else {
-            let reason = format!(
-                "Đơn vị «{}» không thuộc đối tượng thực hiện chế độ báo cáo có chỉ tiêu «{}» cho {}.",
-                v.org_unit,
-                v.data_element,
-                period.label()
-            );
-            t.conflict(&v, reason);
-            continue;
+        // The regime that binds the unit for this period. Two of them would
+        // make the value's report a guess: refused, naming both.
+        let binding: Vec<_> = candidates.into_iter().filter(|(_, ver)| ver.units.contains(&unit_id)).collect();
+        let (r, ver) = match binding.as_slice() {
+            [one] => *one,
+            [] => {
+                let reason = format!(
+                    "Đơn vị «{}» không thuộc đối tượng thực hiện chế độ báo cáo có chỉ tiêu «{}» cho {}.",
+                    v.org_unit,
+                    v.data_element,
+                    period.label()
+                );
+                t.conflict(&v, reason);
+                continue;
+            }
+            several => {
+                let codes: Vec<&str> = several.iter().map(|(r, _)| r.code.as_str()).collect();
+                let reason = format!(
+                    "Chỉ tiêu «{}» của đơn vị «{}» cho {} thuộc {} chế độ báo cáo ({}): không rõ giá trị vào báo cáo nào; hãy nhập qua biểu mẫu hoặc tệp Excel của chế độ đó.",
+                    v.data_element,
+                    v.org_unit,
+                    period.label(),
+                    several.len(),
+                    codes.join(", ")
+                );
+                t.conflict(&v, reason);
+                continue;
+            }
         };
         let key = cell_key(&v.data_element, part_of_combo(&v.category_option_combo));
         groups.entry((unit_id, r.id, period.key())).or_insert_with(|| (ver.effect.id, period, Vec::new())).2.push(Pending { v, key });
