@@ -104,7 +104,9 @@ impl Merge {
 /// finding the area of a cell is a binary search, not a scan of every area.
 #[derive(Clone, Debug, Default)]
 pub struct MergeIndex {
-    by_col: std::collections::HashMap<u32, Vec<Merge>>,
+    /// Per column: its areas, and whether two of them overlap (a hand-made
+    /// file; Excel never writes one), when only a scan finds the right one.
+    by_col: std::collections::HashMap<u32, (Vec<Merge>, bool)>,
 }
 
 impl MergeIndex {
@@ -114,16 +116,19 @@ impl MergeIndex {
         for &c in cols {
             let mut v: Vec<Merge> = merged.iter().copied().filter(|m| (m.first.1..=m.last.1).contains(&c)).collect();
             v.sort_by_key(|m| (m.first.0, m.last.0));
-            by_col.insert(c, v);
+            let overlap = v.windows(2).any(|w| w[0].last.0 >= w[1].first.0);
+            by_col.insert(c, (v, overlap));
         }
         MergeIndex { by_col }
     }
 
-    /// The merged area a cell of an indexed column lies in, if any (areas do
-    /// not overlap in a sound file; in one that overlaps, the lowest-starting
-    /// area above the cell is taken).
+    /// The merged area a cell of an indexed column lies in, if any (where
+    /// areas overlap, the first in top-row order that holds the cell).
     pub fn merge_of(&self, row: u32, col: u32) -> Option<Merge> {
-        let v = self.by_col.get(&col)?;
+        let (v, overlap) = self.by_col.get(&col)?;
+        if *overlap {
+            return v.iter().copied().find(|m| m.contains(row, col));
+        }
         let i = v.partition_point(|m| m.first.0 <= row);
         v[..i].last().copied().filter(|m| m.contains(row, col))
     }
@@ -134,22 +139,10 @@ impl Sheet {
         self.cells.get(&(row, col))
     }
 
-    /// The merged area a cell lies in, if any.
-    pub fn merge_of(&self, row: u32, col: u32) -> Option<Merge> {
-        self.merged.iter().copied().find(|m| m.contains(row, col))
-    }
-
     /// What a cell of a column holds: its own value, or, when it lies in an
     /// area merged down that column, the area's value. A title merged across
-    /// columns belongs to its first column only.
-    pub fn shown(&self, row: u32, col: u32) -> Option<&Data> {
-        match self.get(row, col) {
-            Some(d) => Some(d),
-            None => self.merge_of(row, col).filter(|m| m.first.1 == col).and_then(|m| self.get(m.first.0, m.first.1)),
-        }
-    }
-
-    /// [`Sheet::shown`] with the merged areas looked up in an index of the column.
+    /// columns belongs to its first column only. The merged areas are
+    /// looked up in an index of the column.
     pub fn shown_in(&self, index: &MergeIndex, row: u32, col: u32) -> Option<&Data> {
         match self.get(row, col) {
             Some(d) => Some(d),
@@ -480,6 +473,13 @@ fn read_ods(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Lim
         for (sheet, percent) in book.sheets.iter_mut().zip(scan.percent) {
             sheet.percent = percent;
         }
+    } else {
+        // The scan and calamine disagree on the sheets: which cells show a
+        // percentage is unknown, so a rate between 0 and 1 is asked about,
+        // never read one way silently.
+        for sheet in &mut book.sheets {
+            sheet.percent_unknown = true;
+        }
     }
     Ok(book)
 }
@@ -700,13 +700,24 @@ mod tests {
         let book = read(&bytes, &Limits::default()).unwrap();
         let s = &book.sheets[0];
         let index = MergeIndex::new(&s.merged, &[0, 1, 2]);
+        // Against a scan of every area.
+        let scan = |merged: &[Merge], r: u32, c: u32| merged.iter().copied().find(|m| m.contains(r, c));
         for r in 0..62 {
             for c in 0..3 {
-                assert_eq!(index.merge_of(r, c), s.merge_of(r, c), "({r}, {c})");
-                assert_eq!(s.shown_in(&index, r, c), s.shown(r, c), "({r}, {c})");
+                assert_eq!(index.merge_of(r, c), scan(&s.merged, r, c), "({r}, {c})");
+                let shown = s.get(r, c).or_else(|| scan(&s.merged, r, c).filter(|m| m.first.1 == c).and_then(|m| s.get(m.first.0, m.first.1)));
+                assert_eq!(s.shown_in(&index, r, c), shown, "({r}, {c})");
             }
         }
         assert_eq!(index.merge_of(5, 1), Some(Merge { first: (4, 0), last: (5, 1) }));
+        // Overlapping areas (a hand-made file): a tall area is still found
+        // under a short one that starts later.
+        let overlapping = [Merge { first: (0, 0), last: (10, 0) }, Merge { first: (2, 0), last: (3, 0) }];
+        let index = MergeIndex::new(&overlapping, &[0]);
+        for r in 0..12 {
+            assert_eq!(index.merge_of(r, 0), scan(&overlapping, r, 0), "row {r}");
+        }
+        assert_eq!(index.merge_of(5, 0), Some(overlapping[0]));
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub fn read_typed_in(d: &Data, shown_as_percent: Option<bool>, spec: &IndicatorS
                 let as_is = domain::numfmt::format_dec(dec);
                 let times100 = dec.checked_mul(Dec::from_int(100)).map(domain::numfmt::format_dec).unwrap_or_default();
                 return Err(unread(format!(
-                    "{as_is}: {as_is} % hay {times100} %? Tệp .xls không cho biết ô có định dạng phần trăm hay không. Hãy gõ số kèm dấu % (ví dụ {times100}%) hoặc lưu tệp dạng .xlsx rồi tải lên lại."
+                    "{as_is}: {as_is} % hay {times100} %? Tệp không cho biết ô có định dạng phần trăm hay không. Hãy lưu tệp dạng .xlsx rồi tải lên lại, hoặc gõ ô dạng chữ (ví dụ '{times100}%)."
                 )));
             }
             let dec = if shown_as_percent == Some(true) {
@@ -163,12 +163,12 @@ pub fn read_typed_in(d: &Data, shown_as_percent: Option<bool>, spec: &IndicatorS
 /// calamine converts it; `None` outside 01/01/1900 (1904)–31/12/9999.
 pub fn date_of(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDate> {
     let serial = dt.as_f64();
-    if !serial.is_finite() {
+    // A duration ([h]:mm) is not a day of the calendar.
+    if !serial.is_finite() || dt.is_duration() {
         return None;
     }
     // calamine keeps the date system to itself; the same value in the 1904 system compares equal only if it is one.
-    let kind = if dt.is_duration() { calamine::ExcelDateTimeType::TimeDelta } else { calamine::ExcelDateTimeType::DateTime };
-    let is_1904 = *dt == calamine::ExcelDateTime::new(serial, kind, true);
+    let is_1904 = *dt == calamine::ExcelDateTime::new(serial, calamine::ExcelDateTimeType::DateTime, true);
     // 31/12/9999 in each system (calamine clamps beyond it rather than refusing).
     let (first, last) = if is_1904 { (0.0, 2_957_003.0) } else { (1.0, 2_958_465.0) };
     if serial < first || serial >= last + 1.0 {
@@ -209,6 +209,9 @@ mod tests {
             assert_eq!(date_of(&dt(bad, false)), None, "{bad}");
         }
         assert_eq!(date_of(&dt(2_958_465.0, false)), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
+        // 36:00 in an [h]:mm cell is a duration, not 01/01/1900.
+        let hours = calamine::ExcelDateTime::new(1.5, calamine::ExcelDateTimeType::TimeDelta, false);
+        assert_eq!(date_of(&hours), None);
         // A formula's binary noise is the figure Excel shows.
         assert_eq!(cell_scaled(&Data::Float(12.3), 1), Ok(Some(123)));
         assert_eq!(cell_scaled(&Data::Float(0.1 + 0.2), 1), Ok(Some(3)));
