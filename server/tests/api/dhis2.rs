@@ -121,7 +121,8 @@ async fn a_round_trip_into_an_empty_installation_gives_the_same_figures(b: Backe
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv_text = r.text().await.unwrap();
     assert!(
-        csv_text.starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup\n")
+        csv_text
+            .starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted\n")
     );
     assert_eq!(csv_text.lines().count(), 6, "{csv_text}");
     // The same download for the provincial office, signed in; a unit's clerk is refused.
