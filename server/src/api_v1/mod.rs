@@ -6,7 +6,6 @@
 //! carry an ETag and answer 304 to a matching If-None-Match.
 
 use crate::state::AppState;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -375,7 +374,7 @@ pub struct AggregateParams {
     counted: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/aggregates", tag = "Tổng hợp", summary = "Số liệu tổng hợp: chỉ tiêu × đơn vị, nhóm hoặc toàn tỉnh × kỳ", description = "Tính trực tiếp từ số liệu đã gửi (không chờ tổng hợp qua đêm). Nêu một kỳ (period) hoặc cả năm theo tần suất (year, frequency). Mỗi dòng nêu số đơn vị đã báo cáo trên số đơn vị phải báo cáo; thiếu số liệu là null, không bao giờ là 0. Số thập phân viết với dấu chấm, chính xác (không làm tròn qua số thực). Câu trả lời được gửi dần theo từng kỳ.", params(("period" = Option<String>, Query, description = "Khóa kỳ: 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025"), ("year" = Option<i32>, Query, description = "Năm: mọi kỳ của tần suất trong năm"), ("frequency" = Option<String>, Query, description = "thang (mặc định), quy, 6thang, 9thang, nam"), ("indicators" = Option<String>, Query, description = "Mã chỉ tiêu, cách nhau bằng dấu phẩy (mặc định: mọi chỉ tiêu đang dùng)"), ("unit" = Option<String>, Query, description = "Chỉ một đơn vị, nhóm hoặc toàn tỉnh (mã)"), ("counted" = Option<String>, Query, description = "da_gui (đã gửi hoặc đã tiếp nhận, mặc định) hoặc da_tiep_nhan")), responses((status = 200, description = "{ counted, periods, items: [AggregateRow] }", body = Vec<feeds::aggregates::AggregateRow>), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/aggregates", tag = "Tổng hợp", summary = "Số liệu tổng hợp: chỉ tiêu × đơn vị, nhóm hoặc toàn tỉnh × kỳ", description = "Tính trực tiếp từ số liệu đã gửi (không chờ tổng hợp qua đêm). Nêu một kỳ (period) hoặc cả năm theo tần suất (year, frequency); frequency không đi cùng period. Mỗi dòng nêu số đơn vị đã báo cáo trên số đơn vị phải báo cáo; không có số thì value là null, không bao giờ là 0 (không đơn vị nào báo cáo — xem reported —, chỉ tiêu không cộng được giữa các đơn vị, hoặc tỷ lệ thiếu mẫu số). Số thập phân viết với dấu chấm, chính xác (không làm tròn qua số thực). Câu trả lời được gửi dần theo từng kỳ.", params(("period" = Option<String>, Query, description = "Khóa kỳ: 2025-07, 2025-Q3, 2025-S1, 2025-N9, 2025"), ("year" = Option<i32>, Query, description = "Năm: mọi kỳ của tần suất trong năm"), ("frequency" = Option<String>, Query, description = "thang (mặc định), quy, 6thang, 9thang, nam"), ("indicators" = Option<String>, Query, description = "Mã chỉ tiêu, cách nhau bằng dấu phẩy (mặc định: mọi chỉ tiêu đang dùng)"), ("unit" = Option<String>, Query, description = "Chỉ một đơn vị, nhóm hoặc toàn tỉnh (mã)"), ("counted" = Option<String>, Query, description = "da_gui (đã gửi hoặc đã tiếp nhận, mặc định) hoặc da_tiep_nhan")), responses((status = 200, description = "{ counted, periods, items: [AggregateRow] }", body = Vec<feeds::aggregates::AggregateRow>), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn aggregates(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<AggregateParams>) -> Response {
     let query = feeds::aggregates::AggregateQuery {
         period: q.period,
@@ -513,7 +512,7 @@ async fn dhis2_export_json(State(s): State<AppState>, Extension(c): Extension<Ap
     dhis2_export(&s, &c, q, false).await
 }
 
-#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.csv", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet CSV của DHIS2", description = "Như bản JSON; các cột theo thứ tự của DHIS2: dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup (có dòng tiêu đề).", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "Tệp CSV UTF-8", content_type = "text/csv"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.csv", tag = "DHIS2", summary = "Xuất số liệu đã gửi theo dạng dataValueSet CSV của DHIS2", description = "Như bản JSON; các cột theo thứ tự của DHIS2: dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted (có dòng tiêu đề).", params(("period" = String, Query, description = "Kỳ: 202507, 2025Q3, 2025S1, 2025 (hoặc khóa kỳ 2025-07)"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("unit" = Option<String>, Query, description = "Mã đơn vị")), responses((status = 200, description = "Tệp CSV UTF-8", content_type = "text/csv"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 422, description = "Thiếu kỳ, kỳ không có trong DHIS2, mã không có", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
 async fn dhis2_export_csv(State(s): State<AppState>, Extension(c): Extension<ApiClient>, ApiQuery(q): ApiQuery<Dhis2ExportQuery>) -> Response {
     dhis2_export(&s, &c, q, true).await
 }
@@ -602,7 +601,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/dhis2/dataValueSets.csv", get(dhis2_export_csv))
         .route("/api/v1/dhis2/dataValueSets", post(dhis2_import))
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
-        .route_layer(axum::middleware::from_fn_with_state(state, bearer))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+        .route_layer(axum::middleware::from_fn_with_state(state, bearer));
     Router::new().route("/api/v1/openapi.json", get(openapi_json)).route("/api", get(api_page)).merge(authed)
 }

@@ -767,6 +767,12 @@ async fn aggregates_completeness_and_the_digital_share(b: Backend) {
         ("/api/v1/aggregates", "period"),
         ("/api/v1/aggregates?period=2025-13", "period"),
         ("/api/v1/aggregates?period=2025&indicators=KHONG_CO", "indicators"),
+        ("/api/v1/aggregates?period=2025&frequency=thang", "frequency"),
+        ("/api/v1/aggregates?year=2025&frequency=dot_xuat", "frequency"),
+        ("/api/v1/aggregates?year=1999", "year"),
+        ("/api/v1/aggregates?period=2025&unit=KHONG_CO", "unit"),
+        ("/api/v1/aggregates?period=2025&counted=tat_ca", "counted"),
+        ("/api/v1/digital-share?period=2025&counted=tat_ca", "counted"),
         ("/api/v1/completeness?month=2025", "month"),
         ("/api/v1/completeness?month=2025-07&regime=%07KHONG", "regime"),
         ("/api/v1/digital-share?period=x", "period"),
@@ -790,6 +796,9 @@ async fn aggregates_completeness_and_the_digital_share(b: Backend) {
     let c: Value = r.json().await.unwrap();
     assert!(c["total"]["expected"].as_u64().unwrap() > 0, "{c}");
     assert!(c["total"]["sent"].as_u64().unwrap() >= 1);
+    // The office's board rate (one place), as its page shows it.
+    let rate = c["total"]["reporting_rate"].as_str().unwrap();
+    assert!(rate.split_once('.').is_some_and(|(w, f)| f.len() == 1 && w.parse::<u32>().is_ok_and(|w| w <= 100)), "{rate}");
     let tohieu = c["units"].as_array().unwrap().iter().find(|u| u["unit"] == "03646").expect("To Hieu is expected");
     let cell = tohieu["reports"].as_array().unwrap().iter().find(|x| x["report_id"] == id).expect("its report");
     assert!(["dung_han", "gui_muon"].contains(&cell["status"].as_str().unwrap()), "{cell}");

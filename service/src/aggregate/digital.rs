@@ -3,7 +3,6 @@
 //! the administrator sets.
 
 use super::figures;
-use crate::board::expected::Expectations;
 use crate::users::require_admin;
 use crate::{Result, ServiceError, audit};
 use chrono::Utc;
@@ -97,12 +96,11 @@ pub async fn figures_in_year<C: ConnectionTrait>(db: &C, actor: &Actor, periods:
         .all(db)
         .await?;
     let f = figures(db, actor, Some(&flagged), first, counted).await?;
-    let exp = Expectations::load(db).await?;
-    let uses = super::version_uses(db, &flagged).await?;
     let mut out = Vec::with_capacity(periods.len());
     for period in periods {
-        let expected = super::expected_in(&exp, &uses, period);
-        let rollup = f.rollup_for(*period, expected.clone())?;
+        let expected = f.expected_at(period);
+        // Who reported does not depend on who was expected: the cached roll-up.
+        let rollup = f.at(*period)?;
         let mut list: Vec<FlaggedIndicator> = f
             .indicators
             .iter()

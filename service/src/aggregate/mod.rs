@@ -60,6 +60,9 @@ pub struct Figures {
     pub counted: Counted,
     facts: Vec<Fact>,
     defs: Vec<IndicatorDef>,
+    /// Read once for the target: other periods' expectations come from them.
+    exp: Expectations,
+    uses: HashMap<i32, Vec<i32>>,
     /// Roll-ups already made for other periods of the same facts: a
     /// dashboard asks for each month several times (tiles, plan, outliers,
     /// trend), and each is a pass over every fact.
@@ -96,13 +99,26 @@ impl Figures {
         Ok(r)
     }
 
-    /// The same facts rolled up for another period of the same year with
-    /// its own expectations (a feed of every month of a year).
-    pub fn rollup_for(&self, target: Period, mut expected: HashMap<i32, HashSet<i32>>) -> Result<Rollup> {
+    /// Who was expected to report each indicator for another period of the
+    /// same year, within the actor's reach.
+    pub fn expected_at(&self, target: &Period) -> HashMap<i32, HashSet<i32>> {
+        let mut expected = expected_in(&self.exp, &self.uses, target);
         for set in expected.values_mut() {
             set.retain(|u| self.scope_nodes.contains(u));
         }
+        expected
+    }
+
+    /// The same facts rolled up for another period of the same year with
+    /// its own expectations (a feed of every month of a year); the target's
+    /// own roll-up is the one already made.
+    pub fn rollup_for(&self, target: Period) -> Result<std::borrow::Cow<'_, Rollup>> {
+        if target == self.rollup.target {
+            return Ok(std::borrow::Cow::Borrowed(&self.rollup));
+        }
+        let expected = self.expected_at(&target);
         Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &expected, target, counted: self.counted })
+            .map(std::borrow::Cow::Owned)
             .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
     }
 
@@ -299,11 +315,13 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
         .collect();
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
     let facts = load_facts(db, &infos, target.year(), counted, only.as_deref()).await?;
-    let mut expected = expected_units(db, &ids, &target).await?;
+    let exp = Expectations::load(db).await?;
+    let uses = version_uses(db, &ids).await?;
+    let mut expected = expected_in(&exp, &uses, &target);
     for set in expected.values_mut() {
         set.retain(|u| scope_nodes.contains(u));
     }
     let rollup = Rollup::new(&aggregate::Input { facts: &facts, indicators: &defs, expected: &expected, target, counted })
         .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
-    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs, at_cache: Default::default() })
+    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs, exp, uses, at_cache: Default::default() })
 }

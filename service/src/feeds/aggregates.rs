@@ -9,7 +9,6 @@
 
 use super::ApiClient;
 use crate::aggregate::{self, Figures};
-use crate::board::expected::Expectations;
 use crate::{Result, ServiceError};
 use domain::aggregate::Counted;
 use domain::office::BoardFilter;
@@ -57,7 +56,9 @@ pub struct AggregateRow {
     /// `tinh`, `nhom`, `so_nganh`, `xa`, `phuong`…
     pub unit_kind: String,
     pub period: String,
-    /// Exact decimal with a dot; null when nobody reported (missing, never zero).
+    /// Exact decimal with a dot; null when there is no figure (never zero):
+    /// nobody reported (see `reported`), the indicator does not add up
+    /// across units, or a rate lacks its denominator.
     pub value: Option<String>,
     /// Units of this node that reported the figure.
     pub reported: usize,
@@ -72,8 +73,6 @@ pub struct AggregatePull {
     pub periods: Vec<Period>,
     pub counted: Counted,
     figures: Figures,
-    exp: Expectations,
-    uses: HashMap<i32, Vec<i32>>,
     /// (indicator id, code, parts) asked for.
     indicators: Vec<(i32, String, Vec<String>)>,
     /// (node id, code, kind) in reference order.
@@ -83,6 +82,9 @@ pub struct AggregatePull {
 /// The periods a query names: one, or a frequency's periods in a year.
 pub fn periods_of(q: &AggregateQuery) -> Result<Vec<Period>> {
     match (&q.period, q.year) {
+        (Some(_), None) if q.frequency.as_deref().is_some_and(|f| !f.trim().is_empty()) => {
+            Err(ServiceError::field("frequency", "frequency chỉ đi cùng year (mọi kỳ trong năm); với period, bỏ frequency."))
+        }
         (Some(key), None) => {
             let p = Period::parse_key(key.trim()).map_err(|_| {
                 ServiceError::field(
@@ -97,7 +99,7 @@ pub fn periods_of(q: &AggregateQuery) -> Result<Vec<Period>> {
                 return Err(ServiceError::field("year", "Năm phải từ 2000 đến 2100."));
             }
             let code = q.frequency.as_deref().unwrap_or("thang").trim();
-            let f = Frequency::from_code(code).ok_or_else(|| {
+            let f = Frequency::from_code(code).filter(|f| *f != Frequency::OneOff).ok_or_else(|| {
                 ServiceError::field(
                     "frequency",
                     format!("Tần suất «{}» không hợp lệ: thang, quy, 6thang, 9thang hoặc nam.", crate::feeds::clip(code)),
@@ -161,10 +163,7 @@ pub async fn plan_aggregates(db: &crate::Db, client: &ApiClient, q: AggregateQue
             return Err(ServiceError::field("unit", format!("Không có đơn vị mã «{}».", crate::feeds::clip(code))));
         }
     }
-    let ids: Vec<i32> = figures.indicators.iter().map(|i| i.id).collect();
-    let exp = Expectations::load(db).await?;
-    let uses = aggregate::version_uses(db, &ids).await?;
-    Ok(AggregatePull { periods, counted, figures, exp, uses, indicators, nodes })
+    Ok(AggregatePull { periods, counted, figures, indicators, nodes })
 }
 
 impl AggregatePull {
@@ -173,13 +172,20 @@ impl AggregatePull {
     pub fn rows(&self, i: usize) -> Result<Vec<AggregateRow>> {
         let Some(period) = self.periods.get(i).copied() else { return Ok(vec![]) };
         let key = period.key();
-        let expected = aggregate::expected_in(&self.exp, &self.uses, &period);
-        let rollup = self.figures.rollup_for(period, expected)?;
+        let rollup = self.figures.rollup_for(period)?;
         let mut out = vec![];
         for (node, code, kind) in &self.nodes {
             for (ind, ind_code, parts) in &self.indicators {
                 for part in std::iter::once("").chain(parts.iter().map(String::as_str)) {
-                    let c = rollup.cell(&self.figures.tree, *node, *ind, part).map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
+                    // One figure that cannot be computed (a rate overflowing)
+                    // is missing, not the end of the whole pull.
+                    let c = match rollup.cell(&self.figures.tree, *node, *ind, part) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            tracing::warn!(indicator = %ind_code, node, period = %key, error = ?e, "aggregate figure not computed");
+                            continue;
+                        }
+                    };
                     if c.value.is_none() && c.reported == 0 && c.expected == 0 {
                         continue;
                     }
@@ -223,9 +229,9 @@ pub struct TallyOut {
     pub accepted: u32,
     /// Missing and past the deadline.
     pub overdue: u32,
-    /// sent ÷ expected × 100, two places; null when nothing was expected.
+    /// sent ÷ expected × 100, one place as the office's board shows it; null when nothing was expected.
     pub reporting_rate: Option<String>,
-    /// on_time ÷ expected × 100, two places.
+    /// on_time ÷ expected × 100, one place.
     pub timeliness_rate: Option<String>,
 }
 
@@ -255,12 +261,9 @@ pub struct CompletenessCell {
     pub report_id: Option<i32>,
 }
 
-fn rate(part: u32, whole: u32) -> Option<String> {
-    use domain::dec::Dec;
-    if whole == 0 {
-        return None;
-    }
-    Dec::from_int(part as i64 * 100).checked_div(Dec::from_int(whole as i64)).ok().map(|d| d.round(2).to_string())
+/// The board's own rate (per mille, one place in percent) as `"66.7"`.
+fn rate(r: Option<domain::board::Rate>) -> Option<String> {
+    r.map(|r| format!("{}.{}", r.0 / 10, r.0 % 10))
 }
 
 fn tally(t: &domain::board::Tally) -> TallyOut {
@@ -272,8 +275,8 @@ fn tally(t: &domain::board::Tally) -> TallyOut {
         missing: t.missing,
         accepted: t.accepted,
         overdue: t.overdue,
-        reporting_rate: rate(t.sent, t.expected),
-        timeliness_rate: rate(t.on_time, t.expected),
+        reporting_rate: rate(t.completion()),
+        timeliness_rate: rate(t.timeliness()),
     }
 }
 
