@@ -53,3 +53,16 @@ pub fn ErrorList(error: Signal<Option<AppError>>, #[prop(into)] title: String) -
 pub fn Notice(#[prop(into)] message: String) -> impl IntoView {
     view! { <div class="banner banner-ok" role="status">{message}</div> }
 }
+
+/// A secret shown once, right after it was made (an API token, a webhook's
+/// signing key): the server keeps no way to show it again.
+#[component]
+pub fn SecretOnce(title: &'static str, hint: &'static str, secret: String) -> impl IntoView {
+    view! {
+        <section class="card notice" role="status">
+            <h2>{title}</h2>
+            <p>{hint}</p>
+            <p><code class="secret">{secret}</code></p>
+        </section>
+    }
+}

@@ -8,6 +8,14 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use std::sync::Arc;
 
+/// The refusal of the administrator's pages.
+pub const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ thống.";
+
+/// `allow` of the administrator's pages.
+pub fn is_admin(a: &Actor) -> bool {
+    a.is_admin()
+}
+
 /// Renders `children` for a signed-in user whom `allow` admits; otherwise
 /// sends them to sign in, to change a temporary password, or shows 403.
 /// The server functions behind the page check again: this guard is for the

@@ -1,6 +1,6 @@
 use crate::api::admin::{CreateUser, ResetPassword, UpdateUser, assignable_units, get_user, list_users};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
-use crate::components::guard::Protected;
+use crate::components::guard::{ADMIN_ONLY, Protected, is_admin};
 use crate::components::status::{ErrorView, Loading, Pager};
 use crate::error::{AppError, action_error};
 use crate::util::follow_success;
@@ -12,12 +12,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ thống.";
-
-fn is_admin(a: &domain::Actor) -> bool {
-    a.is_admin()
-}
 
 #[component]
 fn RoleSelect(#[prop(optional)] selected: Option<Role>) -> impl IntoView {

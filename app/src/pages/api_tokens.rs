@@ -1,8 +1,8 @@
 //! `/quan-tri/api`: the administrator's API tokens for machine clients.
 
 use crate::api::api_tokens::{CreateApiToken, RevokeApiToken, list_api_tokens};
-use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
-use crate::components::guard::Protected;
+use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice, SecretOnce};
+use crate::components::guard::{ADMIN_ONLY, Protected, is_admin};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::util::follow_success;
@@ -11,12 +11,6 @@ use domain::feed::ApiTokenView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn is_admin(a: &domain::Actor) -> bool {
-    a.is_admin()
-}
-
-const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ thống.";
 
 #[component]
 fn TokenRow(t: ApiTokenView) -> impl IntoView {
@@ -62,11 +56,7 @@ pub fn ApiTokensPage() -> impl IntoView {
             </div>
             {move || query.read().get("da-thu-hoi").map(|_| view! { <Notice message="Đã thu hồi khóa API."/> })}
             {move || create.value().get().and_then(|r| r.ok()).map(|n| view! {
-                <section class="card notice" role="status">
-                    <h2>"Khóa mới đã được tạo"</h2>
-                    <p>"Sao chép khóa này ngay: hệ thống chỉ lưu bản băm và sẽ không hiển thị lại."</p>
-                    <p><code class="secret">{n.token}</code></p>
-                </section>
+                <SecretOnce title="Khóa mới đã được tạo" hint="Sao chép khóa này ngay: hệ thống chỉ lưu bản băm và sẽ không hiển thị lại." secret=n.token/>
             })}
             <section class="card narrow">
                 <h2>"Tạo khóa mới"</h2>

@@ -2,8 +2,8 @@
 //! Intelligent Operations Centre) and the delivery log.
 
 use crate::api::webhooks::{CreateWebhook, DeactivateWebhook, DeleteWebhook, list_webhooks};
-use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
-use crate::components::guard::Protected;
+use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice, SecretOnce};
+use crate::components::guard::{ADMIN_ONLY, Protected, is_admin};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::util::follow_success;
@@ -12,12 +12,6 @@ use domain::webhook::{DeliveryView, WebhookEvent, WebhookView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn is_admin(a: &domain::Actor) -> bool {
-    a.is_admin()
-}
-
-const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ thống.";
 
 fn event_label(code: &str) -> String {
     WebhookEvent::from_code(code).map(|e| e.label().to_string()).unwrap_or_else(|| code.to_string())
@@ -88,11 +82,7 @@ pub fn WebhooksPage() -> impl IntoView {
             {move || query.read().get("da-tat").map(|_| view! { <Notice message="Đã tắt đăng ký webhook."/> })}
             {move || query.read().get("da-xoa").map(|_| view! { <Notice message="Đã xóa đăng ký webhook."/> })}
             {move || create.value().get().and_then(|r| r.ok()).map(|n| view! {
-                <section class="card notice" role="status">
-                    <h2>"Đăng ký mới đã được tạo"</h2>
-                    <p>"Sao chép khóa bí mật này ngay để máy nhận kiểm tra chữ ký: hệ thống sẽ không hiển thị lại."</p>
-                    <p><code class="secret">{n.secret}</code></p>
-                </section>
+                <SecretOnce title="Đăng ký mới đã được tạo" hint="Sao chép khóa bí mật này ngay để máy nhận kiểm tra chữ ký: hệ thống sẽ không hiển thị lại." secret=n.secret/>
             })}
             <section class="card narrow">
                 <h2>"Đăng ký địa chỉ nhận"</h2>

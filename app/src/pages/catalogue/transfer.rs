@@ -4,7 +4,7 @@
 
 use crate::api::catalogue::{get_import, recent_imports};
 use crate::components::form::Notice;
-use crate::components::guard::Protected;
+use crate::components::guard::{ADMIN_ONLY, Protected, is_admin};
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::CatalogueTabs;
 use crate::session::use_session;
@@ -12,8 +12,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-
-const ADMIN_ONLY: &str = "Chức năng này chỉ dành cho quản trị hệ thống.";
 
 #[component]
 fn UploadForm(action: &'static str, accept: &'static str, label: &'static str, button: &'static str) -> impl IntoView {
@@ -33,7 +31,7 @@ pub fn TransferPage() -> impl IntoView {
     let recent = Resource::new(|| (), |_| recent_imports());
     view! {
         <Title text="Nhập/xuất danh mục"/>
-        <Protected allow=|a| a.is_admin() refusal=ADMIN_ONLY children=move |_| view! {
+        <Protected allow=is_admin refusal=ADMIN_ONLY children=move |_| view! {
             <h1>"Nhập/xuất danh mục"</h1>
             <CatalogueTabs admin=true/>
             <div class="grid-2">
@@ -88,7 +86,7 @@ pub fn ImportResultPage() -> impl IntoView {
     let data = Resource::new(id, get_import);
     view! {
         <Title text="Kết quả nhập"/>
-        <Protected allow=|a| a.is_admin() refusal=ADMIN_ONLY children=move |_| view! {
+        <Protected allow=is_admin refusal=ADMIN_ONLY children=move |_| view! {
             <h1>"Kết quả nhập"</h1>
             <CatalogueTabs admin=true/>
             <Suspense fallback=Loading>
