@@ -284,6 +284,9 @@ async fn subscriptions_are_checked_and_admin_only(b: Backend) {
         (vec![("name", "IOC"), ("url", "https://u:p@ioc.sonla.gov.vn/h"), ("ev_sent", "1")], "url"),
         (vec![("name", "IOC"), ("url", long.as_str()), ("ev_sent", "1")], "url"),
         (vec![("name", "IOC"), ("url", "https://ioc.sonla.gov.vn/h")], "events"),
+        // Passes the words' check, but no HTTP client could send to it.
+        (vec![("name", "IOC"), ("url", "http://[zzz]/h"), ("ev_sent", "1")], "url"),
+        (vec![("name", "IOC"), ("url", "http://ioc.sonla.gov.vn:99999/h"), ("ev_sent", "1")], "url"),
     ] {
         let r = app.call("quan-tri/webhook/tao", &fields).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
@@ -329,5 +332,15 @@ async fn subscriptions_are_checked_and_admin_only(b: Backend) {
     assert_eq!(app.call("quan-tri/webhook/xoa", &[("id", &id)]).await.status(), StatusCode::OK);
     assert!(entity::webhook_subscription::Entity::find().all(&app.db).await.unwrap().is_empty());
     assert_eq!(app.call("quan-tri/webhook/xoa", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.call("quan-tri/webhook/tat", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+
+    // At most MAX_SUBSCRIPTIONS: the next one is refused and nothing is stored.
+    for n in 0..service::feeds::webhooks::MAX_SUBSCRIPTIONS {
+        subscribe(&app, &format!("IOC {n}"), "https://ioc.sonla.gov.vn/h", &[WebhookEvent::ReportSent]).await;
+    }
+    let r = app.call("quan-tri/webhook/tao", &[("name", "Thừa"), ("url", "https://ioc.sonla.gov.vn/h"), ("ev_sent", "1")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let count = entity::webhook_subscription::Entity::find().all(&app.db).await.unwrap().len() as u64;
+    assert_eq!(count, service::feeds::webhooks::MAX_SUBSCRIPTIONS);
     app.stop().await;
 }
