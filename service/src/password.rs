@@ -40,16 +40,47 @@ pub fn verify_blocking(hash: &str, plain: &str) -> bool {
 struct Gate {
     permits: tokio::sync::Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+    max_wait: std::time::Duration,
 }
 
-const MAX_WAITING: usize = 64;
-const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// One place in the queue, given back however the wait ends: a client that
+/// hangs up while queued drops its request's future, and a count decremented
+/// only on the normal path would leak until every sign-in was refused.
+struct InQueue<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for InQueue<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Gate {
+    fn new(permits: usize, max_waiting: usize, max_wait: std::time::Duration) -> Self {
+        Gate { permits: tokio::sync::Semaphore::new(permits.max(1)), waiting: std::sync::atomic::AtomicUsize::new(0), max_waiting, max_wait }
+    }
+
+    async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
+        use std::sync::atomic::Ordering;
+        let place = InQueue(&self.waiting);
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            return Err(busy());
+        }
+        let permit = tokio::time::timeout(self.max_wait, self.permits.acquire()).await;
+        drop(place);
+        let _permit = match permit {
+            Ok(Ok(p)) => p,
+            _ => return Err(busy()),
+        };
+        Ok(tokio::task::spawn_blocking(job).await?)
+    }
+}
 
 fn gate() -> &'static Gate {
     static GATE: std::sync::OnceLock<Gate> = std::sync::OnceLock::new();
-    GATE.get_or_init(|| Gate {
-        permits: tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2).max(1)),
-        waiting: std::sync::atomic::AtomicUsize::new(0),
+    GATE.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        Gate::new(cores, 64, std::time::Duration::from_secs(5))
     })
 }
 
@@ -58,19 +89,7 @@ fn busy() -> ServiceError {
 }
 
 async fn gated<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
-    use std::sync::atomic::Ordering;
-    let g = gate();
-    if g.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-        g.waiting.fetch_sub(1, Ordering::SeqCst);
-        return Err(busy());
-    }
-    let permit = tokio::time::timeout(MAX_WAIT, g.permits.acquire()).await;
-    g.waiting.fetch_sub(1, Ordering::SeqCst);
-    let _permit = match permit {
-        Ok(Ok(p)) => p,
-        _ => return Err(busy()),
-    };
-    Ok(tokio::task::spawn_blocking(job).await?)
+    gate().run(job).await
 }
 
 pub async fn hash(plain: String) -> Result<PasswordHashString, ServiceError> {
@@ -102,5 +121,83 @@ mod tests {
         assert!(!verify_blocking(&a.0, "sonla2025"));
         assert!(!verify_blocking("not a hash", "SonLa2025"));
         assert_eq!(format!("{a:?}"), "PasswordHashString(…)");
+    }
+
+    fn is_busy(r: &Result<(), ServiceError>) -> bool {
+        matches!(r, Err(ServiceError::TooManyRequests(m)) if m.contains("nhiều lượt đăng nhập"))
+    }
+
+    /// Two computations at once, two in the queue: the fifth is told to come
+    /// back at once, and the queue is whole again once the work is done.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_gate_refuses_at_once_and_recovers() {
+        let gate = std::sync::Arc::new(Gate::new(2, 2, std::time::Duration::from_secs(30)));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = std::sync::Arc::new(std::sync::Mutex::new(hold));
+        let mut running = Vec::new();
+        let mut start = |gate: &std::sync::Arc<Gate>| {
+            let (gate, hold) = (gate.clone(), hold.clone());
+            running.push(tokio::spawn(async move {
+                gate.run(move || {
+                    let _ = hold.lock().unwrap().recv();
+                })
+                .await
+            }));
+        };
+        // Two at work first, then two in the queue (started apart, so none
+        // of the four is refused for arriving alongside the others).
+        start(&gate);
+        start(&gate);
+        while gate.permits.available_permits() > 0 || gate.waiting.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::task::yield_now().await;
+        }
+        start(&gate);
+        start(&gate);
+        while gate.waiting.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            tokio::task::yield_now().await;
+        }
+        let started = std::time::Instant::now();
+        assert!(is_busy(&gate.run(|| ()).await), "the queue is full");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused without waiting");
+        for _ in 0..4 {
+            release.send(()).unwrap();
+        }
+        for r in running {
+            assert!(r.await.unwrap().is_ok());
+        }
+        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert!(gate.run(|| ()).await.is_ok(), "free again");
+    }
+
+    /// A queued sign-in whose client hung up gives its place back.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_wait_gives_its_place_back() {
+        let gate = std::sync::Arc::new(Gate::new(1, 1, std::time::Duration::from_secs(30)));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let busy_one = {
+            let gate = gate.clone();
+            tokio::spawn(async move {
+                gate.run(move || {
+                    let _ = hold.recv();
+                })
+                .await
+            })
+        };
+        while gate.permits.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let waiter = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(|| ()).await })
+        };
+        while gate.waiting.load(std::sync::atomic::Ordering::SeqCst) < 1 {
+            tokio::task::yield_now().await;
+        }
+        waiter.abort();
+        let _ = waiter.await;
+        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::SeqCst), 0, "the dropped wait left the queue");
+        release.send(()).unwrap();
+        busy_one.await.unwrap().unwrap();
+        assert!(gate.run(|| ()).await.is_ok());
     }
 }

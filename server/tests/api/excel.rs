@@ -65,11 +65,6 @@ async fn preview(app: &TestApp, location: &str) -> domain::excel::ImportView {
     panic!("the check of upload {id} never finished");
 }
 
-async fn still_up(app: &TestApp) {
-    let r = app.client.get(app.url("/healthz")).send().await.expect("the server still answers");
-    assert_eq!(r.status(), StatusCode::OK);
-}
-
 async fn audits(app: &TestApp, report: i32) -> Vec<value_audit::Model> {
     value_audit::Entity::find().filter(value_audit::Column::ReportId.eq(report)).all(&app.db).await.unwrap()
 }
@@ -316,7 +311,7 @@ async fn hostile_files_get_a_vietnamese_message_and_the_server_stays_up(b: Backe
         for english in ["Zip error", "invalid", "not found", "EOCD", "File not found", "error:"] {
             assert!(!message.contains(english), "{name}: {message}");
         }
-        still_up(&app).await;
+        app.still_up().await;
     }
     assert!(audits(&app, id).await.is_empty(), "nothing stored");
     app.stop().await;

@@ -187,6 +187,12 @@ impl TestApp {
         self.client.post(self.url(&format!("/api/{endpoint}"))).form(fields).send().await.unwrap()
     }
 
+    /// After something meant to bring the server down: it still answers.
+    pub async fn still_up(&self) {
+        let r = self.client.get(self.url("/healthz")).send().await.expect("the server still answers");
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> Response {
         self.call("dang-nhap", &[("username", username), ("password", password)]).await
     }

@@ -418,6 +418,20 @@ async fn send(sub: &webhook_subscription::Model, row: &webhook_delivery::Model) 
     }
 }
 
+/// How long delivered and failed rows stay in the log.
+pub const KEEP_DAYS: i64 = 90;
+
+/// Removes delivered and failed rows older than [`KEEP_DAYS`] (each status
+/// change writes one per subscription, with its whole body).
+pub async fn purge(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
+    let r = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending.code()))
+        .filter(webhook_delivery::Column::CreatedAt.lt(now - Duration::days(KEEP_DAYS)))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,18 +449,4 @@ mod tests {
         assert_ne!(a, sign("whsec_y", 1, "{}"));
         assert_eq!(a, sign("whsec_x", 1, "{}"));
     }
-}
-
-/// How long delivered and failed rows stay in the log.
-pub const KEEP_DAYS: i64 = 90;
-
-/// Removes delivered and failed rows older than [`KEEP_DAYS`] (each status
-/// change writes one per subscription, with its whole body).
-pub async fn purge(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
-    let r = webhook_delivery::Entity::delete_many()
-        .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending.code()))
-        .filter(webhook_delivery::Column::CreatedAt.lt(now - Duration::days(KEEP_DAYS)))
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected)
 }

@@ -81,7 +81,7 @@ pub(super) async fn send_in<C: ConnectionTrait>(txn: &C, actor: &Actor, l: &Load
     }
     store::set_delivery(txn, l.report.id, to).await?;
     record_event(txn, l.report.id, Some(actor.user_id), l.status.code(), to.code(), "", now).await?;
-    crate::feeds::webhooks::enqueue(txn, &l, l.status, to, now).await?;
+    crate::feeds::webhooks::enqueue(txn, l, l.status, to, now).await?;
     Ok(to)
 }
 
@@ -203,7 +203,7 @@ pub(crate) async fn move_in<C: ConnectionTrait>(
     }
     store::set_delivery(txn, id, to).await?;
     let event = record_event(txn, id, Some(actor.user_id), l.status.code(), to.code(), &reason, now).await?;
-    crate::feeds::webhooks::enqueue(txn, &l, l.status, to, now).await?;
+    crate::feeds::webhooks::enqueue(txn, l, l.status, to, now).await?;
     if matches!(t, Transition::Accept | Transition::Return | Transition::Reopen) {
         crate::board::actions::after_review(txn, actor, l, t, &reason, event, now).await?;
     }
