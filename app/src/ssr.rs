@@ -18,6 +18,8 @@ pub struct ServerContext {
     pub demo: bool,
     /// Reminder e-mails are configured (SMTP): pages say when they are off.
     pub email_on: bool,
+    /// Which webhook receivers may be subscribed.
+    pub webhook_receivers: service::feeds::webhooks::Receivers,
 }
 
 /// Put in the request's extensions by the session middleware.

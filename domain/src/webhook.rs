@@ -257,6 +257,69 @@ pub struct WebhookPage {
     pub deliveries: Vec<DeliveryView>,
 }
 
+/// Why a receiver's address is refused unless the administrator has allowed
+/// receivers inside the province's network (`BAOCAO_WEBHOOK_PRIVATE`): a
+/// subscription must not turn the server into a way to reach the machines
+/// around it (the cloud's metadata service, the database, the admin panels
+/// of routers). `None`: a public address.
+pub fn private_address(ip: std::net::IpAddr) -> Option<&'static str> {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("chính máy chủ (loopback)")
+            } else if v4.is_unspecified() || a == 0 {
+                Some("địa chỉ không xác định (0.0.0.0)")
+            } else if v4.is_private() {
+                Some("mạng nội bộ (10/8, 172.16/12, 192.168/16)")
+            } else if v4.is_link_local() {
+                Some("mạng liên kết cục bộ (169.254/16, dịch vụ metadata của máy ảo)")
+            } else if a == 100 && (64..128).contains(&b) {
+                Some("mạng dùng chung của nhà mạng (100.64/10)")
+            } else if a == 198 && (b == 18 || b == 19) {
+                Some("mạng dành cho thử nghiệm (198.18/15)")
+            } else if v4.is_multicast() || v4.is_broadcast() || a >= 240 {
+                Some("địa chỉ phát nhóm hoặc dành riêng")
+            } else if v4.is_documentation() {
+                Some("địa chỉ dành cho tài liệu")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return private_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("chính máy chủ (loopback)")
+            } else if v6.is_unspecified() {
+                Some("địa chỉ không xác định (::)")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("mạng nội bộ IPv6 (fc00::/7)")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("mạng liên kết cục bộ IPv6 (fe80::/10)")
+            } else if v6.is_multicast() {
+                Some("địa chỉ phát nhóm")
+            } else if first == 0x2001 && v6.segments()[1] == 0x0db8 {
+                Some("địa chỉ dành cho tài liệu")
+            } else if first == 0x0064 && v6.segments()[1] == 0xff9b {
+                // NAT64: the embedded IPv4 address is the real destination.
+                let [.., c, d] = v6.segments();
+                private_address(IpAddr::V4(std::net::Ipv4Addr::new((c >> 8) as u8, c as u8, (d >> 8) as u8, d as u8)))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// The refusal naming the address and why, for the form and the log.
+pub fn private_address_message(ip: std::net::IpAddr, why: &str) -> String {
+    format!("Địa chỉ nhận thuộc {why} ({ip}): chỉ gửi tới địa chỉ công khai, trừ khi máy chủ đặt BAOCAO_WEBHOOK_PRIVATE=true.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +406,26 @@ mod tests {
         assert_eq!(short_error(" ngắn "), "ngắn");
         for s in [DeliveryStatus::Pending, DeliveryStatus::Delivered, DeliveryStatus::Failed] {
             assert_eq!(DeliveryStatus::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn private_and_reserved_receivers_are_named() {
+        use std::net::IpAddr;
+        let refused = [
+            "127.0.0.1", "127.8.9.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+            "0.0.0.0", "0.1.2.3", "198.18.0.1", "224.0.0.1", "255.255.255.255", "240.0.0.1", "192.0.2.1", "::1", "::", "fd00::1",
+            "fe80::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2001:db8::1",
+        ];
+        for a in refused {
+            let ip: IpAddr = a.parse().unwrap();
+            let why = private_address(ip).unwrap_or_else(|| panic!("{a} must be refused"));
+            let message = private_address_message(ip, why);
+            assert!(message.contains(&ip.to_string()) && message.contains(why), "{message}");
+            assert!(message.chars().count() <= MAX_ERROR_CHARS, "fits the delivery log whole: {message}");
+        }
+        for a in ["203.113.131.1", "8.8.8.8", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2402:800::1", "64:ff9b::808:808"] {
+            assert_eq!(private_address(a.parse().unwrap()), None, "{a} is public");
         }
     }
 }

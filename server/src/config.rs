@@ -70,6 +70,9 @@ pub struct Config {
     pub open_data_licence: String,
     /// A link to the licence's text (empty: none).
     pub open_data_licence_url: String,
+    /// Webhook receivers may be on private networks (the province's own
+    /// operations centre); off, only public addresses are reached.
+    pub webhook_private: bool,
 }
 
 /// A secret setting: prints as `***`, so no log or error shows it.
@@ -92,6 +95,7 @@ impl Default for Config {
             demo_history: true,
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
+            webhook_private: false,
             session_ttl_hours: 12,
             session_max_hours: 24,
             login_max_failures: 5,
@@ -179,6 +183,7 @@ impl Config {
                     }
                 }
                 "BAOCAO_TRUST_PROXY" => self.trust_proxy = parse_bool(name, raw)?,
+                "BAOCAO_WEBHOOK_PRIVATE" => self.webhook_private = parse_bool(name, raw)?,
                 "BAOCAO_SESSION_TTL_HOURS" => self.session_ttl_hours = parse_env(name, raw, "cần số giờ")?,
                 "BAOCAO_SESSION_MAX_HOURS" => self.session_max_hours = parse_env(name, raw, "cần số giờ")?,
                 "BAOCAO_LOGIN_MAX_FAILURES" => self.login_max_failures = parse_env(name, raw, "cần số nguyên dương")?,
@@ -288,6 +293,11 @@ impl Config {
             site_url,
             owner: format!("{host}:{}:{}", std::process::id(), self.listen),
         }
+    }
+
+    pub fn webhook_receivers(&self) -> service::feeds::webhooks::Receivers {
+        use service::feeds::webhooks::Receivers;
+        if self.webhook_private { Receivers::AnyAddress } else { Receivers::PublicOnly }
     }
 
     pub fn auth_settings(&self) -> service::auth::AuthSettings {

@@ -72,7 +72,13 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn router(config: Arc<Config>, db: service::Db) -> Router {
-    let ctx = ServerContext { db, auth: config.auth_settings(), demo: config.demo, email_on: !config.smtp_host.is_empty() };
+    let ctx = ServerContext {
+        db,
+        auth: config.auth_settings(),
+        demo: config.demo,
+        email_on: !config.smtp_host.is_empty(),
+        webhook_receivers: config.webhook_receivers(),
+    };
     let leptos_options = leptos_options(&config);
     let static_files = Arc::new(site_files(&config.site_root));
     let api_limits = Arc::new(api_v1::Limits::new(config.api_burst, config.api_per_second));
@@ -203,7 +209,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let db = prepare_database(&config).await?;
     spawn_housekeeping(db.clone(), config.auth_settings());
     spawn_daily_reminders(db.clone(), &config);
-    spawn_webhooks(db.clone());
+    spawn_webhooks(db.clone(), config.webhook_receivers());
     let listener = TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     tracing::info!(addr = %config.listen, backend = service::db::backend_name(&db), demo = config.demo, "baocao đang chạy");
     serve(listener, router(config, db), shutdown_signal()).await
@@ -257,13 +263,13 @@ pub fn spawn_daily_reminders(db: service::Db, config: &Config) {
 /// Sends the webhook deliveries that are due every few seconds, and at
 /// once again while a run found a full batch. The claim on each row lets
 /// any number of servers run this (see `service::feeds::webhooks`).
-pub fn spawn_webhooks(db: service::Db) {
+pub fn spawn_webhooks(db: service::Db, receivers: service::feeds::webhooks::Receivers) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tick.tick().await;
             loop {
-                match service::feeds::webhooks::deliver_due(&db, chrono::Utc::now()).await {
+                match service::feeds::webhooks::deliver_due(&db, receivers, chrono::Utc::now()).await {
                     Ok(run) if run.delivered + run.retried + run.failed + run.skipped >= service::feeds::webhooks::BATCH as usize => continue,
                     Ok(_) => break,
                     Err(e) => {

@@ -40,7 +40,7 @@ pub async fn create_webhook(
     .filter_map(|(ticked, e)| ticked.filter(|v| !v.is_empty()).map(|_| e))
     .collect();
     let req = service::feeds::webhooks::WebhookRequest { name, url, events };
-    service::feeds::webhooks::create(&ctx.db, &actor, req, chrono::Utc::now()).await.map_err(service_err)
+    service::feeds::webhooks::create(&ctx.db, &actor, req, ctx.webhook_receivers, chrono::Utc::now()).await.map_err(service_err)
 }
 
 #[server(prefix = "/api", endpoint = "quan-tri/webhook/tat")]

@@ -93,7 +93,8 @@ pub fn WebhooksPage() -> impl IntoView {
                     <input id="name" name="name" type="text" required maxlength="120" placeholder="Ví dụ: IOC Sơn La"/>
                     <FieldMessage error name="name"/>
                     <label for="url">"Địa chỉ nhận (URL)"</label>
-                    <input id="url" name="url" type="url" required maxlength="500" placeholder="https://ioc.sonla.gov.vn/baocao/webhook"/>
+                    <input id="url" name="url" type="url" required maxlength="500" placeholder="https://ioc.sonla.gov.vn/baocao/webhook" aria-describedby="url-hint"/>
+                    <p class="hint" id="url-hint">"Nên dùng https. Địa chỉ trong mạng nội bộ (10.x, 192.168.x, máy chủ này…) chỉ dùng được khi máy chủ đặt BAOCAO_WEBHOOK_PRIVATE=true."</p>
                     <FieldMessage error name="url"/>
                     <fieldset>
                         <legend>"Sự kiện"</legend>

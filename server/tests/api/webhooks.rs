@@ -19,10 +19,15 @@ use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
-use service::feeds::webhooks::{DeliveryRun, WebhookRequest, deliver_due};
+use service::feeds::webhooks::{DeliveryRun, Receivers, WebhookRequest, deliver_due};
 use std::sync::{Arc, Mutex};
 
-crate::on_both_backends!(deliveries_are_signed_once_and_logged, a_failing_receiver_is_retried_then_fails, subscriptions_are_checked_and_admin_only,);
+crate::on_both_backends!(
+    deliveries_are_signed_once_and_logged,
+    a_failing_receiver_is_retried_then_fails,
+    subscriptions_are_checked_and_admin_only,
+    a_receiver_inside_is_never_reached_unless_allowed,
+);
 
 /// An instant given in Vietnamese local time.
 fn vn(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
@@ -58,7 +63,9 @@ async fn receiver(status: u16) -> (String, Inbox) {
 async fn subscribe(app: &TestApp, name: &str, url: &str, events: &[WebhookEvent]) -> (i32, String) {
     let admin = actor_of(app, "quantri").await;
     let req = WebhookRequest { name: name.into(), url: url.into(), events: events.to_vec() };
-    let made = service::feeds::webhooks::create(&app.db, &admin, req, Utc::now()).await.unwrap();
+    // The receivers of these tests listen on 127.0.0.1: an installation
+    // with BAOCAO_WEBHOOK_PRIVATE=true.
+    let made = service::feeds::webhooks::create(&app.db, &admin, req, Receivers::AnyAddress, Utc::now()).await.unwrap();
     (made.view.id, made.secret)
 }
 
@@ -132,10 +139,10 @@ async fn deliveries_are_signed_once_and_logged(b: Backend) {
     assert!(inbox.lock().unwrap().is_empty(), "no network in the save");
 
     // Two workers at once: each row is sent exactly once.
-    let (a, b2) = tokio::join!(deliver_due(&app.db, at), deliver_due(&app.db, at));
+    let (a, b2) = tokio::join!(deliver_due(&app.db, Receivers::AnyAddress, at), deliver_due(&app.db, Receivers::AnyAddress, at));
     let (a, b2) = (a.unwrap(), b2.unwrap());
     assert_eq!(a.delivered + b2.delivered, 2, "{a:?} {b2:?}");
-    assert_eq!(deliver_due(&app.db, at + Duration::hours(1)).await.unwrap(), DeliveryRun::default(), "nothing left");
+    assert_eq!(deliver_due(&app.db, Receivers::AnyAddress, at + Duration::hours(1)).await.unwrap(), DeliveryRun::default(), "nothing left");
     {
         let got = inbox.lock().unwrap().clone();
         assert_eq!(got.len(), 2);
@@ -180,7 +187,7 @@ async fn deliveries_are_signed_once_and_logged(b: Backend) {
     let office = actor_of(&app, "vp.tonghop").await;
     service::reports::transition(&app.db, &office, id, Transition::Accept, "", at + Duration::hours(1)).await.unwrap();
     service::reports::transition(&app.db, &office, id, Transition::Reopen, "Cần sửa số hộ.", at + Duration::hours(2)).await.unwrap();
-    let run = deliver_due(&app.db, at + Duration::hours(3)).await.unwrap();
+    let run = deliver_due(&app.db, Receivers::AnyAddress, at + Duration::hours(3)).await.unwrap();
     assert_eq!(run, DeliveryRun { delivered: 5, ..Default::default() });
     let got: Vec<(String, Value)> = inbox
         .lock()
@@ -232,7 +239,7 @@ async fn a_failing_receiver_is_retried_then_fails(b: Backend) {
     let row_of = |rows: Vec<entity::webhook_delivery::Model>| rows.into_iter().find(|r| r.subscription_id == id).unwrap();
 
     // The silent one times out after 10 s and waits a minute, like the failing one.
-    let run = deliver_due(&app.db, at).await.unwrap();
+    let run = deliver_due(&app.db, Receivers::AnyAddress, at).await.unwrap();
     assert_eq!(run, DeliveryRun { retried: 2, ..Default::default() });
     let silent_row = deliveries(&app).await.into_iter().find(|r| r.subscription_id != id).unwrap();
     assert!(silent_row.last_error.as_deref().unwrap().contains("10 giây"), "{:?}", silent_row.last_error);
@@ -245,9 +252,9 @@ async fn a_failing_receiver_is_retried_then_fails(b: Backend) {
             let row = row_of(deliveries(&app).await);
             let due = row.next_attempt_at.unwrap();
             assert_eq!(due, now + Duration::seconds(RETRY_AFTER_SECS[attempt - 2]), "backoff after attempt {}", attempt - 1);
-            assert_eq!(deliver_due(&app.db, due - Duration::seconds(1)).await.unwrap(), DeliveryRun::default(), "not due yet");
+            assert_eq!(deliver_due(&app.db, Receivers::AnyAddress, due - Duration::seconds(1)).await.unwrap(), DeliveryRun::default(), "not due yet");
             now = due;
-            let run = deliver_due(&app.db, now).await.unwrap();
+            let run = deliver_due(&app.db, Receivers::AnyAddress, now).await.unwrap();
             let want = if attempt == RETRY_AFTER_SECS.len() + 1 {
                 DeliveryRun { failed: 1, ..Default::default() }
             } else {
@@ -263,7 +270,7 @@ async fn a_failing_receiver_is_retried_then_fails(b: Backend) {
     }
     let row = row_of(deliveries(&app).await);
     assert_eq!((row.status.as_str(), row.next_attempt_at, row.delivered_at), ("failed", None, None));
-    assert_eq!(deliver_due(&app.db, now + Duration::days(30)).await.unwrap(), DeliveryRun::default(), "failed for good");
+    assert_eq!(deliver_due(&app.db, Receivers::AnyAddress, now + Duration::days(30)).await.unwrap(), DeliveryRun::default(), "failed for good");
     assert_eq!(inbox.lock().unwrap().len(), 6);
     let silent_row = deliveries(&app).await.into_iter().find(|r| r.subscription_id != id).unwrap();
     assert_eq!((silent_row.status.as_str(), silent_row.attempts), ("failed", 1), "a deactivated subscription's rows stop");
@@ -271,6 +278,30 @@ async fn a_failing_receiver_is_retried_then_fails(b: Backend) {
     app.sign_in_ok("quantri").await;
     let (_, html) = app.get_html("/quan-tri/webhook").await;
     assert!(html.contains("Thất bại") && html.contains("Máy nhận trả lời HTTP 500.") && html.contains("Đã tắt"));
+    app.stop().await;
+}
+
+/// A subscription made while private receivers were allowed, delivered by
+/// a server where they are not (the setting was switched off, or the name
+/// now points inside): the row fails at once with the reason, and the
+/// receiver gets nothing.
+async fn a_receiver_inside_is_never_reached_unless_allowed(b: Backend) {
+    let app = spawn_app(b).await;
+    let (url, inbox) = receiver(200).await;
+    let (id, _) = subscribe(&app, "IOC nội bộ", &url, &[WebhookEvent::ReportSent]).await;
+    let named = url.replace("127.0.0.1", "localhost");
+    let (named_id, _) = subscribe(&app, "IOC theo tên", &named, &[WebhookEvent::ReportSent]).await;
+    let at = vn(2031, 7, 16, 10, 0, 0);
+    send_report(&app, at).await;
+    let run = deliver_due(&app.db, Receivers::PublicOnly, at).await.unwrap();
+    assert_eq!(run, DeliveryRun { failed: 2, ..Default::default() });
+    assert!(inbox.lock().unwrap().is_empty(), "nothing reached the receiver");
+    for (sub, addr) in [(id, "127.0.0.1"), (named_id, "127.0.0.1")] {
+        let row = deliveries(&app).await.into_iter().find(|r| r.subscription_id == sub).unwrap();
+        assert_eq!((row.status.as_str(), row.attempts, row.next_attempt_at), ("failed", 1, None), "not retried");
+        let error = row.last_error.unwrap();
+        assert!(error.contains(addr) && error.contains("BAOCAO_WEBHOOK_PRIVATE"), "{error}");
+    }
     app.stop().await;
 }
 
@@ -287,6 +318,11 @@ async fn subscriptions_are_checked_and_admin_only(b: Backend) {
         // Passes the words' check, but no HTTP client could send to it.
         (vec![("name", "IOC"), ("url", "http://[zzz]/h"), ("ev_sent", "1")], "url"),
         (vec![("name", "IOC"), ("url", "http://ioc.sonla.gov.vn:99999/h"), ("ev_sent", "1")], "url"),
+        // Inside the server's own network (BAOCAO_WEBHOOK_PRIVATE is off).
+        (vec![("name", "IOC"), ("url", "http://127.0.0.1:8080/h"), ("ev_sent", "1")], "chỉ gửi tới địa chỉ công khai"),
+        (vec![("name", "IOC"), ("url", "http://169.254.169.254/latest/meta-data"), ("ev_sent", "1")], "169.254.169.254"),
+        (vec![("name", "IOC"), ("url", "http://[::ffff:10.0.0.1]/h"), ("ev_sent", "1")], "mạng nội bộ"),
+        (vec![("name", "IOC"), ("url", "http://localhost/h"), ("ev_sent", "1")], "loopback"),
     ] {
         let r = app.call("quan-tri/webhook/tao", &fields).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");

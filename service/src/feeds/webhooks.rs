@@ -33,6 +33,7 @@ use sea_orm::{
 use serde_json::json;
 use sha2::Sha256;
 use std::collections::{BTreeSet, HashMap};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
 
 /// A receiver has this long to answer.
@@ -52,6 +53,103 @@ pub const MAX_SUBSCRIPTIONS: u64 = 20;
 /// Deliveries shown in the log.
 pub const LOG_ROWS: u64 = 100;
 
+/// Which receivers deliveries may reach.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Receivers {
+    /// Public addresses only: a subscription must not reach the machines
+    /// around the server (the default).
+    #[default]
+    PublicOnly,
+    /// Also private, loopback and link-local addresses
+    /// (`BAOCAO_WEBHOOK_PRIVATE=true`, for a receiver inside the province's network).
+    AnyAddress,
+}
+
+impl Receivers {
+    /// Why this address may not be reached, in words; `None`: it may.
+    pub fn refusal(self, ip: IpAddr) -> Option<String> {
+        match self {
+            Receivers::AnyAddress => None,
+            Receivers::PublicOnly => webhook::private_address(ip).map(|why| webhook::private_address_message(ip, why)),
+        }
+    }
+
+    /// The refusal for a URL whose host is an address or a name that can
+    /// only be this machine (names are checked again, as resolved, at every
+    /// delivery).
+    fn refusal_of_url(self, url: &reqwest::Url) -> Option<String> {
+        let host = url.host_str()?;
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        let ip = match literal.parse::<IpAddr>() {
+            Ok(ip) => ip,
+            Err(_) => {
+                let name = host.trim_end_matches('.').to_ascii_lowercase();
+                if name == "localhost" || name.ends_with(".localhost") {
+                    IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                } else {
+                    return None;
+                }
+            }
+        };
+        self.refusal(ip)
+    }
+}
+
+/// A receiver's address refused by [`Receivers::PublicOnly`], found while
+/// resolving its name.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Resolves a receiver's name and keeps only the public addresses. The
+/// check is on the addresses the connection is made to, so a name that
+/// pointed outside at subscription and inside later (DNS rebinding) is still
+/// refused.
+struct PublicResolver;
+
+impl reqwest::dns::Resolve for PublicResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let mut refused = None;
+            let kept: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| match Receivers::PublicOnly.refusal(a.ip()) {
+                    Some(why) => {
+                        refused.get_or_insert(why);
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
+            if kept.is_empty() {
+                let why = refused.unwrap_or_else(|| format!("Không tìm thấy địa chỉ của máy nhận {host}."));
+                return Err(Box::new(Refused(why)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The [`Refused`] somewhere in an error's chain of causes.
+fn refusal_in(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<Refused>() {
+            return Some(r.0.clone());
+        }
+        cause = c.source();
+    }
+    None
+}
+
 /// What the administrator asks for.
 #[derive(Clone, Debug, Default)]
 pub struct WebhookRequest {
@@ -64,7 +162,7 @@ fn view(m: &webhook_subscription::Model) -> WebhookView {
     WebhookView { id: m.id, name: m.name.clone(), url: m.url.clone(), events: decode_events(&m.events), active: m.active, created_at: m.created_at }
 }
 
-pub async fn create(db: &crate::Db, actor: &Actor, req: WebhookRequest, now: DateTime<Utc>) -> Result<NewWebhook> {
+pub async fn create(db: &crate::Db, actor: &Actor, req: WebhookRequest, receivers: Receivers, now: DateTime<Utc>) -> Result<NewWebhook> {
     require_admin(actor)?;
     let mut errors = domain::FieldErrors::new();
     let name = webhook::validate_name(&req.name).map_err(|m| errors.add("name", m)).ok();
@@ -72,7 +170,10 @@ pub async fn create(db: &crate::Db, actor: &Actor, req: WebhookRequest, now: Dat
     // parser must also take it, or every delivery would fail unsent.
     let url = webhook::validate_url(&req.url)
         .and_then(|u| match reqwest::Url::parse(&u) {
-            Ok(_) => Ok(u),
+            Ok(parsed) => match receivers.refusal_of_url(&parsed) {
+                Some(why) => Err(why),
+                None => Ok(u),
+            },
             Err(_) => Err("Địa chỉ nhận không hợp lệ (máy chủ hoặc cổng sai), ví dụ https://ioc.sonla.gov.vn/baocao/webhook.".to_string()),
         })
         .map_err(|m| errors.add("url", m))
@@ -281,17 +382,29 @@ pub struct DeliveryRun {
     pub skipped: usize,
 }
 
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
+fn client(receivers: Receivers) -> std::result::Result<&'static reqwest::Client, String> {
+    type Built = std::result::Result<reqwest::Client, String>;
+    static PUBLIC: OnceLock<Built> = OnceLock::new();
+    static ANY: OnceLock<Built> = OnceLock::new();
+    let build = || {
+        let b = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(TIMEOUT_SECS))
             .connect_timeout(std::time::Duration::from_secs(TIMEOUT_SECS))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent("baocao-webhook/1")
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new())
-    })
+            .user_agent("baocao-webhook/1");
+        match receivers {
+            Receivers::PublicOnly => b.dns_resolver(std::sync::Arc::new(PublicResolver)),
+            Receivers::AnyAddress => b,
+        }
+        .build()
+    };
+    // A client that cannot be built fails every send (never a default
+    // client, which would skip the address check).
+    let cell = match receivers {
+        Receivers::PublicOnly => &PUBLIC,
+        Receivers::AnyAddress => &ANY,
+    };
+    cell.get_or_init(|| build().map_err(|e| e.to_string())).as_ref().map_err(|e| e.clone())
 }
 
 enum Outcome {
@@ -304,7 +417,7 @@ enum Outcome {
 /// Sends every pending delivery due at `now` (at most [`BATCH`], a few at a
 /// time), records each attempt and schedules retries. The server's worker
 /// calls it every few seconds; tests call it directly.
-pub async fn deliver_due(db: &crate::Db, now: DateTime<Utc>) -> Result<DeliveryRun> {
+pub async fn deliver_due(db: &crate::Db, receivers: Receivers, now: DateTime<Utc>) -> Result<DeliveryRun> {
     let due = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.code()))
         .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
@@ -332,7 +445,7 @@ pub async fn deliver_due(db: &crate::Db, now: DateTime<Utc>) -> Result<DeliveryR
             let Some(row) = pending.next() else { break };
             let sub = subs.get(&row.subscription_id).cloned();
             let db = db.clone();
-            tasks.spawn(async move { attempt(&db, row, sub, now).await });
+            tasks.spawn(async move { attempt(&db, row, sub, receivers, now).await });
         }
         let Some(joined) = tasks.join_next().await else { break };
         match joined {
@@ -348,7 +461,13 @@ pub async fn deliver_due(db: &crate::Db, now: DateTime<Utc>) -> Result<DeliveryR
 }
 
 /// One attempt at one row: claim it, send, record.
-async fn attempt(db: &crate::Db, row: webhook_delivery::Model, sub: Option<webhook_subscription::Model>, now: DateTime<Utc>) -> Result<Outcome> {
+async fn attempt(
+    db: &crate::Db,
+    row: webhook_delivery::Model,
+    sub: Option<webhook_subscription::Model>,
+    receivers: Receivers,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
     let tried = row.attempts + 1;
     let claimed = webhook_delivery::Entity::update_many()
         .col_expr(webhook_delivery::Column::Attempts, Expr::value(tried))
@@ -364,7 +483,7 @@ async fn attempt(db: &crate::Db, row: webhook_delivery::Model, sub: Option<webho
     }
     let result = match sub.as_ref().filter(|s| s.active) {
         None => Err((None, "Đăng ký đã bị tắt hoặc đã xóa.".to_string(), false)),
-        Some(s) => send(s, &row).await,
+        Some(s) => send(s, &row, receivers).await,
     };
     let (status, next, http, error, outcome) = match result {
         Ok(code) => (DeliveryStatus::Delivered, None, Some(code), None, Outcome::Delivered),
@@ -389,10 +508,25 @@ async fn attempt(db: &crate::Db, row: webhook_delivery::Model, sub: Option<webho
 
 /// POSTs the row's payload, signed. `Ok`: the 2xx status; `Err`: the
 /// status if any, the error in words, and whether trying again may help.
-async fn send(sub: &webhook_subscription::Model, row: &webhook_delivery::Model) -> std::result::Result<i32, (Option<i32>, String, bool)> {
+async fn send(
+    sub: &webhook_subscription::Model,
+    row: &webhook_delivery::Model,
+    receivers: Receivers,
+) -> std::result::Result<i32, (Option<i32>, String, bool)> {
+    // An address in the URL is connected to without resolving: checked here;
+    // names are checked by the client's resolver.
+    match reqwest::Url::parse(&sub.url) {
+        Ok(u) => {
+            if let Some(why) = receivers.refusal_of_url(&u) {
+                return Err((None, why, false));
+            }
+        }
+        Err(_) => return Err((None, "Địa chỉ nhận không hợp lệ.".into(), false)),
+    }
     let ts = Utc::now().timestamp();
     let signature = webhook::signature_header(&sign(&sub.secret, ts, &row.payload));
-    let r = client()
+    let client = client(receivers).map_err(|e| (None, format!("Chưa tạo được kết nối gửi ({e})."), true))?;
+    let r = client
         .post(&sub.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("X-Baocao-Event", row.event.as_str())
@@ -411,6 +545,7 @@ async fn send(sub: &webhook_subscription::Model, row: &webhook_delivery::Model) 
                 Err((Some(code as i32), format!("Máy nhận trả lời HTTP {code}."), true))
             }
         }
+        Err(e) if refusal_in(&e).is_some() => Err((None, refusal_in(&e).unwrap_or_default(), false)),
         Err(e) if e.is_timeout() => Err((None, format!("Máy nhận không trả lời trong {TIMEOUT_SECS} giây."), true)),
         Err(e) if e.is_connect() => Err((None, "Không kết nối được tới máy nhận.".into(), true)),
         Err(e) if e.is_builder() => Err((None, "Địa chỉ nhận không hợp lệ.".into(), false)),
@@ -448,5 +583,30 @@ mod tests {
         assert_ne!(a, sign("whsec_x", 2, "{}"));
         assert_ne!(a, sign("whsec_y", 1, "{}"));
         assert_eq!(a, sign("whsec_x", 1, "{}"));
+    }
+
+    /// A name is checked as resolved, on the address the connection would
+    /// be made to; the refusal is found through the HTTP client's error.
+    #[tokio::test]
+    async fn names_resolving_inside_are_refused_by_the_client() {
+        use reqwest::dns::Resolve;
+        let err = PublicResolver.resolve("localhost".parse().unwrap()).await.err().expect("localhost is refused");
+        assert!(refusal_in(&*err).unwrap().contains("loopback"), "{err}");
+        let sent = client(Receivers::PublicOnly).unwrap().post("http://localhost:9/hook").send().await;
+        let why = refusal_in(&sent.expect_err("never sent")).expect("the refusal, not a connection error");
+        assert!(why.contains("127.0.0.1") || why.contains("::1"), "{why}");
+    }
+
+    #[test]
+    fn literal_addresses_and_local_names_are_refused_unless_allowed() {
+        for url in ["http://127.0.0.1:8080/h", "http://[::1]/h", "http://169.254.169.254/latest", "http://LOCALHOST./h", "http://a.localhost/h", "https://10.0.0.5/h"] {
+            let u = reqwest::Url::parse(url).unwrap();
+            let why = Receivers::PublicOnly.refusal_of_url(&u).unwrap_or_else(|| panic!("{url} must be refused"));
+            assert!(why.contains("BAOCAO_WEBHOOK_PRIVATE"), "{why}");
+            assert_eq!(Receivers::AnyAddress.refusal_of_url(&u), None, "{url} allowed on request");
+        }
+        for url in ["https://ioc.sonla.gov.vn/h", "https://203.113.131.1/h", "http://localhost-ioc.vn/h"] {
+            assert_eq!(Receivers::PublicOnly.refusal_of_url(&reqwest::Url::parse(url).unwrap()), None, "{url}");
+        }
     }
 }
