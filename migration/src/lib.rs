@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod checks;
 mod m0001_foundation;
 mod m0002_catalogue;
 mod m0003_reports;
@@ -16,6 +17,7 @@ mod m0011_inbox_index;
 mod m0012_excel_summary;
 mod m0013_webhooks;
 mod m0014_change_log_kind;
+mod m0015_dhis2_source;
 
 pub struct Migrator;
 
@@ -37,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_excel_summary::Migration),
             Box::new(m0013_webhooks::Migration),
             Box::new(m0014_change_log_kind::Migration),
+            Box::new(m0015_dhis2_source::Migration),
         ]
     }
 }

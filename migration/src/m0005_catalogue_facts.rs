@@ -84,47 +84,16 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     ("report_text_audit", "source", &["form", "excel", "api"]),
 ];
 
-fn in_list(values: &[&str]) -> String {
-    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
-}
-
 async fn add_checks(m: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = m.get_connection();
     for (table, column, values) in ENUMS {
-        let list = in_list(values);
-        match db.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(&format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{column} CHECK ({column} IN ({list}))")).await?;
-            }
-            _ => {
-                // SQLite cannot add a CHECK to an existing table; triggers refuse the same rows.
-                for (when, event) in [("ins", "INSERT".to_string()), ("upd", format!("UPDATE OF {column}"))] {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER ck_{table}_{column}_{when} BEFORE {event} ON {table} \
-                         WHEN NEW.{column} NOT IN ({list}) \
-                         BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {table}.{column}'); END"
-                    ))
-                    .await?;
-                }
-            }
-        }
+        crate::checks::add(m, table, column, values).await?;
     }
     Ok(())
 }
 
 async fn drop_checks(m: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = m.get_connection();
     for (table, column, _) in ENUMS {
-        match db.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(&format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS ck_{table}_{column}")).await?;
-            }
-            _ => {
-                for when in ["ins", "upd"] {
-                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS ck_{table}_{column}_{when}")).await?;
-                }
-            }
-        }
+        crate::checks::drop(m, table, column).await?;
     }
     Ok(())
 }

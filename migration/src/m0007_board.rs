@@ -128,24 +128,8 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
 
 /// Same as m0005: CHECK constraints on PostgreSQL, triggers on SQLite.
 async fn add_checks(m: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = m.get_connection();
     for (table, column, values) in ENUMS {
-        let list = values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
-        match db.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(&format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{column} CHECK ({column} IN ({list}))")).await?;
-            }
-            _ => {
-                for (when, event) in [("ins", "INSERT".to_string()), ("upd", format!("UPDATE OF {column}"))] {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER ck_{table}_{column}_{when} BEFORE {event} ON {table} \
-                         WHEN NEW.{column} NOT IN ({list}) \
-                         BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {table}.{column}'); END"
-                    ))
-                    .await?;
-                }
-            }
-        }
+        crate::checks::add(m, table, column, values).await?;
     }
     Ok(())
 }
@@ -308,12 +292,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let db = m.get_connection();
-        if db.get_database_backend() != DbBackend::Postgres {
+        // PostgreSQL's constraints go with their tables; SQLite's triggers on
+        // tables that stay must be dropped.
+        if m.get_connection().get_database_backend() != DbBackend::Postgres {
             for (table, column, _) in ENUMS {
-                for when in ["ins", "upd"] {
-                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS ck_{table}_{column}_{when}")).await?;
-                }
+                crate::checks::drop(m, table, column).await?;
             }
         }
         for t in [

@@ -174,7 +174,7 @@ async fn a_round_trip_into_an_empty_installation_gives_the_same_figures(b: Backe
         let rep = entity::report::Entity::find().filter(entity::report::Column::PeriodKey.eq(&key)).one(&fresh.db).await.unwrap().unwrap();
         assert_eq!(rep.status, "nhap", "a draft, for the unit to check and send");
         let audits = entity::value_audit::Entity::find().filter(entity::value_audit::Column::ReportId.eq(rep.id)).all(&fresh.db).await.unwrap();
-        assert!(audits.len() == 5 && audits.iter().all(|a| a.source == "api"), "audited as the API");
+        assert!(audits.len() == 5 && audits.iter().all(|a| a.source == "dhis2"), "audited as coming from DHIS2");
         // The other format of the same set changes nothing: every value is already there.
         let (other, other_type) = if format == "json" { (csv_text.clone(), "text/csv") } else { (json_text.clone(), "application/json") };
         let s = summary(send(&fresh, &w, "", other_type, other).await, StatusCode::OK).await;

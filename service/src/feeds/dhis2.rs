@@ -8,7 +8,7 @@
 //!   version in force for the period has the indicator, period), started as
 //!   a draft when none exists and the unit is bound to that version; only
 //!   the token's units; through the same reading ([`super::write::read_literal`])
-//!   and save as the API's write, audited with source "API"; one
+//!   and save as the API's write, audited with source "DHIS2"; one
 //!   transaction per report; a dry run rolls every transaction back.
 
 use super::ApiClient;
@@ -477,7 +477,7 @@ async fn import_report(
     if changed {
         let actor = Actor { user_id: client.user_id, role: Role::Machine, unit_id };
         let changes = Changes { figures, comments: Some(comments), narrative: None, explanations: None, file_name: None };
-        match save_in_txn(&txn, &actor, &l, l.report.row_version, &changes, Source::Api, now).await? {
+        match save_in_txn(&txn, &actor, &l, l.report.row_version, &changes, Source::Dhis2, now).await? {
             Some(saved) => {
                 record_event(
                     &txn,

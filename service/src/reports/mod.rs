@@ -42,6 +42,8 @@ pub enum Source {
     Form,
     Excel,
     Api,
+    /// A DHIS2 data value set, through the API.
+    Dhis2,
 }
 
 impl Source {
@@ -50,6 +52,7 @@ impl Source {
             Source::Form => "form",
             Source::Excel => "excel",
             Source::Api => "api",
+            Source::Dhis2 => "dhis2",
         }
     }
 
@@ -57,6 +60,7 @@ impl Source {
         match code {
             "excel" => "tệp Excel",
             "api" => "API",
+            "dhis2" => "DHIS2",
             _ => "biểu mẫu",
         }
     }
