@@ -134,6 +134,21 @@ ensure_python_module() {
   fi
 }
 
+# schemathesis (the API contract test) in a virtual environment of its own,
+# kept between clones; sets SCHEMATHESIS to its command.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/baocao/schemathesis-$SCHEMATHESIS_VERSION"
+  if ! "$venv/bin/st" --version >/dev/null 2>&1; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION (Python, in $venv)"
+    python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export SCHEMATHESIS="$venv/bin/st"
+}
+
 ensure_aiosmtpd() {
   ensure_python_module aiosmtpd aiosmtpd
   ensure_python_module openpyxl openpyxl
