@@ -10,6 +10,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::indicator::Entity", from = "Column::IndicatorId", to = "super::indicator::Column::Id")]
+    Indicator,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::indicator::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Indicator.def()
+    }
+}

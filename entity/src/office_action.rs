@@ -20,6 +20,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::org_unit::Entity", from = "Column::UnitId", to = "super::org_unit::Column::Id")]
+    Unit,
+    #[sea_orm(belongs_to = "super::regime::Entity", from = "Column::RegimeId", to = "super::regime::Column::Id")]
+    Regime,
+    #[sea_orm(belongs_to = "super::report::Entity", from = "Column::ReportId", to = "super::report::Column::Id")]
+    Report,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::org_unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}
+
+impl Related<super::regime::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Regime.def()
+    }
+}
+
+impl Related<super::report::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Report.def()
+    }
+}

@@ -33,6 +33,15 @@ impl std::fmt::Debug for Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::webhook_delivery::Entity")]
+    Deliveries,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::webhook_delivery::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Deliveries.def()
+    }
+}
