@@ -1,8 +1,12 @@
 pub mod bell;
+pub mod board_cell;
 pub mod form;
 pub mod form_client;
+pub mod excel_upload;
 pub mod guard;
+pub mod inbox;
 pub mod layout;
+pub mod regime_head;
 pub mod report_form;
 pub mod report_list;
 pub mod review_note;

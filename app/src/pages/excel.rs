@@ -7,6 +7,7 @@
 
 use crate::api::excel::{ConfirmExcelImport, excel_import, recent_excel_imports};
 use crate::components::form::{CsrfField, FormBanner, Notice};
+use crate::components::excel_upload::ExcelUploadForm;
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
@@ -20,24 +21,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 const CLERKS_ONLY: &str = "Chỉ chuyên viên của đơn vị mới nhập số liệu từ tệp Excel.";
-
-/// The upload form: the CSRF token first (the check reads the body up to
-/// it), then the report it is uploaded on, if any, then the file.
-#[component]
-pub fn ExcelUploadForm(#[prop(optional)] report_id: Option<i32>, #[prop(optional)] compact: bool) -> impl IntoView {
-    let session = use_session();
-    view! {
-        <form method="post" enctype="multipart/form-data" action="/tai-len/bao-cao" class="form excel-upload">
-            <input type="hidden" name="csrf" value=move || session.csrf()/>
-            {report_id.map(|id| view! { <input type="hidden" name="bao_cao" value=id.to_string()/> })}
-            <label>
-                {if compact { "Tệp Excel đã nhập số liệu" } else { "Tệp biểu mẫu đã nhập số liệu (.xlsx, .xls, .ods)" }}
-                <input type="file" name="file" accept=".xlsx,.xls,.ods,.xlsm" required/>
-            </label>
-            <button type="submit" class="button">"Tải lên và xem trước"</button>
-        </form>
-    }
-}
 
 fn state_text(l: &ImportLine) -> &'static str {
     match l.state {

@@ -39,7 +39,7 @@ fn ProvinceHome(user: SessionView) -> impl IntoView {
     let reviewer = user.role == Role::Reviewer;
     view! {
         <p>{duty}</p>
-        {reviewer.then(|| view! { <crate::pages::inbox::Inbox/> })}
+        {reviewer.then(|| view! { <crate::components::inbox::Inbox/> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -6,7 +6,6 @@ pub mod board;
 pub mod catalogue;
 pub mod excel;
 pub mod home;
-pub mod inbox;
 pub mod login;
 pub mod notifications;
 pub mod overdue;

@@ -4,7 +4,7 @@
 use crate::api::board::get_overdue;
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
-use crate::pages::board::query_from_url;
+use crate::components::board_cell::query_from_url;
 use domain::datefmt::{format_date, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -182,7 +182,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
             {perms.edit.then(|| view! {
                 <details class="excel-upload-box">
                     <summary class="button-secondary">"Nhập số liệu từ tệp Excel…"</summary>
-                    <crate::pages::excel::ExcelUploadForm report_id=report_id compact=true/>
+                    <crate::components::excel_upload::ExcelUploadForm report_id=report_id compact=true/>
                     <p class="hint">"Bạn được xem trước mọi thay đổi trước khi lưu."</p>
                 </details>
             })}

@@ -3,7 +3,7 @@
 //! post, so the designer works with and without JavaScript.
 
 use super::is_admin;
-use super::regimes::{RegimeHead, regime_id};
+use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::api::catalogue::{EditRegime, catalogue_choices, get_regime};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::guard::Protected;

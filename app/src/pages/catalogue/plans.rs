@@ -3,7 +3,7 @@
 //! those columns.
 
 use super::is_admin;
-use super::regimes::regime_id;
+use crate::components::regime_head::regime_id;
 use crate::api::catalogue::{SetRegimePlan, regime_plans};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;

@@ -1,6 +1,6 @@
 //! The form as a clerk will see it, for the draft or any published version.
 
-use super::regimes::regime_id;
+use crate::components::regime_head::regime_id;
 use crate::api::catalogue::regime_preview;
 use crate::components::guard::Protected;
 use crate::components::report_form::BlankForm;

@@ -3,7 +3,8 @@ use crate::api::catalogue::{CreateRegime, PublishRegime, RegimePage as RegimeDat
 use crate::components::form::{CsrfField, ErrorList, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading, Pager};
-use crate::components::tabs::{CatalogueTabs, RegimeTabs};
+use crate::components::regime_head::{RegimeHead, regime_id};
+use crate::components::tabs::CatalogueTabs;
 use crate::error::action_error;
 use crate::util::{follow_success, url_encode};
 use domain::catalogue::{RegimeFieldsForm, RegimeRow};
@@ -106,31 +107,6 @@ fn RegimeTable(rows: Vec<RegimeRow>) -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// The head of every regime page: title, version state, tabs.
-#[component]
-pub fn RegimeHead(data: RegimeData) -> impl IntoView {
-    let d = &data.detail;
-    let state = if d.current_version == 0 {
-        "Bản nháp, chưa ban hành".to_string()
-    } else if d.unpublished_changes {
-        format!("Đang áp dụng phiên bản {} · bản nháp có thay đổi chưa ban hành", d.current_version)
-    } else {
-        format!("Đang áp dụng phiên bản {}", d.current_version)
-    };
-    view! {
-        <div class="page-head">
-            <h1>{d.draft.name.clone()}</h1>
-            <p class="muted"><code>{d.draft.code.clone()}</code>{format!(" · {state}{}", if d.active { "" } else { " · ngừng áp dụng" })}</p>
-        </div>
-        <RegimeTabs id=d.id/>
-    }
-}
-
-pub fn regime_id() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0)
 }
 
 #[component]

@@ -3,7 +3,7 @@
 //! expression with the same engine the server uses and points at mistakes.
 
 use super::is_admin;
-use super::regimes::{RegimeHead, regime_id};
+use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::api::catalogue::{EditRegime, get_regime, try_rule};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
 use crate::components::guard::Protected;
