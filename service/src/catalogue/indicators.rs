@@ -94,6 +94,13 @@ pub(crate) fn spec_of(m: &indicator::Model, l: &Lookups) -> crate::Result<Indica
     spec_from(m, m.breakdown_id.and_then(|id| l.breakdown_by_id.get(&id)).map(|(_, p)| p.clone()).unwrap_or_default())
 }
 
+/// Codes of every indicator on any published version (recorded at
+/// publication in `regime_version_indicator`): those keep their type.
+pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
+    let used = entity::regime_version_indicator::Entity::find().find_also_related(entity::indicator::Entity).all(db).await?;
+    Ok(used.into_iter().filter_map(|(_, i)| i.map(|i| i.code)).collect())
+}
+
 /// Specs of the given indicators (active or not): the lean path a report's
 /// load takes on every save.
 pub async fn specs_for<C: ConnectionTrait>(db: &C, codes: &[String]) -> crate::Result<Vec<(i32, IndicatorSpec)>> {
@@ -133,7 +140,7 @@ fn to_row(m: &indicator::Model, l: &Lookups, in_use: &HashSet<String>) -> crate:
 
 pub async fn list(db: &crate::Db, q: IndicatorQuery) -> crate::Result<Page<IndicatorRow>> {
     let l = lookups(db).await?;
-    let in_use = super::regimes::codes_in_use(db).await?;
+    let in_use = codes_in_use(db).await?;
     let all = indicator::Entity::find().order_by_asc(indicator::Column::Code).all(db).await?;
     let rows: Vec<IndicatorRow> = all
         .iter()
@@ -150,7 +157,7 @@ pub async fn list(db: &crate::Db, q: IndicatorQuery) -> crate::Result<Page<Indic
 
 pub async fn get(db: &crate::Db, id: i32) -> crate::Result<IndicatorRow> {
     let l = lookups(db).await?;
-    let in_use = super::regimes::codes_in_use(db).await?;
+    let in_use = codes_in_use(db).await?;
     let m = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
     to_row(&m, &l, &in_use)
 }
@@ -274,7 +281,7 @@ pub async fn update(db: &crate::Db, actor: &Actor, id: i32, form: IndicatorForm)
     let old = fields_of(&m, &l)?;
     let mut e = FieldErrors::new();
     let (owner, bd) = resolve_refs(&f, &l, &mut e);
-    if super::regimes::codes_in_use(db).await?.contains(&m.code) {
+    if codes_in_use(db).await?.contains(&m.code) {
         check_in_use_change(&old, &f, &mut e);
     }
     if f.code != m.code && indicator::Entity::find().filter(indicator::Column::Code.eq(&f.code)).one(db).await?.is_some() {

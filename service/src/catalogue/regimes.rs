@@ -26,12 +26,6 @@ fn not_found() -> ServiceError {
     ServiceError::NotFound("Không tìm thấy chế độ báo cáo.".into())
 }
 
-/// Codes of every indicator on any published version: those keep their type.
-pub async fn codes_in_use<C: ConnectionTrait>(db: &C) -> crate::Result<HashSet<String>> {
-    let used = regime_version_indicator::Entity::find().find_also_related(entity::indicator::Entity).all(db).await?;
-    Ok(used.into_iter().filter_map(|(_, i)| i.map(|i| i.code)).collect())
-}
-
 async fn latest_version<C: ConnectionTrait>(db: &C, regime_id: i32) -> crate::Result<Option<regime_version::Model>> {
     Ok(regime_version::Entity::find()
         .filter(regime_version::Column::RegimeId.eq(regime_id))

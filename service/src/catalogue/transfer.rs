@@ -4,7 +4,8 @@
 //! an empty database → export gives the same bytes.
 
 use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
-use super::regimes::{codes_in_use, insert_version, parse_doc, to_json};
+use super::indicators::codes_in_use;
+use super::regimes::{insert_version, parse_doc, to_json};
 use crate::{ServiceError, audit, users::require_admin};
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::Actor;

@@ -239,7 +239,7 @@ pub async fn import(db: &crate::Db, actor: &Actor, bytes: &[u8]) -> crate::Resul
     };
     let mut l = lookups(db).await?;
     l.indicator_codes.extend(rows.iter().map(|r| domain::indicator::normalize_code(&r.form.code)));
-    let in_use = super::regimes::codes_in_use(db).await?;
+    let in_use = super::indicators::codes_in_use(db).await?;
     let mut problems = Vec::new();
     let mut seen = std::collections::HashMap::new();
     let mut checked = Vec::new();
