@@ -22,6 +22,22 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use service::aggregate::{digital, figures};
 use std::collections::HashMap;
 
+mod common;
+use common::Backend;
+
+on_both_backends!(
+    each_aggregation_type_over_a_quarter_and_the_tree,
+    months_fold_into_quarters_halves_nine_months_and_the_year,
+    the_counted_switch_and_the_accepted_share,
+    a_unit_sees_its_own_unit_only,
+    the_digital_data_share_figure_by_figure,
+    the_administrator_sets_the_yearly_target,
+    a_sent_value_shows_in_the_next_roll_up,
+    the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size,
+    the_machine_feed_gives_every_month_as_the_leaders_see_it,
+    the_administrator_picks_the_dashboards_key_indicators,
+);
+
 fn d(s: &str) -> Dec {
     Dec::parse_literal(s).unwrap()
 }
@@ -30,25 +46,6 @@ struct Fx {
     db: service::Db,
     u: HashMap<&'static str, i32>,
     i: HashMap<&'static str, i32>,
-}
-
-async fn database() -> service::Db {
-    if let Ok(admin_url) = std::env::var("PG_TEST_URL") {
-        let name = format!("baocao_agg_{}_{}", std::process::id(), rand_suffix());
-        let admin = sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL");
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-        return service::db::open(&format!("{base}/{name}"), 2).await.expect("database");
-    }
-    let dir = std::env::temp_dir().join(format!("baocao-agg-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&dir).unwrap();
-    service::db::open(&format!("sqlite://{}/agg.db?mode=rwc", dir.display()), 2).await.expect("database")
-}
-
-fn rand_suffix() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    format!("{}{}", chrono::Utc::now().timestamp_micros(), N.fetch_add(1, Ordering::SeqCst))
 }
 
 async fn unit(db: &service::Db, code: &str, kind: &str, parent: Option<i32>) -> i32 {
@@ -216,8 +213,8 @@ fn m(month: u32) -> Period {
     Period::Month { year: 2025, month }
 }
 
-async fn fixture() -> Fx {
-    let db = database().await;
+async fn fixture(b: Backend) -> Fx {
+    let db = common::fresh(b, "agg", 2).await;
     let p = unit(&db, "P", "tinh", None).await;
     let g1 = unit(&db, "G1", "nhom", Some(p)).await;
     let g2 = unit(&db, "G2", "nhom", Some(p)).await;
@@ -290,9 +287,8 @@ async fn get(fx: &Fx, actor: &Actor, target: Period, counted: Counted, node: &st
     (c.value, c.reported, c.expected, c.accepted)
 }
 
-#[tokio::test]
-async fn each_aggregation_type_over_a_quarter_and_the_tree() {
-    let fx = fixture().await;
+async fn each_aggregation_type_over_a_quarter_and_the_tree(b: Backend) {
+    let fx = fixture(b).await;
     let f = figures(&fx.db, &LEADER, None, Q1, Counted::SentOrAccepted).await.unwrap();
     let c = |node: &str, ind: &str, part: &str| {
         let c = f.cell(fx.u[node], fx.i[ind], part).unwrap();
@@ -327,9 +323,8 @@ async fn each_aggregation_type_over_a_quarter_and_the_tree() {
     assert_eq!(c("P", "TL", "").1, 2);
 }
 
-#[tokio::test]
-async fn months_fold_into_quarters_halves_nine_months_and_the_year() {
-    let fx = fixture().await;
+async fn months_fold_into_quarters_halves_nine_months_and_the_year(b: Backend) {
+    let fx = fixture(b).await;
     let s = Counted::SentOrAccepted;
     assert_eq!(get(&fx, &LEADER, Period::Year { year: 2025 }, s, "P", "XK", "").await, (Some(d("1200")), 1, 1, 1));
     assert_eq!(get(&fx, &LEADER, Period::NineMonths { year: 2025 }, s, "G2", "XK", "").await.0, Some(d("900")));
@@ -344,9 +339,8 @@ async fn months_fold_into_quarters_halves_nine_months_and_the_year() {
     assert_eq!(get(&fx, &LEADER, Period::Year { year: 2025 }, s, "P", "DT", "").await.0, None);
 }
 
-#[tokio::test]
-async fn the_counted_switch_and_the_accepted_share() {
-    let fx = fixture().await;
+async fn the_counted_switch_and_the_accepted_share(b: Backend) {
+    let fx = fixture(b).await;
     let acc = Counted::AcceptedOnly;
     // Accepted only: R2's quarter (sent) drops out, A's accepted months count: 60.
     assert_eq!(get(&fx, &LEADER, Q1, acc, "P", "DT", "").await, (Some(d("60")), 1, 3, 1));
@@ -355,9 +349,8 @@ async fn the_counted_switch_and_the_accepted_share() {
     assert_eq!(get(&fx, &LEADER, m(2), acc, "P", "DT", "").await.0, Some(d("35")));
 }
 
-#[tokio::test]
-async fn a_unit_sees_its_own_unit_only() {
-    let fx = fixture().await;
+async fn a_unit_sees_its_own_unit_only(b: Backend) {
+    let fx = fixture(b).await;
     let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
     let f = figures(&fx.db, &clerk_a, None, Q1, Counted::SentOrAccepted).await.unwrap();
     assert_eq!(f.cell(fx.u["A"], fx.i["DT"], "").unwrap().value, Some(d("65")));
@@ -370,9 +363,8 @@ async fn a_unit_sees_its_own_unit_only() {
     }
 }
 
-#[tokio::test]
-async fn the_digital_data_share_figure_by_figure() {
-    let fx = fixture().await;
+async fn the_digital_data_share_figure_by_figure(b: Backend) {
+    let fx = fixture(b).await;
     // Flagged: DT (B, C owe) · GIA (A, B, C all gave) · DS (C owes) · XK (C gave) · KHAC (no regime asks).
     let f = digital::figure(&fx.db, &LEADER, Q1, Counted::SentOrAccepted).await.unwrap();
     let s = &f.summary;
@@ -405,9 +397,8 @@ async fn the_digital_data_share_figure_by_figure() {
     assert_eq!(digital::target(&fx.db, 2026).await.unwrap(), None, "nothing half-written");
 }
 
-#[tokio::test]
-async fn the_administrator_sets_the_yearly_target() {
-    let fx = fixture().await;
+async fn the_administrator_sets_the_yearly_target(b: Backend) {
+    let fx = fixture(b).await;
     let now = chrono::Utc::now();
     let id = entity::app_user::ActiveModel {
         username: Set("quantri".into()),
@@ -434,9 +425,8 @@ async fn the_administrator_sets_the_yearly_target() {
     assert_eq!(digital::target(&fx.db, 2025).await.unwrap(), Some((550, true)));
 }
 
-#[tokio::test]
-async fn a_sent_value_shows_in_the_next_roll_up() {
-    let fx = fixture().await;
+async fn a_sent_value_shows_in_the_next_roll_up(b: Backend) {
+    let fx = fixture(b).await;
     assert_eq!(get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "").await.0, None);
     // The clerk sends April: the status change updates the rows' delivery.
     let r = report::Entity::find().all(&fx.db).await.unwrap().into_iter().find(|r| r.period_key == "2025-04").unwrap();
@@ -447,10 +437,9 @@ async fn a_sent_value_shows_in_the_next_roll_up() {
 /// A unit's people reach only their own unit through the dashboard and the
 /// pivot (the node comes from the URL); the pivot refuses an oversized
 /// indicator list and reads a repeated one once.
-#[tokio::test]
-async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size() {
+async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size(b: Backend) {
     use service::aggregate::views::{DashQuery, MAX_PIVOT_INDICATORS, PivotQuery, dashboard, pivot};
-    let fx = fixture().await;
+    let fx = fixture(b).await;
     let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
     let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
     let q = |node: i32| PivotQuery { year: Some(2025), frequency: Some("quy".into()), indicators: vec![fx.i["DT"]], node: Some(node), counted: None };
@@ -474,11 +463,10 @@ async fn the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size() {
     assert!(matches!(&e, service::ServiceError::Validation(_)) && e.to_string().contains("tối đa"), "{e}");
 }
 
-#[tokio::test]
-async fn the_machine_feed_gives_every_month_as_the_leaders_see_it() {
+async fn the_machine_feed_gives_every_month_as_the_leaders_see_it(b: Backend) {
     use service::feeds::ApiClient;
     use service::feeds::aggregates::{AggregateQuery, plan_aggregates};
-    let fx = fixture().await;
+    let fx = fixture(b).await;
     let ioc = ApiClient { token_id: 1, user_id: 1, write_units: vec![] };
     let q = AggregateQuery { year: Some(2025), frequency: Some("thang".into()), ..Default::default() };
     let pull = plan_aggregates(&fx.db, &ioc, q).await.unwrap();
@@ -554,10 +542,9 @@ async fn the_machine_feed_gives_every_month_as_the_leaders_see_it() {
     }
 }
 
-#[tokio::test]
-async fn the_administrator_picks_the_dashboards_key_indicators() {
+async fn the_administrator_picks_the_dashboards_key_indicators(b: Backend) {
     use service::aggregate::views::{DashQuery, dashboard, key_indicators, set_key_indicators};
-    let fx = fixture().await;
+    let fx = fixture(b).await;
     let admin = Actor { user_id: 1, role: Role::Admin, unit_id: 0 };
     let today = chrono::NaiveDate::from_ymd_opt(2025, 4, 15).unwrap();
     let q = || DashQuery { period: Some("2025-03".into()), node: None, indicator: None, counted: None };

@@ -1,4 +1,4 @@
-//! The Excel round trip at the service level, on SQLite: a report downloaded
+//! The Excel round trip at the service level, on SQLite and PostgreSQL: a report downloaded
 //! as the biểu mẫu reads back unchanged; edits in the workbook are exactly
 //! what an upload imports; a report changed since the download keeps those
 //! changes and shows real conflicts; bulk workbooks import sheet by sheet;
@@ -17,26 +17,18 @@ use service::excel::import::check_book;
 use service::excel::{Book, Limits, cell_name, cell_text};
 use service::reports::{Changes, Source};
 
-pub fn fresh_url(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("baocao-excel-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    format!("sqlite://{}/excel.db?mode=rwc", dir.display())
-}
+mod common;
+use common::{Backend, actor, demo_db};
 
-pub async fn demo_db(name: &str) -> service::Db {
-    let db = service::db::open(&fresh_url(name), 4).await.expect("database");
-    service::org::seed_reference_units(&db).await.expect("units");
-    service::demo::seed_demo_accounts(&db).await.expect("accounts");
-    service::demo::seed_demo_catalogue(&db).await.expect("catalogue");
-    db
-}
-
-pub async fn actor(db: &service::Db, username: &str) -> Actor {
-    let u = app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(db).await.unwrap().unwrap();
-    let role = domain::Role::from_code(&u.role).unwrap();
-    Actor { user_id: u.id, role, unit_id: u.unit_id }
-}
+on_both_backends!(
+    a_downloaded_form_reads_back_unchanged_and_imports_exactly_the_edits,
+    upload_previews_then_confirms_in_one_audited_transaction,
+    a_report_changed_since_the_download_keeps_those_changes_and_shows_real_conflicts,
+    confirming_stores_every_importable_sheet_with_its_file_name,
+    a_form_copied_into_another_file_is_matched_by_code_and_needs_confirmation,
+    a_bulk_workbook_imports_sheet_by_sheet,
+    an_empty_form_starts_the_report_when_imported,
+);
 
 /// The clerk's report of a regime for its first open period.
 pub async fn open_report(db: &service::Db, clerk: &Actor, regime_code: &str) -> i32 {
@@ -86,9 +78,8 @@ async fn check(db: &service::Db, clerk: &Actor, book: &Book, target: Option<i32>
     check_book(db, Some(clerk), std::sync::Arc::new(book.clone()), target, Utc::now(), &mut |_, _| {}).await.unwrap()
 }
 
-#[tokio::test]
-async fn a_downloaded_form_reads_back_unchanged_and_imports_exactly_the_edits() {
-    let db = demo_db("round").await;
+async fn a_downloaded_form_reads_back_unchanged_and_imports_exactly_the_edits(b: Backend) {
+    let db = demo_db(b, "round").await;
     let clerk = actor(&db, "cv.syt").await;
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     save(&db, &clerk, id, &[("YT01", Value::Num(1200)), ("YT03", Value::Num(450))]).await;
@@ -152,9 +143,8 @@ async fn a_downloaded_form_reads_back_unchanged_and_imports_exactly_the_edits() 
     assert_eq!(s.changes[0].cell, format!("Biểu03_YT!{}", cell_name(yt01.0, yt01.1)));
 }
 
-#[tokio::test]
-async fn upload_previews_then_confirms_in_one_audited_transaction() {
-    let db = demo_db("confirm").await;
+async fn upload_previews_then_confirms_in_one_audited_transaction(b: Backend) {
+    let db = demo_db(b, "confirm").await;
     let clerk = actor(&db, "cv.syt").await;
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     let dl = service::excel::download::reports(&db, &clerk, &[id], Utc::now()).await.unwrap();
@@ -185,9 +175,8 @@ async fn upload_previews_then_confirms_in_one_audited_transaction() {
     assert_eq!(before, 0);
 }
 
-#[tokio::test]
-async fn a_report_changed_since_the_download_keeps_those_changes_and_shows_real_conflicts() {
-    let db = demo_db("stale").await;
+async fn a_report_changed_since_the_download_keeps_those_changes_and_shows_real_conflicts(b: Backend) {
+    let db = demo_db(b, "stale").await;
     let clerk = actor(&db, "cv.syt").await;
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     save(&db, &clerk, id, &[("YT01", Value::Num(1000)), ("YT03", Value::Num(300))]).await;
@@ -218,9 +207,8 @@ async fn a_report_changed_since_the_download_keeps_those_changes_and_shows_real_
     assert!(c.plans.is_empty());
 }
 
-#[tokio::test]
-async fn confirming_stores_every_importable_sheet_with_its_file_name() {
-    let db = demo_db("apply").await;
+async fn confirming_stores_every_importable_sheet_with_its_file_name(b: Backend) {
+    let db = demo_db(b, "apply").await;
     let clerk = actor(&db, "cv.syt").await;
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     let dl = service::excel::download::reports(&db, &clerk, &[id], Utc::now()).await.unwrap();
@@ -259,9 +247,8 @@ async fn confirming_stores_every_importable_sheet_with_its_file_name() {
     assert!(matches!(service::excel::import::confirm(&db, &clerk, job, false, Utc::now()).await, Err(service::ServiceError::Conflict(_))));
 }
 
-#[tokio::test]
-async fn a_form_copied_into_another_file_is_matched_by_code_and_needs_confirmation() {
-    let db = demo_db("copied").await;
+async fn a_form_copied_into_another_file_is_matched_by_code_and_needs_confirmation(b: Backend) {
+    let db = demo_db(b, "copied").await;
     let clerk = actor(&db, "cv.syt").await;
     let id = open_report(&db, &clerk, "YTE_THANG").await;
     let dl = service::excel::download::reports(&db, &clerk, &[id], Utc::now()).await.unwrap();
@@ -283,9 +270,8 @@ async fn a_form_copied_into_another_file_is_matched_by_code_and_needs_confirmati
     assert_eq!(v.sheets[0].verdict, Verdict::Applied { changed: 1 });
 }
 
-#[tokio::test]
-async fn a_bulk_workbook_imports_sheet_by_sheet() {
-    let db = demo_db("bulk").await;
+async fn a_bulk_workbook_imports_sheet_by_sheet(b: Backend) {
+    let db = demo_db(b, "bulk").await;
     let clerk = actor(&db, "cv.tohieu").await;
     let id = open_report(&db, &clerk, "KTXH_XA").await;
     // A reviewer downloads one workbook with a sheet per commune.
@@ -316,9 +302,8 @@ async fn a_bulk_workbook_imports_sheet_by_sheet() {
     assert!(s.problems[0].line().contains("\"abc\" không phải là số"), "{:?}", s.problems);
 }
 
-#[tokio::test]
-async fn an_empty_form_starts_the_report_when_imported() {
-    let db = demo_db("blank").await;
+async fn an_empty_form_starts_the_report_when_imported(b: Backend) {
+    let db = demo_db(b, "blank").await;
     let clerk = actor(&db, "cv.syt").await;
     let due = service::reports::due_for_unit(&db, &clerk, clerk.unit_id, Utc::now()).await.unwrap();
     let d =

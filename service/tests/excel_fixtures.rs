@@ -18,6 +18,8 @@ use service::excel::Limits;
 use service::excel::import::check_book;
 use std::path::PathBuf;
 
+mod common;
+
 /// The moment the fixtures are checked at: the report's period is open.
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 10, 3, 0, 0).unwrap()
@@ -30,15 +32,9 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel")
 }
 
+/// The demo on SQLite: these tests are about the files, not the database.
 async fn demo_db(name: &str) -> service::Db {
-    let d = std::env::temp_dir().join(format!("baocao-excel-fx-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&d).ok();
-    std::fs::create_dir_all(&d).unwrap();
-    let db = service::db::open(&format!("sqlite://{}/fx.db?mode=rwc", d.display()), 4).await.unwrap();
-    service::org::seed_reference_units(&db).await.unwrap();
-    service::demo::seed_demo_accounts(&db).await.unwrap();
-    service::demo::seed_demo_catalogue(&db).await.unwrap();
-    db
+    common::demo_db(common::Backend::Sqlite, name).await
 }
 
 async fn clerk(db: &service::Db) -> Actor {
