@@ -18,7 +18,7 @@ use domain::dec::Dec;
 use domain::period::{Frequency, Period};
 use domain::{Actor, Role};
 use entity::{breakdown, breakdown_part, indicator, org_unit, regime, regime_unit, regime_version, regime_version_indicator, report, report_value};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use service::aggregate::{digital, figures};
 use std::collections::HashMap;
 

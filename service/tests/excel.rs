@@ -11,7 +11,7 @@ use domain::Actor;
 use domain::excel::{Identity, ImportState, Verdict};
 use domain::figures::Figures;
 use domain::indicator::Value;
-use entity::{app_user, report_event, value_audit};
+use entity::{report_event, value_audit};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use service::excel::import::check_book;
 use service::excel::{Book, Limits, cell_name, cell_text};

@@ -149,8 +149,9 @@ async fn only_the_administrator_makes_accounts_and_wrong_passwords_lock_out(b: B
     let session = service::auth::resolve_session(&db, &settings, &s.token, now).await.unwrap().expect("a live session");
     assert_eq!(session.view.username, "cv.moi");
     for _ in 0..settings.account_policy.max_failures {
-        assert!(matches!(service::auth::sign_in(&db, &settings, attempt("sai"), now).await, Err(ServiceError::Validation(_))));
+        let wrong = service::auth::sign_in(&db, &settings, attempt("sai"), now).await;
+        assert!(matches!(wrong, Err(ServiceError::Validation(_))), "{:?}", wrong.err());
     }
     let locked = service::auth::sign_in(&db, &settings, attempt("MatKhau@2025x"), now).await;
-    assert!(matches!(&locked, Err(ServiceError::TooManyRequests(m)) if m.contains("tạm thời bị khóa")), "{locked:?}");
+    assert!(matches!(&locked, Err(ServiceError::TooManyRequests(m)) if m.contains("tạm thời bị khóa")), "{:?}", locked.err());
 }

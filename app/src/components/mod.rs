@@ -1,8 +1,8 @@
 pub mod bell;
 pub mod board_cell;
+pub mod excel_upload;
 pub mod form;
 pub mod form_client;
-pub mod excel_upload;
 pub mod guard;
 pub mod inbox;
 pub mod layout;

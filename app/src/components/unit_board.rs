@@ -3,10 +3,10 @@
 //! on its clerks' and leaders' home.
 
 use crate::api::board::{SetException, get_unit_board};
+use crate::components::board_cell::StatusCell;
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
-use crate::components::board_cell::StatusCell;
 use crate::util::follow_success;
 use domain::board::format_rate;
 use domain::datefmt::format_datetime;

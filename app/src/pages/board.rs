@@ -4,17 +4,17 @@
 //! at once, the export, and the trend over the last 12 periods.
 
 use crate::api::board::{AcceptReports, BoardQuery, get_board, get_trend};
+use crate::components::board_cell::{StatusCell, query_from_url};
 use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
-use crate::components::board_cell::{StatusCell, query_from_url};
 use crate::components::trend::TrendChart;
 use crate::error::action_error;
 use crate::util::follow_success;
 use domain::Role;
 use domain::board::{CellStatus, Tally, format_rate};
-use domain::datefmt::{format_date, format_datetime};
-use domain::office::{Board, BoardCell, BoardSort};
+use domain::datefmt::format_date;
+use domain::office::{Board, BoardSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -6,12 +6,11 @@
 //! refreshes itself (a meta refresh, without JavaScript) until it is done.
 
 use crate::api::excel::{ConfirmExcelImport, excel_import, recent_excel_imports};
-use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::excel_upload::ExcelUploadForm;
+use crate::components::form::{CsrfField, FormBanner, Notice};
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
-use crate::session::use_session;
 use crate::util::follow_success;
 use domain::datefmt::format_datetime;
 use domain::excel::{Identity, ImportLine, ImportState, ImportView, SheetPreview, Verdict};

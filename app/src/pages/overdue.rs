@@ -2,9 +2,9 @@
 //! clerks' and leaders' contacts, for a phone round or a reminder letter.
 
 use crate::api::board::get_overdue;
+use crate::components::board_cell::query_from_url;
 use crate::components::guard::Protected;
 use crate::components::status::{ErrorView, Loading};
-use crate::components::board_cell::query_from_url;
 use domain::datefmt::{format_date, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -108,7 +108,7 @@ async fn a_version_takes_effect_on_its_day_and_records_its_indicators(b: Backend
         .unwrap();
     let doc = service::catalogue::regimes::version_doc(&app.db, rid, latest.version).await.unwrap();
     assert_eq!(rows.len(), doc.indicator_codes().len(), "one row per indicator the version uses");
-    let in_use = service::catalogue::regimes::codes_in_use(&app.db).await.unwrap();
+    let in_use = service::catalogue::indicators::codes_in_use(&app.db).await.unwrap();
     assert!(in_use.contains("YT01") && in_use.contains("YT03"));
     app.stop().await;
 }

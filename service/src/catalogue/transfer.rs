@@ -3,8 +3,8 @@
 //! transaction or not at all. Export is deterministic: export → import into
 //! an empty database → export gives the same bytes.
 
-use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
 use super::indicators::codes_in_use;
+use super::indicators::{apply_fields, check_in_use_change, fields_of, lookups, resolve_refs};
 use super::regimes::{insert_version, parse_doc, to_json};
 use crate::{ServiceError, audit, users::require_admin};
 use chrono::{DateTime, SubsecRound, Utc};

@@ -599,7 +599,14 @@ mod tests {
 
     #[test]
     fn literal_addresses_and_local_names_are_refused_unless_allowed() {
-        for url in ["http://127.0.0.1:8080/h", "http://[::1]/h", "http://169.254.169.254/latest", "http://LOCALHOST./h", "http://a.localhost/h", "https://10.0.0.5/h"] {
+        for url in [
+            "http://127.0.0.1:8080/h",
+            "http://[::1]/h",
+            "http://169.254.169.254/latest",
+            "http://LOCALHOST./h",
+            "http://a.localhost/h",
+            "https://10.0.0.5/h",
+        ] {
             let u = reqwest::Url::parse(url).unwrap();
             let why = Receivers::PublicOnly.refusal_of_url(&u).unwrap_or_else(|| panic!("{url} must be refused"));
             assert!(why.contains("BAOCAO_WEBHOOK_PRIVATE"), "{why}");

@@ -3,10 +3,10 @@
 //! post, so the designer works with and without JavaScript.
 
 use super::is_admin;
-use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::api::catalogue::{EditRegime, catalogue_choices, get_regime};
 use crate::components::form::{CsrfField, FormBanner};
 use crate::components::guard::Protected;
+use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::{AppError, action_error};
 use crate::util::follow_success;

@@ -3,10 +3,10 @@
 //! those columns.
 
 use super::is_admin;
-use crate::components::regime_head::regime_id;
 use crate::api::catalogue::{SetRegimePlan, regime_plans};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
+use crate::components::regime_head::regime_id;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::RegimeTabs;
 use crate::error::action_error;

@@ -1,8 +1,8 @@
 //! The form as a clerk will see it, for the draft or any published version.
 
-use crate::components::regime_head::regime_id;
 use crate::api::catalogue::regime_preview;
 use crate::components::guard::Protected;
+use crate::components::regime_head::regime_id;
 use crate::components::report_form::BlankForm;
 use crate::components::status::{ErrorView, Loading};
 use crate::components::tabs::RegimeTabs;

@@ -1,9 +1,9 @@
 use super::is_admin;
-use crate::api::catalogue::{CreateRegime, PublishRegime, RegimePage as RegimeData, SaveRegimeFields, SetRegimeActive, get_regime, list_regimes};
+use crate::api::catalogue::{CreateRegime, PublishRegime, SaveRegimeFields, SetRegimeActive, get_regime, list_regimes};
 use crate::components::form::{CsrfField, ErrorList, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
-use crate::components::status::{ErrorView, Loading, Pager};
 use crate::components::regime_head::{RegimeHead, regime_id};
+use crate::components::status::{ErrorView, Loading, Pager};
 use crate::components::tabs::CatalogueTabs;
 use crate::error::action_error;
 use crate::util::{follow_success, url_encode};
@@ -15,7 +15,7 @@ use domain::period::{Frequency, WindowStyle};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RegimesPage() -> impl IntoView {

@@ -3,10 +3,10 @@
 //! expression with the same engine the server uses and points at mistakes.
 
 use super::is_admin;
-use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::api::catalogue::{EditRegime, get_regime, try_rule};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner};
 use crate::components::guard::Protected;
+use crate::components::regime_head::{RegimeHead, regime_id};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::util::follow_success;
