@@ -547,7 +547,7 @@ async fn the_openapi_document_lists_every_endpoint(b: Backend) {
 
 /// A report of `regime` for `unit` written straight into the table, for a
 /// past period kept open by an exception (as the office grants one).
-async fn seeded(app: &TestApp, regime: &str, unit: &str, period: &str) -> i32 {
+pub(crate) async fn seeded(app: &TestApp, regime: &str, unit: &str, period: &str) -> i32 {
     use sea_orm::{ActiveModelTrait, Set};
     let r = entity::regime::Entity::find().filter(entity::regime::Column::Code.eq(regime)).one(&app.db).await.unwrap().unwrap();
     let v = entity::regime_version::Entity::find()
