@@ -771,11 +771,7 @@ pub struct KpiGroupMsg {
 /// by `-` ("Y tế" → `Y-TE`; "" → `KHAC`).
 pub fn group_code(sector: &str) -> String {
     let folded = crate::text::fold(sector);
-    let words: Vec<String> = folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_uppercase())
-        .collect();
+    let words: Vec<String> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_uppercase()).collect();
     if words.is_empty() { "KHAC".to_string() } else { words.join("-") }
 }
 
@@ -966,7 +962,10 @@ mod tests {
             assert_eq!(v["loaiGoiTin"], t.code());
             assert_eq!(v["tenGoiTin"], t.standard_name());
             assert_eq!(v["maGoiTin"], "SL-20250720093000000-abcdef012345");
-            assert_eq!((v["heThongGui"].as_str(), v["maDonViGui"].as_str(), v["heThongNhan"].as_str()), (Some(SENDING_SYSTEM), Some("SL"), Some(RECEIVING_SYSTEM)));
+            assert_eq!(
+                (v["heThongGui"].as_str(), v["maDonViGui"].as_str(), v["heThongNhan"].as_str()),
+                (Some(SENDING_SYSTEM), Some("SL"), Some(RECEIVING_SYSTEM))
+            );
             assert_eq!(v["thoiGianTao"], "2025-07-20T09:30:00+07:00", "Vietnam time with its offset");
             assert_eq!(v["soLuong"], n);
             assert!(n > 0);

@@ -128,8 +128,11 @@ async fn every_message_answers_in_its_envelope(b: Backend) {
     let b = got["phan-to"]["duLieu"].as_array().unwrap().iter().find(|b| b["maPhanTo"] == breakdown.as_str()).unwrap();
     assert!(b["chiSo"].as_array().unwrap().contains(&json!("DS03")));
     let stat = got["bo-chi-tieu"]["duLieu"].as_array().unwrap().iter().find(|s| s["maBoChiSo"] == domain::qcvn125::SET_STATISTICAL).unwrap();
-    let flagged: BTreeSet<&str> =
-        indicators.iter().filter(|i| i["thuocHeThongChiTieuThongKe"] == true && i["dangSuDung"] == true).map(|i| i["maChiTieu"].as_str().unwrap()).collect();
+    let flagged: BTreeSet<&str> = indicators
+        .iter()
+        .filter(|i| i["thuocHeThongChiTieuThongKe"] == true && i["dangSuDung"] == true)
+        .map(|i| i["maChiTieu"].as_str().unwrap())
+        .collect();
     let members: BTreeSet<&str> = stat["chiSo"].as_array().unwrap().iter().map(|m| m["maChiTieu"].as_str().unwrap()).collect();
     assert_eq!(members, flagged);
     let grouped: usize = got["nhom-chi-tieu"]["duLieu"].as_array().unwrap().iter().map(|g| g["chiSo"].as_array().unwrap().len()).sum();
@@ -207,8 +210,13 @@ async fn drafts_never_leak_and_bad_queries_are_named(b: Backend) {
 
     // A draft with figures sent by the sector software.
     let id = crate::feeds::draft(&app).await;
-    let r = post(&app, &write, &format!("/api/v1/reports/{id}/values"), json!({ "row_version": row_version(&app, id).await, "values": { "HC01": 150, "NS01": "77.5" } }))
-        .await;
+    let r = post(
+        &app,
+        &write,
+        &format!("/api/v1/reports/{id}/values"),
+        json!({ "row_version": row_version(&app, id).await, "values": { "HC01": 150, "NS01": "77.5" } }),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     for code in ["so-lieu", "gui-de-cuong"] {
         let r = get(&app, &read, &format!("/api/v1/qcvn125/{code}?report={id}")).await;

@@ -355,7 +355,8 @@ async fn kpi_data(db: &crate::Db, client: &ApiClient, query: MessageQuery) -> Re
     }
     let after = domain::feed::parse_after_id(query.after.as_deref()).map_err(|m| ServiceError::field("after", m))? as usize;
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_KPI_ROWS) as usize;
-    let aq = AggregateQuery { period: query.period, year: None, frequency: None, indicators: query.indicators, unit: query.unit, counted: query.counted };
+    let aq =
+        AggregateQuery { period: query.period, year: None, frequency: None, indicators: query.indicators, unit: query.unit, counted: query.counted };
     let pull = aggregates::plan_aggregates(db, client, aq).await?;
     // Rolling up a period is CPU work: off the request threads.
     let rows = tokio::task::spawn_blocking(move || pull.rows(0)).await.map_err(|e| ServiceError::Internal(format!("roll-up task: {e}")))??;
