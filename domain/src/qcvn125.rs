@@ -577,18 +577,10 @@ pub fn sent_outline_msg(report: ReportRef, doc: &RegimeDoc, texts: &[String]) ->
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StatusMsg {
-    #[serde(rename = "idBaoCao")]
-    pub id: i32,
-    #[serde(rename = "maCheDo")]
-    pub regime_code: String,
-    #[serde(rename = "phienBan")]
-    pub version: i32,
-    #[serde(rename = "maDonVi")]
-    pub unit_code: String,
-    #[serde(rename = "maKy")]
-    pub period_key: String,
-    #[serde(rename = "maTrangThai")]
-    pub status: String,
+    /// The report's identity, code, status and time sent, as the other
+    /// messages name a report.
+    #[serde(flatten)]
+    pub report: ReportRef,
     #[serde(rename = "tenTrangThai")]
     pub status_label: String,
     /// Sent or accepted: its figures are delivered ones.
@@ -602,8 +594,6 @@ pub struct StatusMsg {
     pub created_at: DateTime<Utc>,
     #[serde(rename = "thoiGianCapNhat", serialize_with = "ser_time")]
     pub updated_at: DateTime<Utc>,
-    #[serde(rename = "thoiGianGui", serialize_with = "ser_time_opt")]
-    pub sent_at: Option<DateTime<Utc>>,
     #[serde(rename = "thoiGianPheDuyet", serialize_with = "ser_time_opt")]
     pub approved_at: Option<DateTime<Utc>>,
     /// When the office accepted or returned it.
@@ -892,19 +882,13 @@ mod tests {
             Payload::ListFigures(vec![figures(json!("1")), figures(json!("2"))]),
             Payload::SentOutlines(vec![sent_outline_msg(report(), &d, &["Đã làm".into()])]),
             Payload::Statuses(vec![StatusMsg {
-                id: 7,
-                regime_code: "KTXH_XA".into(),
-                version: 2,
-                unit_code: "03646".into(),
-                period_key: "2025-07".into(),
-                status: "da_gui".into(),
+                report: report(),
                 status_label: status_label("da_gui"),
                 delivered: true,
                 on_time: Some(true),
                 row_version: 3,
                 created_at: at(),
                 updated_at: at(),
-                sent_at: Some(at()),
                 approved_at: None,
                 reviewed_at: None,
             }]),

@@ -213,19 +213,13 @@ async fn statuses(db: &crate::Db, client: &ApiClient, query: MessageQuery) -> Re
         .reports
         .into_iter()
         .map(|r| q::StatusMsg {
+            report: report_ref(&r),
             status_label: q::status_label(&r.status),
-            id: r.id,
-            regime_code: r.regime_code,
-            version: r.regime_version,
-            unit_code: r.unit_code,
-            period_key: r.period_key,
-            status: r.status,
             delivered: r.delivered,
             on_time: r.on_time,
             row_version: r.row_version,
             created_at: r.created_at,
             updated_at: r.updated_at,
-            sent_at: r.sent_at,
             approved_at: r.approved_at,
             reviewed_at: r.reviewed_at,
         })
