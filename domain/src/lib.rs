@@ -23,6 +23,7 @@ pub mod numfmt;
 pub mod office;
 pub mod org;
 pub mod period;
+pub mod qcvn125;
 pub mod regime;
 pub mod reminders;
 pub mod report;

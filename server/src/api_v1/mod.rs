@@ -96,7 +96,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "API báo cáo Sơn La", version = "1", description = "Dữ liệu cho máy khách: danh mục, báo cáo, số liệu, nhật ký thay đổi."),
-    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes, aggregates, completeness, digital_share, dhis2_export_json, dhis2_export_csv, dhis2_import),
+    paths(units, indicators, regimes, periods, reports, report_values, send_values, changes, aggregates, completeness, digital_share, dhis2_export_json, dhis2_export_csv, dhis2_import, qcvn125),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -134,6 +134,7 @@ async fn api_page() -> Response {
          <p>Xác thực bằng khóa API do quản trị viên cấp: tiêu đề <code>Authorization: Bearer bcapi_…</code>. Khóa chỉ đọc, hoặc được gửi số liệu cho các đơn vị đã nêu. Giới hạn tần suất theo từng khóa (lỗi 429 kèm Retry-After).</p>\
          <p>Mọi lỗi có cùng dạng: <code>{{\"error\": {{\"code\": \"mã ổn định\", \"message\": \"lời giải thích tiếng Việt\"}}}}</code>. Danh sách có ETag; gửi If-None-Match để nhận 304 khi không đổi. Báo cáo phân trang bằng <code>after</code>/<code>next</code>; nhật ký thay đổi theo con trỏ <code>/api/v1/changes?after=…</code>, không bỏ sót thay đổi nào.</p>\
          <p>DHIS2: xuất số liệu đã gửi (<code>GET /api/v1/dhis2/dataValueSets.json</code> hoặc <code>.csv?period=202507</code>) và nhập (<code>POST /api/v1/dhis2/dataValueSets?dryRun=true</code>) theo dạng dataValueSet của DHIS2, dùng mã làm định danh: dataElement = mã chỉ tiêu, orgUnit = mã đơn vị, categoryOptionCombo = mã phần chia (bỏ trống là tổng số), period = kỳ DHIS2 (202507, 2025Q3, 2025S1, 2025). Số viết với dấu chấm thập phân. Kết quả nhập theo dạng importSummary: imported, updated, deleted, ignored và từng xung đột kèm lý do.</p>\
+         <p>QCVN 125:2021/BTTTT: 13 loại gói tin trao đổi với Hệ thống thông tin báo cáo Chính phủ (<code>GET /api/v1/qcvn125/{{loại}}</code>, ví dụ <code>che-do-bao-cao</code>, <code>so-lieu?report=…</code>, <code>ky-bao-cao?year=2025</code>, <code>so-lieu-chi-tieu?period=2025-07</code>), mỗi gói tin trong một phong bì có phiên bản. Tên trường hiện là tạm thời, cho đến khi đối chiếu với văn bản quy chuẩn; bảng đối chiếu từng trường ở docs/QCVN125.md.</p>\
          <p>Tài liệu OpenAPI 3: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>\
          <table><thead><tr><th>Phương thức</th><th>Địa chỉ</th><th>Nội dung</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
     );
@@ -187,7 +188,18 @@ pub fn failure(e: ServiceError) -> Response {
 /// A JSON answer with an ETag (the hash of the body): 304 when the client has it.
 fn with_etag<T: Serialize>(headers: &HeaderMap, body: &T) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    let tag = format!("\"{}\"", &service::auth::token_hash_bytes(&bytes)[..32]);
+    let tag = etag(&bytes);
+    with_etag_of(headers, tag, bytes)
+}
+
+/// An ETag: the hash of the bytes that say whether an answer changed.
+fn etag(tagged: &[u8]) -> String {
+    format!("\"{}\"", &service::auth::token_hash_bytes(tagged)[..32])
+}
+
+/// A JSON answer with the given ETag (for an envelope, the hash of its
+/// payload: its creation time and message id change on every answer).
+fn with_etag_of(headers: &HeaderMap, tag: String, bytes: Vec<u8>) -> Response {
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -296,16 +308,21 @@ fn report_id(raw: &str) -> Result<i32, Response> {
 async fn report_values(State(s): State<AppState>, Extension(c): Extension<ApiClient>, h: HeaderMap, Path(id): Path<String>) -> Response {
     match report_id(&id) {
         Ok(id) => match feeds::read::report_values(&s.ctx.db, &c, id).await {
-            Ok(Err(nd)) => error(
-                StatusCode::FORBIDDEN,
-                "report_not_delivered",
-                &format!("Báo cáo đang ở trạng thái \"{}\", chưa gửi: số liệu chỉ đọc được khi báo cáo đã gửi hoặc đã tiếp nhận.", nd.status_label),
-            ),
+            Ok(Err(nd)) => not_delivered(nd),
             Ok(Ok(v)) => with_etag(&h, &v),
             Err(e) => failure(e),
         },
         Err(r) => r,
     }
+}
+
+/// 403 `report_not_delivered`: a report still in the unit.
+fn not_delivered(nd: feeds::read::NotDelivered) -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "report_not_delivered",
+        &format!("Báo cáo đang ở trạng thái \"{}\", chưa gửi: số liệu chỉ đọc được khi báo cáo đã gửi hoặc đã tiếp nhận.", nd.status_label),
+    )
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -580,6 +597,54 @@ async fn dhis2_import(
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct QcvnParams {
+    report: Option<String>,
+    regime: Option<String>,
+    period: Option<String>,
+    unit: Option<String>,
+    status: Option<String>,
+    year: Option<i32>,
+    indicators: Option<String>,
+    counted: Option<String>,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/qcvn125/{message}", tag = "QCVN 125", summary = "Gói tin theo QCVN 125:2021/BTTTT (chế độ báo cáo, biểu mẫu, đề cương, số liệu, trạng thái, danh mục, chỉ số KPI)", description = "Mỗi gói tin nằm trong một phong bì có phiên bản: tieuChuan, phienBanGoiTin, loaiGoiTin, tenGoiTin, maGoiTin, heThongGui, maDonViGui, heThongNhan, thoiGianTao (ISO-8601, +07:00), soLuong, trangTiep (gói tin phân trang), duLieu. Tên trường là tạm thời cho đến khi đối chiếu với văn bản quy chuẩn (xem docs/QCVN125.md). Các loại gói tin (message): che-do-bao-cao, bieu-mau, de-cuong (regime: mã chế độ, tùy chọn); so-lieu, gui-de-cuong (report: mã số báo cáo, bắt buộc; chỉ báo cáo đã gửi hoặc đã tiếp nhận, như /api/v1/reports/{id}/values); so-lieu-danh-sach (như /api/v1/reports: regime, period, unit, status, after, limit tối đa 100; chỉ báo cáo đọc được số liệu); trang-thai (như /api/v1/reports, limit tối đa 1000); ky-bao-cao (year bắt buộc, regime tùy chọn: kỳ, thời gian chốt số liệu, hạn gửi); chi-tieu, bo-chi-tieu, nhom-chi-tieu, phan-to (danh mục); so-lieu-chi-tieu (period bắt buộc, indicators, unit, counted như /api/v1/aggregates; after, limit tối đa 1000 dòng). Số viết với dấu chấm thập phân, chính xác. Loại gói tin không có: 404 kèm danh sách các loại.", params(("message" = String, Path, description = "Loại gói tin, ví dụ so-lieu"), ("report" = Option<String>, Query, description = "so-lieu, gui-de-cuong: mã số báo cáo"), ("regime" = Option<String>, Query, description = "Mã chế độ báo cáo"), ("period" = Option<String>, Query, description = "Khóa kỳ, ví dụ 2025-07"), ("unit" = Option<String>, Query, description = "Mã đơn vị"), ("status" = Option<String>, Query, description = "Mã trạng thái báo cáo"), ("year" = Option<i32>, Query, description = "ky-bao-cao: năm"), ("indicators" = Option<String>, Query, description = "so-lieu-chi-tieu: mã chỉ tiêu, cách nhau bằng dấu phẩy"), ("counted" = Option<String>, Query, description = "so-lieu-chi-tieu: da_gui (mặc định) hoặc da_tiep_nhan"), ("after" = Option<String>, Query, description = "Giá trị trangTiep của trang trước"), ("limit" = Option<u64>, Query, description = "Số mục mỗi trang")), responses((status = 200, description = "Phong bì QCVN 125 (JSON)", content_type = "application/json"), (status = 304, description = "Không đổi (If-None-Match; ETag tính trên dữ liệu, không trên thời điểm tạo)"), (status = 400, description = "Tham số truy vấn sai kiểu", body = ErrorBody), (status = 403, description = "Báo cáo chưa gửi (report_not_delivered)", body = ErrorBody), (status = 404, description = "Không có loại gói tin này (kèm danh sách) hoặc không có báo cáo", body = ErrorBody), (status = 422, description = "Thiếu hoặc sai tham số, nêu tên tham số", body = ErrorBody), (status = 401, description = "Thiếu khóa hoặc khóa không hợp lệ", body = ErrorBody), (status = 429, description = "Vượt giới hạn tần suất", body = ErrorBody)), security(("bearer" = [])))]
+async fn qcvn125(
+    State(s): State<AppState>,
+    Extension(c): Extension<ApiClient>,
+    h: HeaderMap,
+    Path(message): Path<String>,
+    ApiQuery(q): ApiQuery<QcvnParams>,
+) -> Response {
+    let Some(t) = domain::qcvn125::MessageType::from_code(&message) else {
+        return error(StatusCode::NOT_FOUND, "not_found", &domain::qcvn125::unknown_message(&message));
+    };
+    let query = feeds::qcvn125::MessageQuery {
+        report: q.report,
+        regime: q.regime,
+        period: q.period,
+        unit: q.unit,
+        status: q.status,
+        year: q.year,
+        indicators: q.indicators,
+        counted: q.counted,
+        after: q.after,
+        limit: q.limit,
+    };
+    match feeds::qcvn125::message(&s.ctx.db, &c, t, query, chrono::Utc::now()).await {
+        Ok(Ok(env)) => {
+            let bytes = serde_json::to_vec(&env).unwrap_or_else(|_| b"{}".to_vec());
+            let tagged = serde_json::to_vec(&(&env.message_type, &env.next, &env.payload)).unwrap_or_default();
+            with_etag_of(&h, etag(&tagged), bytes)
+        }
+        Ok(Err(nd)) => not_delivered(nd),
+        Err(e) => failure(e),
+    }
+}
+
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này; xem /api/v1/openapi.json.")
 }
@@ -600,6 +665,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/dhis2/dataValueSets.json", get(dhis2_export_json))
         .route("/api/v1/dhis2/dataValueSets.csv", get(dhis2_export_csv))
         .route("/api/v1/dhis2/dataValueSets", post(dhis2_import))
+        .route("/api/v1/qcvn125/{message}", get(qcvn125))
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state, bearer));
     Router::new().route("/api/v1/openapi.json", get(openapi_json)).route("/api", get(api_page)).merge(authed)

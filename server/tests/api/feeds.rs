@@ -93,6 +93,26 @@ pub(crate) async fn draft(app: &TestApp) -> i32 {
     service::reports::start(&app.db, &clerk, d.regime_id, &d.period_key, Utc::now()).await.unwrap()
 }
 
+/// A full KTXH_XA form as a clerk types it (Vietnamese decimals).
+pub(crate) fn commune_figures() -> domain::reporting::Submission {
+    let mut figures = domain::reporting::Submission::default();
+    for (k, v) in [
+        ("DS03", "20"),
+        ("DS03__nam", "11"),
+        ("DS03__nu", "9"),
+        ("NS01", "1.234,5"),
+        ("NS02", "1000.5"),
+        ("HC01", "1234"),
+        ("HC02", "90"),
+        ("HC03", "98,5"),
+        ("LN03", "1"),
+        ("LN05", "0,75"),
+    ] {
+        figures.values.insert(k.into(), v.into());
+    }
+    figures
+}
+
 pub(crate) async fn row_version(app: &TestApp, id: i32) -> i64 {
     entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().row_version as i64
 }
@@ -547,7 +567,7 @@ async fn the_openapi_document_lists_every_endpoint(b: Backend) {
 
 /// A report of `regime` for `unit` written straight into the table, for a
 /// past period kept open by an exception (as the office grants one).
-async fn seeded(app: &TestApp, regime: &str, unit: &str, period: &str) -> i32 {
+pub(crate) async fn seeded(app: &TestApp, regime: &str, unit: &str, period: &str) -> i32 {
     use sea_orm::{ActiveModelTrait, Set};
     let r = entity::regime::Entity::find().filter(entity::regime::Column::Code.eq(regime)).one(&app.db).await.unwrap().unwrap();
     let v = entity::regime_version::Entity::find()
@@ -718,21 +738,7 @@ async fn aggregates_completeness_and_the_digital_share(b: Backend) {
     let report = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     let clerk = domain::Actor { user_id: user_id(&app, "cv.tohieu").await, role: domain::Role::Clerk, unit_id: report.unit_id };
     let leader = domain::Actor { user_id: user_id(&app, "ld.tohieu").await, role: domain::Role::UnitLeader, unit_id: report.unit_id };
-    let mut figures = domain::reporting::Submission::default();
-    for (k, v) in [
-        ("DS03", "20"),
-        ("DS03__nam", "11"),
-        ("DS03__nu", "9"),
-        ("NS01", "1.234,5"),
-        ("NS02", "1000.5"),
-        ("HC01", "1234"),
-        ("HC02", "90"),
-        ("HC03", "98,5"),
-        ("LN03", "1"),
-        ("LN05", "0,75"),
-    ] {
-        figures.values.insert(k.into(), v.into());
-    }
+    let figures = commune_figures();
     let now = Utc::now();
     let done = service::reports::save_and_send(&app.db, &clerk, id, report.row_version, figures, service::reports::Source::Form, now).await.unwrap();
     assert_eq!(done.sent.unwrap(), domain::report::ReportStatus::AwaitingApproval);

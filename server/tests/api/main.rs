@@ -19,6 +19,7 @@ mod loadtest;
 mod matrix;
 mod open_data;
 mod print;
+mod qcvn125;
 mod reports;
 mod shell;
 mod webhooks;

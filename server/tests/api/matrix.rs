@@ -610,6 +610,7 @@ const TABLE: &[Row] = &[
     r("/api/v1/aggregates", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/completeness", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/digital-share", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
+    r("/api/v1/qcvn125/{message}", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     r("/api/v1/{*rest}", Arg::Nothing, "401         401                    401    401    401       401        401     401"),
     // --- Plain routes: a signed-out browser is sent to the sign-in page; an upload ends on its result page -----------------------------------
     // Open data: anyone, signed in or not, reads the page; an unknown file is 404 for all alike (server/tests/api/open_data.rs).

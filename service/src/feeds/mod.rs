@@ -10,11 +10,13 @@
 //! - [`dhis2`]: DHIS2 data value sets out (delivered figures) and in.
 //! - [`open_data`]: the public indicators and their accepted figures (`/du-lieu-mo`).
 //! - [`webhooks`]: subscriptions, the outbox and its delivery worker.
+//! - [`qcvn125`]: the thirteen QCVN 125:2021/BTTTT messages, from the readers above.
 
 pub mod aggregates;
 pub mod changes;
 pub mod dhis2;
 pub mod open_data;
+pub mod qcvn125;
 pub mod read;
 pub mod tokens;
 pub mod webhooks;

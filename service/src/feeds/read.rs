@@ -57,12 +57,15 @@ pub struct IndicatorOut {
     /// Part of the provincial statistical indicator system.
     pub statistical: bool,
     pub national_code: String,
+    /// The breakdown (phân tổ) code whose parts add up to the total; null when none.
+    pub breakdown: Option<String>,
     pub public: bool,
     pub active: bool,
     pub updated_at: DateTime<Utc>,
 }
 
 pub async fn indicators(db: &crate::Db, _client: &ApiClient) -> Result<Vec<IndicatorOut>> {
+    let breakdowns: HashMap<i32, String> = crate::catalogue::breakdowns::list(db).await?.into_iter().map(|b| (b.id, b.code)).collect();
     Ok(indicator::Entity::find()
         .order_by_asc(indicator::Column::Code)
         .all(db)
@@ -79,6 +82,7 @@ pub async fn indicators(db: &crate::Db, _client: &ApiClient) -> Result<Vec<Indic
             sector: i.sector,
             statistical: i.statistical,
             national_code: i.national_code,
+            breakdown: i.breakdown_id.and_then(|b| breakdowns.get(&b).cloned()),
             public: i.public,
             active: i.active,
             updated_at: i.updated_at,
@@ -334,14 +338,37 @@ pub struct NotDelivered {
     pub status_label: String,
 }
 
-/// A report's figures. Only delivered reports (sent or accepted) are read by
-/// default; a token that may write the report's unit (the sector software
-/// writing its drafts) reads them back at any status.
-pub async fn report_values(db: &crate::Db, client: &ApiClient, report_id: i32) -> Result<std::result::Result<ReportValues, NotDelivered>> {
+/// Whether a client reads a report's figures and texts: delivered reports
+/// (sent or accepted) always; a token that may write the report's unit (the
+/// sector software writing its drafts) at any status.
+pub fn may_read(client: &ApiClient, status: domain::report::ReportStatus, unit_id: i32) -> bool {
+    status.is_delivered() || client.may_write_unit(unit_id)
+}
+
+/// A report loaded for a client, with its head as the API shows it; a
+/// report the client may not read yet is `Err(NotDelivered)`.
+pub async fn readable_report(
+    db: &crate::Db,
+    client: &ApiClient,
+    report_id: i32,
+) -> Result<std::result::Result<(crate::reports::Loaded, ReportOut), NotDelivered>> {
     let l = crate::reports::load(db, report_id).await?;
-    if !l.status.is_delivered() && !client.may_write_unit(l.report.unit_id) {
+    if !may_read(client, l.status, l.report.unit_id) {
         return Ok(Err(NotDelivered { status_label: l.status.label().to_string() }));
     }
+    let unit_code = org_unit::Entity::find_by_id(l.report.unit_id).one(db).await?.map(|u| u.code).unwrap_or_default();
+    let head = report_out_named(l.report.clone(), l.regime.code.clone(), l.version, unit_code);
+    Ok(Ok((l, head)))
+}
+
+/// A report's figures. Only delivered reports (sent or accepted) are read by
+/// default; a token that may write the report's unit reads them back at any
+/// status ([`may_read`]).
+pub async fn report_values(db: &crate::Db, client: &ApiClient, report_id: i32) -> Result<std::result::Result<ReportValues, NotDelivered>> {
+    let (l, head) = match readable_report(db, client, report_id).await? {
+        Ok(r) => r,
+        Err(nd) => return Ok(Err(nd)),
+    };
     let IndicatorIds { by_id, .. } = &l.ids;
     let rows =
         report_value::Entity::find().filter(report_value::Column::ReportId.eq(report_id)).order_by_asc(report_value::Column::Id).all(db).await?;
@@ -360,6 +387,5 @@ pub async fn report_values(db: &crate::Db, client: &ApiClient, report_id: i32) -
         });
     }
     values.sort_by(|a, b| (&a.indicator, &a.part).cmp(&(&b.indicator, &b.part)));
-    let unit_code = org_unit::Entity::find_by_id(l.report.unit_id).one(db).await?.map(|u| u.code).unwrap_or_default();
-    Ok(Ok(ReportValues { report: report_out_named(l.report, l.regime.code, l.version, unit_code), values }))
+    Ok(Ok(ReportValues { report: head, values }))
 }
