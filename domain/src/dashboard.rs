@@ -130,6 +130,23 @@ pub struct Dashboard {
     pub rounding: String,
     /// The key indicators' codes, for the administrator's picker (None for others).
     pub key_codes: Option<String>,
+    /// The chosen indicator projected to the year's end, or why it is not.
+    pub projection: Option<ProjectionView>,
+    pub projection_note: String,
+}
+
+/// A projection as the page shows it (see [`crate::forecast`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectionView {
+    /// "Dự báo cả năm 2026"
+    pub title: String,
+    pub value: String,
+    pub low: String,
+    pub high: String,
+    pub method: String,
+    /// One per period of the trend: the projected figure with its range,
+    /// empty for the periods already observed.
+    pub periods: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ pub mod digital;
 pub mod entry;
 pub mod excel;
 pub mod feed;
+pub mod forecast;
 pub mod figures;
 pub mod indicator;
 pub mod numfmt;

@@ -119,14 +119,26 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <div class="chart-pair">
                 <div class="chart-box" inner_html=d.trend_svg.clone()></div>
                 <table class="table">
-                    <caption>"Xu hướng theo kỳ (năm nay và năm trước)"</caption>
-                    <thead><tr><th>"Kỳ"</th><th class="num">"Năm nay"</th><th class="num">"Năm trước"</th></tr></thead>
+                    <caption>"Xu hướng theo kỳ (năm nay, năm trước và dự báo)"</caption>
+                    <thead><tr><th>"Kỳ"</th><th class="num">"Năm nay"</th><th class="num">"Năm trước"</th><th class="num">"Dự báo (khoảng)"</th></tr></thead>
                     <tbody>
-                        {d.trend.iter().zip(d.trend_last_year.iter()).map(|(a, b)| view! {
-                            <tr><th scope="row">{a.label.clone()}</th><td class="num">{a.value.text.clone()}</td><td class="num">{b.value.text.clone()}</td></tr>
+                        {d.trend.iter().zip(d.trend_last_year.iter()).enumerate().map(|(k, (a, b))| {
+                            let projected = d.projection.as_ref().and_then(|p| p.periods.get(k).cloned()).unwrap_or_default();
+                            view! {
+                                <tr><th scope="row">{a.label.clone()}</th><td class="num">{a.value.text.clone()}</td><td class="num">{b.value.text.clone()}</td><td class="num">{projected}</td></tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
+            </div>
+            <div class="projection" role="note">
+                {match d.projection.clone() {
+                    Some(p) => view! {
+                        <p><strong>{format!("{}: {}", p.title, p.value)}</strong>{format!(" (khoảng {} – {})", p.low, p.high)}</p>
+                        <p class="muted">{p.method}</p>
+                    }.into_any(),
+                    None => view! { <p class="muted">{format!("Chưa có dự báo cả năm: {}", d.projection_note)}</p> }.into_any(),
+                }}
             </div>
         </section>
         <section class="card muted">
@@ -137,6 +149,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <li>"Một kỳ chỉ có số khi đơn vị báo cáo đủ kỳ đó (ví dụ đủ 3 tháng của quý); thiếu là « — », không tính là 0."</li>
                 <li>"Báo cáo trùng: nếu đơn vị báo cáo cùng chỉ tiêu ở hai chế độ cho cùng kỳ, lấy nguồn gần kỳ nhất (số của chính kỳ trước số cộng từ các tháng), rồi nguồn đã tiếp nhận, rồi chế độ ban hành trước."</li>
                 <li>"Phát hiện bất thường: điểm z bền vững theo trung vị và độ lệch tuyệt đối trung vị của chính đơn vị, ngưỡng ±3,5."</li>
+                <li>"Dự báo cả năm: mỗi kỳ còn lại bằng số cùng kỳ năm trước nhân hệ số tăng trưởng của năm nay (tổng các kỳ đã có ÷ tổng cùng các kỳ năm trước), khoảng dao động theo hệ số thấp nhất và cao nhất của từng kỳ; cả năm cộng dồn, lấy kỳ cuối hoặc trung bình theo cách tổng hợp của chỉ tiêu. Không dự báo tỷ lệ."</li>
                 <li>{d.rounding.clone()}</li>
             </ul>
         </section>

@@ -137,8 +137,8 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         });
     }
     let ind = chosen.and_then(|c| f.indicator(c)).cloned();
-    let (node_cell, children, trend, trend_last_year, trend_svg, bars_svg, label) = match &ind {
-        None => (FigureCell::default(), vec![], vec![], vec![], String::new(), String::new(), String::new()),
+    let (node_cell, children, trend, trend_last_year, trend_svg, bars_svg, label, projection, projection_note) = match &ind {
+        None => (FigureCell::default(), vec![], vec![], vec![], String::new(), String::new(), String::new(), None, String::new()),
         Some(i) => {
             let (node_cell, _) = cell_of(&f, node, i)?;
             let mut children = vec![];
@@ -169,9 +169,40 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
             let a: Vec<Option<Dec>> = trend.iter().map(|p| p.raw).collect();
             let b: Vec<Option<Dec>> = trend_ly.iter().map(|p| p.raw).collect();
             let (y1, y0) = (period.year().to_string(), ly_period.year().to_string());
-            let trend_svg = line_svg(&format!("Xu hướng: {label}"), &short, &[(&y1, &a), (&y0, &b)]);
+            let current = Period::all_in_year(period.frequency(), period.year()).iter().position(|p| *p == period).unwrap_or(0);
+            let projected = if i.rate.is_some() {
+                Err("Không dự báo tỷ lệ: tỷ lệ được tính lại từ tử số và mẫu số.".to_string())
+            } else {
+                domain::forecast::project(&a, &b, current, i.aggregation)
+            };
+            let proj_series: Vec<Option<Dec>> = match &projected {
+                // Joined to the last observed figure, so the dashed line continues the year's.
+                Ok(p) => p.periods.iter().enumerate().map(|(k, band)| if k == current { a[k] } else { band.map(|b| b.value) }).collect(),
+                Err(_) => vec![],
+            };
+            let forecast_name = "Dự báo";
+            let mut lines: Vec<(&str, &[Option<Dec>])> = vec![(y1.as_str(), a.as_slice()), (y0.as_str(), b.as_slice())];
+            if !proj_series.is_empty() {
+                lines.push((forecast_name, proj_series.as_slice()));
+            }
+            let trend_svg = line_svg(&format!("Xu hướng: {label}"), &short, &lines);
+            let fmt = |d: Dec| domain::numfmt::format_dec(d.round(places(i)));
+            let (projection, projection_note) = match projected {
+                Ok(p) => (
+                    Some(ProjectionView {
+                        title: format!("Dự báo cả năm {}", period.year()),
+                        value: fmt(p.year_end.value),
+                        low: fmt(p.year_end.low),
+                        high: fmt(p.year_end.high),
+                        method: domain::forecast::method_text(&p),
+                        periods: p.periods.iter().map(|b| b.map(|b| format!("{} ({} – {})", fmt(b.value), fmt(b.low), fmt(b.high))).unwrap_or_default()).collect(),
+                    }),
+                    String::new(),
+                ),
+                Err(why) => (None, why),
+            };
             let bars_svg = bars_svg(&format!("{label} theo đơn vị, {}", period.label()), &bar_rows);
-            (node_cell, children, trend, trend_ly, trend_svg, bars_svg, label)
+            (node_cell, children, trend, trend_ly, trend_svg, bars_svg, label, projection, projection_note)
         }
     };
     let reports = if f.tree.children(node).is_empty() { reports_of(db, node, &period).await? } else { vec![] };
@@ -199,6 +230,8 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         key_codes: actor
             .is_admin()
             .then(|| key.iter().filter_map(|id| all.iter().find(|i| i.id == *id)).map(|i| i.code.as_str()).collect::<Vec<_>>().join(", ")),
+        projection,
+        projection_note,
     })
 }
 
