@@ -47,7 +47,8 @@ pub async fn fresh(backend: Backend, name: &str, pool: u32) -> service::Db {
         }
         Backend::Postgres => {
             let admin_url = std::env::var("PG_TEST_URL").expect("PG_TEST_URL is not set: run the suite with scripts/test, which starts PostgreSQL");
-            let db_name = format!("baocao_svc_{}", suffix());
+            // The prefix the test command drops at its start (scripts/tools.sh).
+            let db_name = format!("baocao_test_svc_{}", suffix());
             let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PostgreSQL");
             admin.execute_unprepared(&format!("CREATE DATABASE {db_name}")).await.expect("create test database");
             let _ = admin.close().await;
