@@ -419,6 +419,27 @@ pub fn robust_z(history: &[Dec], x: Dec) -> Option<Dec> {
     x.checked_sub(med).ok()?.checked_div(scale).ok().map(|z| z.round(2))
 }
 
+/// Beyond this robust z-score (either way) a figure is called unusual
+/// (|z| > 3,5, Iglewicz–Hoaglin).
+pub fn anomaly_threshold() -> Dec {
+    Dec::new(35, 1)
+}
+
+/// The sentence shown beside a figure that departs from its own history
+/// (the dashboard's tiles, the report page), or `None` when it does not or
+/// when the history is too short to say.
+pub fn unusual_text(history: &[Dec], x: Dec) -> Option<String> {
+    let threshold = anomaly_threshold();
+    let z = robust_z(history, x).filter(|z| z.abs() > threshold)?;
+    Some(format!(
+        "Khác thường so với {} kỳ trước của chính đơn vị: trung vị {}, điểm z bền vững (theo trung vị và độ lệch tuyệt đối trung vị) = {}, ngưỡng ±{}",
+        history.len(),
+        crate::numfmt::format_dec(median(history)?),
+        crate::numfmt::format_dec(z),
+        crate::numfmt::format_dec(threshold)
+    ))
+}
+
 pub fn median(v: &[Dec]) -> Option<Dec> {
     let mut s = v.to_vec();
     s.sort();
@@ -578,6 +599,15 @@ mod tests {
         assert!(robust_z(&h, Dec::from_int(10)).unwrap().is_zero());
         assert_eq!(robust_z(&h[..3], Dec::from_int(30)), None);
         assert_eq!(median(&[d("1"), d("4")]), Some(d("2.5")));
+    }
+
+    #[test]
+    fn an_unusual_figure_is_named_with_its_median_and_threshold() {
+        let h: Vec<Dec> = [10, 12, 11, 13, 12, 11].iter().map(|v| Dec::from_int(*v)).collect();
+        let text = unusual_text(&h, Dec::from_int(40)).unwrap();
+        assert!(text.contains("6 kỳ trước") && text.contains("trung vị 11,5") && text.contains("±3,5"), "{text}");
+        assert_eq!(unusual_text(&h, Dec::from_int(12)), None);
+        assert_eq!(unusual_text(&h[..3], Dec::from_int(40)), None, "too short a history says nothing");
     }
 
     /// A naive roll-up straight from the definition: for every node, walk

@@ -117,6 +117,22 @@ pub struct ReportData {
     pub explanations: HashMap<usize, String>,
     pub references: References,
     pub permissions: Permissions,
+    /// Stored figures that depart strongly from the unit's own history.
+    #[serde(default)]
+    pub unusual: Vec<UnusualFigure>,
+}
+
+/// A stored figure of the report, unusual against the unit's own delivered
+/// figures of the same indicator in earlier periods of the same kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusualFigure {
+    /// The cell key (`CODE` or `CODE__part`), to link to its row.
+    pub key: String,
+    /// "YT02 – Số lượt khám bệnh (Nam)"
+    pub label: String,
+    /// The figure as the form shows it.
+    pub value: String,
+    pub message: String,
 }
 
 impl ReportData {

@@ -99,6 +99,28 @@ fn HeaderCard(header: ReportHeader, doc_name: String, form_number: String) -> im
     }
 }
 
+/// Stored figures far from the unit's own history: a prompt to check, for
+/// the clerk before sending and the reviewer before accepting; never a block.
+#[component]
+fn UnusualCard(items: Vec<domain::reporting::UnusualFigure>) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        view! {
+            <section class="card unusual" aria-labelledby="unusual-title">
+                <h2 id="unusual-title">"Số liệu khác thường so với lịch sử của đơn vị"</h2>
+                <p class="hint">"Không chặn việc gửi hay tiếp nhận: đơn vị nên kiểm tra lại, người duyệt có thể hỏi lại đơn vị."</p>
+                <ul>
+                    {items.into_iter().map(|u| view! {
+                        <li>
+                            <a href=format!("#in-{}", u.key)>{u.label}</a>
+                            {format!(": {} — {}.", u.value, u.message)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
 #[component]
 fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     let PageData { data, history, history_total, stash, review_notes } = page;
@@ -175,6 +197,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <HeaderCard header=header.clone() doc_name=title form_number/>
+        <UnusualCard items=data.unusual.clone()/>
         <section class="card excel-tools" aria-label="Tải về và in">
             <a class="button-secondary" href=format!("/tai-xuong/bao-cao.xlsx?id={report_id}") download>"Tải biểu mẫu Excel"</a>
             // A whole page of its own (served by the server, not the app's router).

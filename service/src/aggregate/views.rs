@@ -4,7 +4,7 @@
 use super::{Figures, IndicatorInfo, digital, figures};
 use crate::{Result, ServiceError};
 use domain::Actor;
-use domain::aggregate::{Counted, robust_z};
+use domain::aggregate::Counted;
 use domain::dashboard::*;
 use domain::dec::Dec;
 use domain::digital::Share;
@@ -13,9 +13,6 @@ use domain::period::{Frequency, Period};
 use entity::{key_indicator, regime_plan, report};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::{HashMap, HashSet};
-
-/// The z-score beyond which a figure is flagged (|z| > 3,5, Iglewicz–Hoaglin).
-pub const ANOMALY_THRESHOLD: (i128, u32) = (35, 1);
 
 /// Every period a leader can pick in a year, newest first.
 pub fn period_choices(years: &[i32]) -> Vec<Choice> {
@@ -339,8 +336,8 @@ async fn plan_progress<C: ConnectionTrait>(
     Ok(Some(format!("Kế hoạch năm {}: lũy kế đạt {share}", domain::numfmt::format_dec(plan.round(i.scale as u32)))))
 }
 
-/// A robust z-score of the node's figure against its own history (the
-/// earlier periods of the same kind this year and all of last year).
+/// The node's figure against its own history (the earlier periods of the
+/// same kind this year and all of last year).
 fn anomaly(f: &Figures, ly: &Figures, i: &IndicatorInfo, node: i32, period: &Period, now: Option<Dec>) -> Result<Option<String>> {
     let Some(now) = now else { return Ok(None) };
     let mut history = vec![];
@@ -355,15 +352,7 @@ fn anomaly(f: &Figures, ly: &Figures, i: &IndicatorInfo, node: i32, period: &Per
             }
         }
     }
-    let threshold = Dec::new(ANOMALY_THRESHOLD.0, ANOMALY_THRESHOLD.1);
-    Ok(robust_z(&history, now).filter(|z| z.abs() > threshold).map(|z| {
-        format!(
-            "Khác thường so với {} kỳ trước của chính đơn vị: điểm z bền vững (theo trung vị và độ lệch tuyệt đối trung vị) = {}, ngưỡng ±{}",
-            history.len(),
-            domain::numfmt::format_dec(z),
-            domain::numfmt::format_dec(threshold)
-        )
-    }))
+    Ok(domain::aggregate::unusual_text(&history, now))
 }
 
 /// A unit's reports for periods within the target, to drill down to.

@@ -57,6 +57,7 @@ async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -
     let stored = load_values(db, id, &l.ids).await?;
     let (values, comments) = display_values(&l, &stored);
     let references = store::references(db, l.report.unit_id, l.report.regime_id, &l.period, &l.specs, &l.ids).await?;
+    let unusual = super::unusual::unusual(db, &l, &stored).await?;
     let unit = org_unit::Entity::find_by_id(l.report.unit_id).one(db).await?.map(|u| u.name).unwrap_or_default();
     let receiving = crate::org::find_unit_by_code(db, &l.doc.receiving_unit).await.map(|u| u.name).unwrap_or_default();
     let mut narrative: Vec<String> = serde_json::from_str(&l.report.narrative).unwrap_or_default();
@@ -87,7 +88,7 @@ async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -
     };
     let permissions = permissions(actor, &l, now);
     let specs = l.doc.indicator_codes().iter().filter_map(|c| l.specs.get(c).cloned()).collect();
-    Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions })
+    Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions, unusual })
 }
 
 /// The outcome of a save: the new version number and what the checks found.

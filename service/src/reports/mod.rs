@@ -16,6 +16,7 @@ pub mod review;
 pub mod review_notes;
 pub mod stash;
 pub mod store;
+pub mod unusual;
 
 pub use entry::{Changes, SaveAndSend, Saved, page, save, save_and_send, save_changes};
 pub use overview::{archive, due_for_unit, start};
