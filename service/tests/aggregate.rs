@@ -26,6 +26,8 @@ mod common;
 use common::Backend;
 
 on_both_backends!(
+    a_figure_far_from_the_units_history_is_named_on_its_report,
+    the_dashboard_projects_the_year_from_last_years_seasons,
     each_aggregation_type_over_a_quarter_and_the_tree,
     months_fold_into_quarters_halves_nine_months_and_the_year,
     the_counted_switch_and_the_accepted_share,
@@ -150,8 +152,8 @@ async fn regime(db: &service::Db, code: &str, freq: Frequency, units: &[i32], in
     (r.id, v.id)
 }
 
-/// A report with its figures ((indicator, part, scaled value)).
-async fn report(db: &service::Db, rg: (i32, i32), unit: i32, period: Period, delivery: i16, values: &[(i32, &str, i64)]) {
+/// A report with its figures ((indicator, part, scaled value)); its id.
+async fn report(db: &service::Db, rg: (i32, i32), unit: i32, period: Period, delivery: i16, values: &[(i32, &str, i64)]) -> i32 {
     let now = chrono::Utc::now();
     let status = ["nhap", "da_gui", "da_tiep_nhan"][delivery as usize];
     let r = report::ActiveModel {
@@ -207,6 +209,7 @@ async fn report(db: &service::Db, rg: (i32, i32), unit: i32, period: Period, del
         .await
         .unwrap();
     }
+    r.id
 }
 
 fn m(month: u32) -> Period {
@@ -564,4 +567,59 @@ async fn the_administrator_picks_the_dashboards_key_indicators(b: Backend) {
     // An empty list goes back to the default choice.
     set_key_indicators(&fx.db, &admin, "  ").await.unwrap();
     assert!(!key_indicators(&fx.db).await.unwrap().is_empty());
+}
+
+async fn regime_of(db: &service::Db, code: &str) -> (i32, i32) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let r = regime::Entity::find().filter(regime::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
+    let v = regime_version::Entity::find().filter(regime_version::Column::RegimeId.eq(r.id)).one(db).await.unwrap().unwrap();
+    (r.id, v.id)
+}
+
+/// A's DT is about 20 a month; a draft saying 500 is named on the report,
+/// with the history's length and median, and a figure within its usual
+/// range (or with too short a history) is not.
+async fn a_figure_far_from_the_units_history_is_named_on_its_report(b: Backend) {
+    let fx = fixture(b).await;
+    let (db, i, a) = (&fx.db, &fx.i, fx.u["A"]);
+    let r1 = regime_of(db, "R1").await;
+    for (k, dt) in [(5, 20), (6, 22), (7, 18), (8, 21), (9, 19), (10, 20)] {
+        report(db, r1, a, m(k), 2, &[(i["DT"], "", dt)]).await;
+    }
+    let id = report(db, r1, a, m(11), 0, &[(i["DT"], "", 500), (i["MN"], "", 4), (i["DS"], "", 1030)]).await;
+    let l = service::reports::load(db, id).await.unwrap();
+    let stored = service::reports::store::load_values(db, id, &l.ids).await.unwrap();
+    let found = service::reports::unusual::unusual(db, &l, &stored).await.unwrap();
+    // DT's history: months 1–3 (10, 20, 30) and 5–10; April's draft never counts.
+    assert_eq!(found.iter().map(|u| u.key.as_str()).collect::<Vec<_>>(), ["DT"], "{found:?}");
+    assert!(found[0].message.contains("9 kỳ trước") && found[0].message.contains("trung vị 20"), "{}", found[0].message);
+    assert_eq!(found[0].value, "500");
+    // MN (5, 3, 4) is too short a history; DS 1030 follows 1000, 1010, 1020.
+}
+
+/// XK for C: 100 every month of 2025, then 110 in each of 2026's first
+/// three months: growth 1,1, so the remaining nine months are 110 each and
+/// the year 1.320 (XK adds up).
+async fn the_dashboard_projects_the_year_from_last_years_seasons(b: Backend) {
+    use service::aggregate::views::{DashQuery, dashboard};
+    let fx = fixture(b).await;
+    let r3 = regime_of(&fx.db, "R3").await;
+    for k in 1..=3 {
+        report(&fx.db, r3, fx.u["C"], Period::Month { year: 2026, month: k }, 2, &[(fx.i["XK"], "", 110)]).await;
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 4, 20).unwrap();
+    let q = |period: &str, indicator: &str| DashQuery { period: Some(period.into()), node: Some(fx.u["C"]), indicator: Some(fx.i[indicator]), counted: None };
+    let d = dashboard(&fx.db, &LEADER, q("2026-03", "XK"), today).await.unwrap();
+    let p = d.projection.expect("a projection");
+    assert_eq!((p.title.as_str(), p.value.as_str(), p.low.as_str(), p.high.as_str()), ("Dự báo cả năm 2026", "1.320", "1.320", "1.320"));
+    assert_eq!(p.periods.len(), 12);
+    assert_eq!(p.periods[2], "", "March is observed");
+    assert_eq!(p.periods[3], "110 (110 – 110)");
+    assert!(p.method.contains("1,1") && p.method.contains("3 kỳ"), "{}", p.method);
+    assert!(d.trend_svg.contains("Dự báo"), "drawn on the trend");
+    // December has nothing left to project; DT has no 2024 to learn the seasons from.
+    let d = dashboard(&fx.db, &LEADER, q("2026-12", "XK"), today).await.unwrap();
+    assert!(d.projection.is_none() && d.projection_note.contains("hết năm"), "{}", d.projection_note);
+    let d = dashboard(&fx.db, &LEADER, DashQuery { node: None, ..q("2025-03", "DT") }, today).await.unwrap();
+    assert!(d.projection.is_none() && d.projection_note.contains("ít nhất 2 kỳ"), "{}", d.projection_note);
 }
