@@ -617,8 +617,8 @@ async fn the_dashboard_projects_the_year_from_last_years_seasons(b: Backend) {
     assert_eq!(p.periods[3], "110 (110 – 110)");
     assert!(p.method.contains("1,1") && p.method.contains("3 kỳ"), "{}", p.method);
     assert!(d.trend_svg.contains("Dự báo"), "drawn on the trend");
-    // December has nothing left to project; DT has no 2024 to learn the seasons from.
-    let d = dashboard(&fx.db, &LEADER, q("2026-12", "XK"), today).await.unwrap();
+    // After December nothing is left to project; DT has no 2024 to learn the seasons from.
+    let d = dashboard(&fx.db, &LEADER, q("2025-12", "XK"), today).await.unwrap();
     assert!(d.projection.is_none() && d.projection_note.contains("hết năm"), "{}", d.projection_note);
     let d = dashboard(&fx.db, &LEADER, DashQuery { node: None, ..q("2025-03", "DT") }, today).await.unwrap();
     assert!(d.projection.is_none() && d.projection_note.contains("ít nhất 2 kỳ"), "{}", d.projection_note);
