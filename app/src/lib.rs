@@ -30,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <Hydration options/>
                 <MetaTags/>
             </head>
             <body>
@@ -38,6 +38,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts hydration from one module script, as Leptos 0.8's
+/// `HydrationScripts` does, but without its `<link rel="preload">` of the
+/// bundle: a browser without JavaScript still follows a preload and would
+/// download 2 MB it can never run over a commune's mobile link. With
+/// JavaScript the bundle is fetched as soon as the script runs.
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    let (pkg, js) = (options.site_pkg_dir.to_string(), options.output_name.to_string());
+    // cargo-leptos names the bundle after LEPTOS_OUTPUT_NAME; wasm-bindgen's
+    // default `_bg` suffix remains when it is not set (Leptos's own rule).
+    let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_some() { js.clone() } else { format!("{js}_bg") };
+    let script = format!("import(\"/{pkg}/{js}.js\").then(m => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate()));");
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 #[component]

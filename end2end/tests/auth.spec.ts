@@ -30,6 +30,20 @@ test("a wrong password is refused with a Vietnamese message", async ({ page }, i
   await expect(page).toHaveURL(/\/dang-nhap/);
 });
 
+test("the bundle is fetched only by a browser that can run it", async ({ page }, info) => {
+  const bundle: string[] = [];
+  page.on("request", (r) => {
+    if (/\/pkg\/.*\.(wasm|js)$/.test(new URL(r.url()).pathname)) bundle.push(new URL(r.url()).pathname);
+  });
+  await open(page, info, "/dang-nhap");
+  await page.waitForLoadState("networkidle");
+  if (info.project.name === "no-js") {
+    expect(bundle).toEqual([]);
+  } else {
+    expect(bundle.some((p) => p.endsWith(".wasm")) && bundle.some((p) => p.endsWith(".js"))).toBe(true);
+  }
+});
+
 test("the sign-in page lists the demo accounts", async ({ page }, info) => {
   await open(page, info, "/dang-nhap");
   await expect(page.getByRole("complementary", { name: "Tài khoản dùng thử" })).toContainText("cv.tohieu");
