@@ -324,33 +324,45 @@ async fn pull_all(app: &TestApp, tok: &str, after: &str) -> (Vec<Value>, String)
 
 /// Pulls until at least `n` changes arrived: on PostgreSQL the safe horizon
 /// holds changes back while any older transaction of the cluster (another
-/// test's) is still running.
+/// test's, a migration under a loaded machine) is still running; a minute at most.
 async fn pull_until(app: &TestApp, tok: &str, after: &str, n: usize) -> (Vec<Value>, String) {
     let mut out = Vec::new();
     let mut cursor = after.to_string();
-    for _ in 0..200 {
+    for _ in 0..600 {
         let (got, next) = pull_all(app, tok, &cursor).await;
         out.extend(got);
         cursor = next;
         if out.len() >= n {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     (out, cursor)
+}
+
+/// The cursor after every change made so far. One pull is not enough on
+/// PostgreSQL (another test's transaction may hold the horizon back for a
+/// moment): a marker committed now and seen means every earlier change was
+/// returned. The marker is a catalogue change to HC03's description.
+async fn caught_up(app: &TestApp, tok: &str) -> String {
+    app.db.execute_unprepared("UPDATE indicator SET description = 'mốc' WHERE code = 'HC03'").await.unwrap();
+    let marker = futures_ids(app, &["HC03"]).await[0];
+    let seen = pull_until_found(app, tok, |c| c["entity"] == "indicator" && c["entity_id"].as_i64() == Some(marker)).await;
+    let at = seen.iter().rposition(|c| c["entity"] == "indicator" && c["entity_id"].as_i64() == Some(marker)).unwrap();
+    seen[at]["cursor"].as_str().unwrap().to_string()
 }
 
 /// Every change from the start, pulled again until one matches (held back
 /// by the safe horizon while another test's transaction is open).
 async fn pull_until_found(app: &TestApp, tok: &str, found: impl Fn(&Value) -> bool) -> Vec<Value> {
-    for _ in 0..200 {
+    for _ in 0..600 {
         let (changes, _) = pull_all(app, tok, "").await;
         if changes.iter().any(&found) {
             return changes;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("the change never arrived");
+    panic!("the change never arrived within a minute");
 }
 
 async fn changes_follow_every_kind_of_write(b: Backend) {
@@ -359,7 +371,7 @@ async fn changes_follow_every_kind_of_write(b: Backend) {
     machine(&app, "phanmem.xa").await;
     let read = token(&app, "ioc", &[]).await;
     let write = token(&app, "phanmem.xa", &["03646"]).await;
-    let (_, start) = pull_all(&app, &read, "").await;
+    let start = caught_up(&app, &read).await;
     let id = draft(&app).await;
     let path = format!("/api/v1/reports/{id}/values");
     let body = json!({ "row_version": row_version(&app, id).await, "values": { "DS03": 20, "DS03__nam": 11, "DS03__nu": 9 } });
@@ -421,7 +433,7 @@ async fn pulls_never_skip_under_concurrent_writes(b: Backend) {
     // A transaction that wrote a change and has not committed yet, while a
     // later one commits: the pull must wait for the first, never skip it.
     if matches!(b, Backend::Postgres) {
-        let (_, cursor) = pull_all(&app, &read, "").await;
+        let cursor = caught_up(&app, &read).await;
         let slow = app.db.begin().await.unwrap();
         slow.execute_unprepared("UPDATE indicator SET description = 'chậm' WHERE code = 'HC01'").await.unwrap();
         app.db.execute_unprepared("UPDATE indicator SET description = 'nhanh' WHERE code = 'HC02'").await.unwrap();
@@ -436,7 +448,7 @@ async fn pulls_never_skip_under_concurrent_writes(b: Backend) {
     }
 
     // Saves land while a client pulls: every change is seen exactly once.
-    let (_, start) = pull_all(&app, &read, "").await;
+    let start = caught_up(&app, &read).await;
     let writer = {
         let db = app.db.clone();
         tokio::spawn(async move {
