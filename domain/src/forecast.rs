@@ -79,9 +79,11 @@ pub fn project(this_year: &[Option<Dec>], last_year: &[Option<Dec>], current: us
         let base = last_year[q].ok_or_else(|| format!("Năm trước thiếu số kỳ thứ {}: không dự báo được các kỳ còn lại.", q + 1))?;
         periods[q] = Some(band(base, growth, lo, hi).ok_or_else(overflow)?);
     }
-    let observed: Vec<Dec> = this_year[..=current].iter().copied().collect::<Option<_>>().ok_or_else(|| {
-        "Năm nay còn kỳ chưa có số trước kỳ đang xem: không cộng được cả năm.".to_string()
-    })?;
+    let observed: Vec<Dec> = this_year[..=current]
+        .iter()
+        .copied()
+        .collect::<Option<_>>()
+        .ok_or_else(|| "Năm nay còn kỳ chưa có số trước kỳ đang xem: không cộng được cả năm.".to_string())?;
     let projected: Vec<Band> = periods.iter().flatten().copied().collect();
     let year_end = match aggregation {
         Aggregation::Last => projected.last().copied().ok_or_else(overflow)?,

@@ -128,12 +128,21 @@ async fn regime(db: &service::Db, code: &str, freq: Frequency, units: &[i32], in
     .await
     .unwrap();
     let schedule = domain::calendar::Schedule { frequency: freq, ..Default::default() };
+    // A whole document (a report of it can be loaded), one row per indicator.
+    let mut doc = domain::regime::RegimeDoc::new(code, code);
+    doc.schedule = schedule;
+    let mut rows = vec![];
+    for id in inds {
+        let code = indicator::Entity::find_by_id(*id).one(db).await.unwrap().unwrap().code;
+        rows.push(domain::regime::FormRow { indicator: code, required: false });
+    }
+    doc.sections = vec![domain::regime::FormSection { title: "Số liệu".into(), rows }];
     let v = regime_version::ActiveModel {
         regime_id: Set(r.id),
         version: Set(1),
         published_at: Set(now),
         published_by: Set(None),
-        definition: Set(serde_json::json!({ "name": code, "schedule": schedule }).to_string()),
+        definition: Set(serde_json::to_string(&doc).unwrap()),
         effective_from: Set(Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())),
         ..Default::default()
     }
@@ -608,7 +617,12 @@ async fn the_dashboard_projects_the_year_from_last_years_seasons(b: Backend) {
         report(&fx.db, r3, fx.u["C"], Period::Month { year: 2026, month: k }, 2, &[(fx.i["XK"], "", 110)]).await;
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 4, 20).unwrap();
-    let q = |period: &str, indicator: &str| DashQuery { period: Some(period.into()), node: Some(fx.u["C"]), indicator: Some(fx.i[indicator]), counted: None };
+    let q = |period: &str, indicator: &str| DashQuery {
+        period: Some(period.into()),
+        node: Some(fx.u["C"]),
+        indicator: Some(fx.i[indicator]),
+        counted: None,
+    };
     let d = dashboard(&fx.db, &LEADER, q("2026-03", "XK"), today).await.unwrap();
     let p = d.projection.expect("a projection");
     assert_eq!((p.title.as_str(), p.value.as_str(), p.low.as_str(), p.high.as_str()), ("Dự báo cả năm 2026", "1.320", "1.320", "1.320"));

@@ -192,7 +192,11 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
                         low: fmt(p.year_end.low),
                         high: fmt(p.year_end.high),
                         method: domain::forecast::method_text(&p),
-                        periods: p.periods.iter().map(|b| b.map(|b| format!("{} ({} – {})", fmt(b.value), fmt(b.low), fmt(b.high))).unwrap_or_default()).collect(),
+                        periods: p
+                            .periods
+                            .iter()
+                            .map(|b| b.map(|b| format!("{} ({} – {})", fmt(b.value), fmt(b.low), fmt(b.high))).unwrap_or_default())
+                            .collect(),
                     }),
                     String::new(),
                 ),

@@ -24,12 +24,7 @@ pub async fn unusual<C: ConnectionTrait>(db: &C, l: &Loaded, stored: &HashMap<St
     let r = &l.report;
     let Some((year, ordinal)) = stored.values().next().map(|v| (v.period_year, v.ordinal)) else { return Ok(vec![]) };
     let frequency = stored.values().next().map(|v| v.frequency.clone()).unwrap_or_default();
-    let wanted: Vec<i32> = l
-        .specs
-        .values()
-        .filter(|s| numeric(s.value_type))
-        .filter_map(|s| l.ids.by_code.get(&s.code).copied())
-        .collect();
+    let wanted: Vec<i32> = l.specs.values().filter(|s| numeric(s.value_type)).filter_map(|s| l.ids.by_code.get(&s.code).copied()).collect();
     if wanted.is_empty() || ordinal == 0 {
         return Ok(vec![]);
     }
