@@ -538,7 +538,11 @@ fn read_compound(bytes: &[u8], limits: &Limits, started: Instant) -> Result<Book
 }
 
 fn rebuild_compound(name: &str, stream: &[u8]) -> Result<Vec<u8>, BookError> {
-    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).map_err(BookError::corrupt)?;
+    // Version 3 (512-byte sectors), as Excel and LibreOffice write .xls:
+    // calamine's own container reader finds no root directory in the
+    // version 4 files the cfb crate makes by default, so every .xls was
+    // refused as damaged.
+    let mut out = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).map_err(BookError::corrupt)?;
     {
         let mut s = out.create_stream(name).map_err(BookError::corrupt)?;
         std::io::Write::write_all(&mut s, stream).map_err(BookError::corrupt)?;
