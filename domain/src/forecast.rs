@@ -105,7 +105,8 @@ pub fn project(this_year: &[Option<Dec>], last_year: &[Option<Dec>], current: us
 
 /// How the projection was made, in words, for the page.
 pub fn method_text(p: &Projection) -> String {
-    let f = |d: Dec| crate::numfmt::format_dec(d.round(3));
+    // Two places: three would read as a thousands group (1,047 → "1,0470").
+    let f = |d: Dec| crate::numfmt::format_dec(d.round(2));
     format!(
         "Dự báo theo mùa vụ năm trước: mỗi kỳ còn lại bằng số cùng kỳ năm trước × hệ số tăng trưởng {} (tổng {} kỳ đã có số năm nay ÷ tổng cùng các kỳ năm trước); khoảng dao động dùng hệ số thấp nhất và cao nhất của từng kỳ ({} – {}). Đây là ước tính, không phải số báo cáo.",
         f(p.growth),

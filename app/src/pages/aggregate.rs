@@ -118,18 +118,30 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             })}
             <div class="chart-pair">
                 <div class="chart-box" inner_html=d.trend_svg.clone()></div>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Xu hướng theo kỳ (kéo ngang để xem thêm cột)">
                 <table class="table">
                     <caption>"Xu hướng theo kỳ (năm nay, năm trước và dự báo)"</caption>
                     <thead><tr><th>"Kỳ"</th><th class="num">"Năm nay"</th><th class="num">"Năm trước"</th><th class="num">"Dự báo (khoảng)"</th></tr></thead>
                     <tbody>
                         {d.trend.iter().zip(d.trend_last_year.iter()).enumerate().map(|(k, (a, b))| {
                             let projected = d.projection.as_ref().and_then(|p| p.periods.get(k).cloned()).unwrap_or_default();
+                            // "329.032 (295.852 – 365.683)": the range on a line of its own.
+                            let (value, range) = match projected.split_once(" (") {
+                                Some((v, r)) => (v.to_string(), format!("({r}")),
+                                None => (projected, String::new()),
+                            };
                             view! {
-                                <tr><th scope="row">{a.label.clone()}</th><td class="num">{a.value.text.clone()}</td><td class="num">{b.value.text.clone()}</td><td class="num">{projected}</td></tr>
+                                <tr>
+                                    <th scope="row">{a.label.clone()}</th>
+                                    <td class="num">{a.value.text.clone()}</td>
+                                    <td class="num">{b.value.text.clone()}</td>
+                                    <td class="num">{value}<br/><small class="muted">{range}</small></td>
+                                </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             </div>
             <div class="projection" role="note">
                 {match d.projection.clone() {
