@@ -65,6 +65,10 @@ const walks: { user: string; paths: string[]; report?: boolean }[] = [
 
 for (const w of walks) {
   test(`${w.user} walks the pages of the role`, async ({ page }, info) => {
+    // A dozen pages, each hydrated and checked by axe: the administrator's
+    // walk took 49 s of the default 60 alone on the machine, and timed out
+    // on a busy one.
+    test.setTimeout(180_000);
     await signIn(page, info, w.user);
     await expect(page).toHaveURL(/\/$/);
     for (const path of w.paths) await visit(page, info, path);
