@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::board::CellStatus;
 use domain::office::{Board, BoardFilter};
 use domain::report::{ReportStatus, Transition};
-use domain::reporting::Submission;
 use domain::{Actor, Role};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -196,26 +195,6 @@ async fn every_status_is_counted_exactly(b: Backend) {
     app.stop().await;
 }
 
-/// The figures of a complete, valid KTXH_XA report.
-fn good_values() -> Submission {
-    let mut s = Submission::default();
-    for (k, v) in [
-        ("DS03", "20"),
-        ("DS03__nam", "11"),
-        ("DS03__nu", "9"),
-        ("NS01", "1.234,5"),
-        ("NS02", "1000.5"),
-        ("HC01", "150"),
-        ("HC02", "90"),
-        ("HC03", "98,5"),
-        ("LN03", "1"),
-        ("LN05", "0,75"),
-    ] {
-        s.values.insert(k.into(), v.into());
-    }
-    s
-}
-
 /// A clerk and a leader for a commune that has none in the demo.
 async fn people_of(app: &TestApp, unit_id: i32, tag: &str) -> (Actor, Actor) {
     let admin = actor_of(app, "quantri").await;
@@ -247,7 +226,7 @@ async fn on_time_and_late_at_the_deadline_boundary(b: Backend) {
         let (clerk, leader) = people_of(&app, unit, tag).await;
         let t0 = vn(2031, 7, 15, 9, 0, 0);
         let id = service::reports::start(&app.db, &clerk, xa.id, "2031-07", t0).await.unwrap();
-        let done = service::reports::save_and_send(&app.db, &clerk, id, 0, good_values(), service::reports::Source::Form, t0).await.unwrap();
+        let done = service::reports::save_and_send(&app.db, &clerk, id, 0, commune_figures(), service::reports::Source::Form, t0).await.unwrap();
         assert_eq!(done.sent.unwrap(), ReportStatus::AwaitingApproval);
         let s = service::reports::transition(&app.db, &leader, id, Transition::Approve, "", approve_at).await.unwrap();
         assert_eq!(s, ReportStatus::Sent);

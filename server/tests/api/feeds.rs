@@ -93,26 +93,6 @@ pub(crate) async fn draft(app: &TestApp) -> i32 {
     service::reports::start(&app.db, &clerk, d.regime_id, &d.period_key, Utc::now()).await.unwrap()
 }
 
-/// A full KTXH_XA form as a clerk types it (Vietnamese decimals).
-pub(crate) fn commune_figures() -> domain::reporting::Submission {
-    let mut figures = domain::reporting::Submission::default();
-    for (k, v) in [
-        ("DS03", "20"),
-        ("DS03__nam", "11"),
-        ("DS03__nu", "9"),
-        ("NS01", "1.234,5"),
-        ("NS02", "1000.5"),
-        ("HC01", "1234"),
-        ("HC02", "90"),
-        ("HC03", "98,5"),
-        ("LN03", "1"),
-        ("LN05", "0,75"),
-    ] {
-        figures.values.insert(k.into(), v.into());
-    }
-    figures
-}
-
 pub(crate) async fn row_version(app: &TestApp, id: i32) -> i64 {
     entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().row_version as i64
 }
@@ -750,7 +730,7 @@ async fn aggregates_completeness_and_the_digital_share(b: Backend) {
     let report = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     let clerk = domain::Actor { user_id: user_id(&app, "cv.tohieu").await, role: domain::Role::Clerk, unit_id: report.unit_id };
     let leader = domain::Actor { user_id: user_id(&app, "ld.tohieu").await, role: domain::Role::UnitLeader, unit_id: report.unit_id };
-    let figures = commune_figures();
+    let figures = crate::helpers::commune_figures();
     let now = Utc::now();
     let done = service::reports::save_and_send(&app.db, &clerk, id, report.row_version, figures, service::reports::Source::Form, now).await.unwrap();
     assert_eq!(done.sent.unwrap(), domain::report::ReportStatus::AwaitingApproval);

@@ -256,3 +256,23 @@ impl TestApp {
         self.client.clone()
     }
 }
+
+/// A full, valid KTXH_XA form as a clerk types it (Vietnamese decimals).
+pub fn commune_figures() -> domain::reporting::Submission {
+    let mut figures = domain::reporting::Submission::default();
+    for (k, v) in [
+        ("DS03", "20"),
+        ("DS03__nam", "11"),
+        ("DS03__nu", "9"),
+        ("NS01", "1.234,5"),
+        ("NS02", "1000.5"),
+        ("HC01", "1234"),
+        ("HC02", "90"),
+        ("HC03", "98,5"),
+        ("LN03", "1"),
+        ("LN05", "0,75"),
+    ] {
+        figures.values.insert(k.into(), v.into());
+    }
+    figures
+}

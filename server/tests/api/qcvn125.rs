@@ -49,7 +49,7 @@ async fn sent_report(app: &TestApp, tok: &str) -> (i32, String, Vec<String>) {
     let texts: Vec<String> = (0..sections).map(|i| format!("Nội dung mục {} của Tô Hiệu", i + 1)).collect();
     let clerk = domain::Actor { user_id: user_id(app, "cv.tohieu").await, role: domain::Role::Clerk, unit_id: report.unit_id };
     let leader = domain::Actor { user_id: user_id(app, "ld.tohieu").await, role: domain::Role::UnitLeader, unit_id: report.unit_id };
-    let mut sub = crate::feeds::commune_figures();
+    let mut sub = crate::helpers::commune_figures();
     sub.narrative = texts.clone();
     let now = Utc::now();
     let row = entity::report::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().row_version;

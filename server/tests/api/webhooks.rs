@@ -12,7 +12,6 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::report::{ReportStatus, Transition};
-use domain::reporting::Submission;
 use domain::webhook::{RETRY_AFTER_SECS, WebhookEvent};
 use domain::{Actor, Role};
 use hmac::{Hmac, Mac};
@@ -69,26 +68,6 @@ async fn subscribe(app: &TestApp, name: &str, url: &str, events: &[WebhookEvent]
     (made.view.id, made.secret)
 }
 
-/// The figures of a complete, valid KTXH_XA report.
-fn good_values() -> Submission {
-    let mut s = Submission::default();
-    for (k, v) in [
-        ("DS03", "20"),
-        ("DS03__nam", "11"),
-        ("DS03__nu", "9"),
-        ("NS01", "1.234,5"),
-        ("NS02", "1000.5"),
-        ("HC01", "150"),
-        ("HC02", "90"),
-        ("HC03", "98,5"),
-        ("LN03", "1"),
-        ("LN05", "0,75"),
-    ] {
-        s.values.insert(k.into(), v.into());
-    }
-    s
-}
-
 /// Phường Tô Hiệu's July 2031 report, filled in and sent by its clerk (to
 /// the unit leader), then approved at `approve_at`: sent.
 async fn send_report(app: &TestApp, approve_at: DateTime<Utc>) -> i32 {
@@ -97,7 +76,7 @@ async fn send_report(app: &TestApp, approve_at: DateTime<Utc>) -> i32 {
     let xa = entity::regime::Entity::find().filter(entity::regime::Column::Code.eq("KTXH_XA")).one(&app.db).await.unwrap().unwrap();
     let t0 = vn(2031, 7, 15, 9, 0, 0);
     let id = service::reports::start(&app.db, &clerk, xa.id, "2031-07", t0).await.unwrap();
-    let done = service::reports::save_and_send(&app.db, &clerk, id, 0, good_values(), service::reports::Source::Form, t0).await.unwrap();
+    let done = service::reports::save_and_send(&app.db, &clerk, id, 0, commune_figures(), service::reports::Source::Form, t0).await.unwrap();
     assert_eq!(done.sent.unwrap(), ReportStatus::AwaitingApproval);
     let s = service::reports::transition(&app.db, &leader, id, Transition::Approve, "", approve_at).await.unwrap();
     assert_eq!(s, ReportStatus::Sent);
