@@ -22,10 +22,10 @@ fn numeric(vt: ValueType) -> bool {
 
 pub async fn unusual<C: ConnectionTrait>(db: &C, l: &Loaded, stored: &HashMap<String, report_value::Model>) -> Result<Vec<UnusualFigure>> {
     let r = &l.report;
-    let Some((year, ordinal)) = stored.values().next().map(|v| (v.period_year, v.ordinal)) else { return Ok(vec![]) };
-    let frequency = stored.values().next().map(|v| v.frequency.clone()).unwrap_or_default();
+    let (year, ordinal, frequency) = (l.period.year(), l.period.ordinal() as i16, l.period.frequency().code());
     let wanted: Vec<i32> = l.specs.values().filter(|s| numeric(s.value_type)).filter_map(|s| l.ids.by_code.get(&s.code).copied()).collect();
-    if wanted.is_empty() || ordinal == 0 {
+    // A one-off period has no earlier periods of its kind.
+    if stored.is_empty() || wanted.is_empty() || ordinal == 0 {
         return Ok(vec![]);
     }
     let earlier = Condition::any()
