@@ -393,7 +393,10 @@ fn client(receivers: Receivers) -> std::result::Result<&'static reqwest::Client,
             .redirect(reqwest::redirect::Policy::none())
             .user_agent("baocao-webhook/1");
         match receivers {
-            Receivers::PublicOnly => b.dns_resolver(std::sync::Arc::new(PublicResolver)),
+            // Straight to the receiver, never through a proxy from the
+            // environment (HTTP_PROXY…): through one, the proxy would resolve
+            // the name and the address check would be on the proxy instead.
+            Receivers::PublicOnly => b.no_proxy().dns_resolver(std::sync::Arc::new(PublicResolver)),
             Receivers::AnyAddress => b,
         }
         .build()
@@ -545,11 +548,13 @@ async fn send(
                 Err((Some(code as i32), format!("Máy nhận trả lời HTTP {code}."), true))
             }
         }
-        Err(e) if refusal_in(&e).is_some() => Err((None, refusal_in(&e).unwrap_or_default(), false)),
-        Err(e) if e.is_timeout() => Err((None, format!("Máy nhận không trả lời trong {TIMEOUT_SECS} giây."), true)),
-        Err(e) if e.is_connect() => Err((None, "Không kết nối được tới máy nhận.".into(), true)),
-        Err(e) if e.is_builder() => Err((None, "Địa chỉ nhận không hợp lệ.".into(), false)),
-        Err(_) => Err((None, "Lỗi khi gửi tới máy nhận.".into(), true)),
+        Err(e) => Err(match refusal_in(&e) {
+            Some(why) => (None, why, false),
+            None if e.is_timeout() => (None, format!("Máy nhận không trả lời trong {TIMEOUT_SECS} giây."), true),
+            None if e.is_connect() => (None, "Không kết nối được tới máy nhận.".into(), true),
+            None if e.is_builder() => (None, "Địa chỉ nhận không hợp lệ.".into(), false),
+            None => (None, "Lỗi khi gửi tới máy nhận.".into(), true),
+        }),
     }
 }
 
