@@ -1,7 +1,10 @@
 //! What the service's own tests share: a fresh real database of either kind
 //! (SQLite in a temporary file, or a new PostgreSQL database when
 //! `PG_TEST_URL` names a server, as `scripts/test` does), the demo's units,
-//! accounts and catalogue, and a macro that runs a test on both.
+//! accounts and catalogue, and a macro that runs a test on both. The HTTP
+//! suite keeps its own twin of the macro and the database set-up
+//! (`server/tests/api/helpers.rs`): separate test crates cannot share a
+//! module, and a crate of its own for a dozen lines would cost more.
 #![allow(dead_code)] // each test file uses its own part
 
 use domain::Actor;
