@@ -117,6 +117,12 @@ pub struct ReportData {
     pub explanations: HashMap<usize, String>,
     pub references: References,
     pub permissions: Permissions,
+    /// Cells whose figure was copied from the previous period and is not
+    /// yet confirmed, in the form's order.
+    pub copied: Vec<String>,
+    /// For a report with no figures yet that the user may fill: whether the
+    /// previous period's figures can be copied, or why not.
+    pub copy_offer: Option<crate::carry::CopyOffer>,
 }
 
 impl ReportData {
@@ -139,6 +145,9 @@ pub struct Submission {
     pub comments: HashMap<String, String>,
     pub narrative: Vec<String>,
     pub explanations: HashMap<usize, String>,
+    /// Copied figures this save confirms as they are.
+    #[serde(default)]
+    pub confirm: crate::carry::Confirm,
 }
 
 /// A submission kept after a failed save (browsers without JavaScript).
