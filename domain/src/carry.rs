@@ -35,10 +35,9 @@ impl CopyOffer {
             CopyOffer::Available { period_label } => format!(
                 "Báo cáo chưa có số liệu. Bạn có thể chép số liệu đã được tiếp nhận của kỳ trước ({period_label}) rồi sửa hoặc xác nhận từng dòng; ghi chú và phần thuyết minh không được chép."
             ),
-            CopyOffer::NotAccepted { period_label, status } => format!(
-                "Báo cáo kỳ trước ({period_label}) đang ở trạng thái \"{}\", chưa được tiếp nhận nên chưa chép được số liệu.",
-                status.label()
-            ),
+            CopyOffer::NotAccepted { period_label, status } => {
+                format!("Báo cáo kỳ trước ({period_label}) đang ở trạng thái \"{}\", chưa được tiếp nhận nên chưa chép được số liệu.", status.label())
+            }
             CopyOffer::Missing { period_label } => format!("Đơn vị chưa có báo cáo kỳ trước ({period_label}) nên không có số liệu để chép."),
         }
     }
@@ -140,10 +139,8 @@ mod tests {
 
     fn form(rows: &[&str]) -> RegimeDoc {
         let mut doc = RegimeDoc::new("X", "Thử");
-        doc.sections = vec![FormSection {
-            title: "Chung".into(),
-            rows: rows.iter().map(|r| FormRow { indicator: r.to_string(), required: false }).collect(),
-        }];
+        doc.sections =
+            vec![FormSection { title: "Chung".into(), rows: rows.iter().map(|r| FormRow { indicator: r.to_string(), required: false }).collect() }];
         doc
     }
 
@@ -172,7 +169,8 @@ mod tests {
 
     #[test]
     fn unconfirmed_rows_are_named_in_form_order() {
-        let specs: HashMap<String, IndicatorSpec> = [spec("A", "Số hộ", &["nam"]), spec("B", "Dân số", &[])].into_iter().map(|s| (s.code.clone(), s)).collect();
+        let specs: HashMap<String, IndicatorSpec> =
+            [spec("A", "Số hộ", &["nam"]), spec("B", "Dân số", &[])].into_iter().map(|s| (s.code.clone(), s)).collect();
         let doc = form(&["A", "B"]);
         let copied: BTreeSet<String> = ["B", "A__nam"].into_iter().map(String::from).collect();
         let got = unconfirmed(&doc, &specs, &copied);

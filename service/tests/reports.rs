@@ -228,7 +228,18 @@ async fn previous_report(db: &service::Db, current: i32, status: ReportStatus, f
     }
     // A part DS03 does not have, and an indicator of another form (Số giường bệnh).
     let ds03 = &l.specs["DS03"];
-    rows.push(value_row(&prev, &period, status, ds03, l.ids.by_code["DS03"], Some("khac"), Stored::Figure(&domain::indicator::Value::Num(5)), "", now, None));
+    rows.push(value_row(
+        &prev,
+        &period,
+        status,
+        ds03,
+        l.ids.by_code["DS03"],
+        Some("khac"),
+        Stored::Figure(&domain::indicator::Value::Num(5)),
+        "",
+        now,
+        None,
+    ));
     let yt01 = entity::indicator::Entity::find().filter(entity::indicator::Column::Code.eq("YT01")).one(db).await.unwrap().unwrap();
     rows.push(value_row(&prev, &period, status, ds03, yt01.id, None, Stored::Figure(&domain::indicator::Value::Num(40)), "", now, None));
     report_value::Entity::insert_many(rows).exec(db).await.unwrap();

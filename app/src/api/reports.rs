@@ -186,7 +186,11 @@ pub async fn save_report(
         Err(e) => return Err(keep(service_err(e), sub).await),
     };
     redirect_form_post(&format!("/bao-cao/{id}?{}", if confirming { "da-xac-nhan=1" } else { "da-luu=1" }));
-    let mut message = if confirming { format!("Đã xác nhận số liệu chép từ kỳ trước và lưu nháp lúc {time}.") } else { format!("Đã lưu nháp lúc {time}.") };
+    let mut message = if confirming {
+        format!("Đã xác nhận số liệu chép từ kỳ trước và lưu nháp lúc {time}.")
+    } else {
+        format!("Đã lưu nháp lúc {time}.")
+    };
     if saved.unreadable > 0 {
         message.push_str(&format!(" {} ô chưa đọc được số liệu được giữ nguyên như bạn nhập; hãy sửa trước khi gửi.", saved.unreadable));
     }

@@ -132,7 +132,9 @@ fn FormRowView(
     let marked = {
         let key = key.clone();
         Signal::derive(move || {
-            marks.is_some_and(|m| m.copied.with(|c| c.get(&key).is_some_and(|copied| inputs.with(|i| i.get(&key).map(|t| t.trim()) == Some(copied.trim())))))
+            marks.is_some_and(|m| {
+                m.copied.with(|c| c.get(&key).is_some_and(|copied| inputs.with(|i| i.get(&key).map(|t| t.trim()) == Some(copied.trim()))))
+            })
         })
     };
     let refused_copy = Signal::derive(move || marked.get() && marks.is_some_and(|m| m.refused.get()));

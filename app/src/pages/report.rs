@@ -148,10 +148,11 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
             if let Some(go) = reply.go_to {
                 crate::util::hard_navigate(&go);
             } else if reply.send_error.is_some() {
-                crate::components::form_client::focus_first_problem();
+                // After this answer's marks (aria-invalid) are on the page.
+                request_animation_frame(crate::components::form_client::focus_first_problem);
             }
         }
-        Some(Err(_)) => crate::components::form_client::focus_first_problem(),
+        Some(Err(_)) => request_animation_frame(crate::components::form_client::focus_first_problem),
         None => {}
     });
     if perms.edit {
@@ -165,7 +166,9 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     });
     // Figures copied from the previous period, still to be confirmed: the
     // marks follow each save's answer.
-    let copied = RwSignal::new(data.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect::<HashMap<_, _>>());
+    let copied = RwSignal::new(
+        data.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect::<HashMap<_, _>>(),
+    );
     let stash_refused = !stash_messages.is_empty();
     let refused = Signal::derive(move || stash_refused || save_error.with(|e| matches!(e, Some(AppError::Validation(_)))));
     Effect::new(move |_| {

@@ -10,9 +10,9 @@ use super::{Loaded, MAX_COMMENT, MAX_TEXT, Source, load, require_read, user_name
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::Actor;
+use domain::carry::Confirm;
 use domain::datefmt::{format_date, vn_today};
 use domain::entry::{Checked, References, cell_key, check_figures};
-use domain::carry::Confirm;
 use domain::figures::{Figures, read_form};
 use domain::indicator::Value;
 use domain::report::ReportStatus;
@@ -308,7 +308,8 @@ async fn save_in<C: ConnectionTrait>(
                 (None, None) => Stored::Empty,
             };
             if !matches!(cell, Stored::Empty) || !new_comment.is_empty() {
-                let mut row = value_row(&l.report, &l.period, l.status, spec, indicator_id, part.as_deref(), cell, &new_comment, now, Some(actor.user_id));
+                let mut row =
+                    value_row(&l.report, &l.period, l.status, spec, indicator_id, part.as_deref(), cell, &new_comment, now, Some(actor.user_id));
                 // Only the comment changed: the figure is still the copied one.
                 row.copied = Set(still_copied);
                 inserts.push(row);
