@@ -6,6 +6,7 @@ pub mod account;
 pub mod aggregate;
 pub mod board;
 pub mod calendar;
+pub mod carry;
 pub mod catalogue;
 pub mod column;
 pub mod dashboard;

@@ -120,6 +120,12 @@ pub struct ReportData {
     /// Stored figures that depart strongly from the unit's own history.
     #[serde(default)]
     pub unusual: Vec<UnusualFigure>,
+    /// Cells whose figure was copied from the previous period and is not
+    /// yet confirmed, in the form's order.
+    pub copied: Vec<String>,
+    /// For a report with no figures yet that the user may fill: whether the
+    /// previous period's figures can be copied, or why not.
+    pub copy_offer: Option<crate::carry::CopyOffer>,
 }
 
 /// A stored figure of the report, unusual against the unit's own delivered
@@ -155,6 +161,9 @@ pub struct Submission {
     pub comments: HashMap<String, String>,
     pub narrative: Vec<String>,
     pub explanations: HashMap<usize, String>,
+    /// Copied figures this save confirms as they are.
+    #[serde(default)]
+    pub confirm: crate::carry::Confirm,
 }
 
 /// A submission kept after a failed save (browsers without JavaScript).

@@ -23,6 +23,9 @@ pub struct Model {
     pub updated_by: Option<i32>,
     /// Text that could not be read as a figure, kept as typed in `txt`.
     pub invalid: bool,
+    /// Copied from the previous period and not yet confirmed by the clerk
+    /// (a change replaces the row, which clears it).
+    pub copied: bool,
     /// 0: the report is still in the unit; 1: sent; 2: accepted.
     pub delivery: i16,
     pub period_year: i32,

@@ -18,6 +18,7 @@ mod m0012_excel_summary;
 mod m0013_webhooks;
 mod m0014_change_log_kind;
 mod m0015_dhis2_source;
+mod m0016_copied_values;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_webhooks::Migration),
             Box::new(m0014_change_log_kind::Migration),
             Box::new(m0015_dhis2_source::Migration),
+            Box::new(m0016_copied_values::Migration),
         ]
     }
 }

@@ -79,6 +79,8 @@ pub struct SaveReply {
     pub go_to: Option<String>,
     /// The figures were saved but sending was refused: why.
     pub send_error: Option<AppError>,
+    /// Figures copied from the previous period still to be confirmed.
+    pub copied: Vec<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -110,7 +112,11 @@ pub async fn save_report(
     for (i, t) in texts.into_iter().filter(|(i, _)| *i < size) {
         narrative_vec[i] = t;
     }
-    let sub = Submission { values: to_map(values), comments: to_map(comments), narrative: narrative_vec, explanations: to_map(explain) };
+    // "Giữ nguyên" on a row (`giu:KEY`) or "Xác nhận tất cả" (`xac_nhan`)
+    // saves the form and confirms copied figures as they are.
+    let confirm = intent.as_deref().map(domain::carry::Confirm::from_intent).unwrap_or_default();
+    let confirming = confirm != domain::carry::Confirm::Nothing;
+    let sub = Submission { values: to_map(values), comments: to_map(comments), narrative: narrative_vec, explanations: to_map(explain), confirm };
     let ctx = server_context()?;
     let now = chrono::Utc::now();
     let back = format!("/bao-cao/{id}");
@@ -160,6 +166,7 @@ pub async fn save_report(
                     message: format!("Đã gửi lúc {time}."),
                     go_to: Some(target),
                     send_error: None,
+                    copied: vec![],
                 })
             }
             // The draft is saved; a plain form comes back with its input and
@@ -170,6 +177,7 @@ pub async fn save_report(
                 message: format!("Đã lưu nháp lúc {time}, nhưng báo cáo chưa được gửi."),
                 go_to: None,
                 send_error: Some(to_app_error(e)),
+                copied: done.saved.copied,
             }),
         };
     }
@@ -177,13 +185,31 @@ pub async fn save_report(
         Ok(s) => s,
         Err(e) => return Err(keep(service_err(e), sub).await),
     };
-    redirect_form_post(&format!("/bao-cao/{id}?da-luu=1"));
-    let message = if saved.unreadable == 0 {
-        format!("Đã lưu nháp lúc {time}.")
+    redirect_form_post(&format!("/bao-cao/{id}?{}", if confirming { "da-xac-nhan=1" } else { "da-luu=1" }));
+    let mut message = if confirming {
+        format!("Đã xác nhận số liệu chép từ kỳ trước và lưu nháp lúc {time}.")
     } else {
-        format!("Đã lưu nháp lúc {time}. {} ô chưa đọc được số liệu được giữ nguyên như bạn nhập; hãy sửa trước khi gửi.", saved.unreadable)
+        format!("Đã lưu nháp lúc {time}.")
     };
-    Ok(SaveReply { row_version: saved.row_version, message, go_to: None, send_error: None })
+    if saved.unreadable > 0 {
+        message.push_str(&format!(" {} ô chưa đọc được số liệu được giữ nguyên như bạn nhập; hãy sửa trước khi gửi.", saved.unreadable));
+    }
+    Ok(SaveReply { row_version: saved.row_version, message, go_to: None, send_error: None, copied: saved.copied })
+}
+
+/// Starts a report with no figures from the previous period's accepted
+/// figures, each marked until the clerk confirms or changes it. Whoever may
+/// save the report may copy (the service checks that before reading
+/// anything else of the report).
+#[server(prefix = "/api", endpoint = "bao-cao/chep-ky-truoc")]
+pub async fn copy_previous(csrf: Option<String>, id: i32, row_version: i32) -> Result<String, AppError> {
+    let _ = csrf; // checked by the CSRF middleware (see `login`)
+    let (actor, _) = require_actor()?;
+    let ctx = server_context()?;
+    let done = service::reports::copy_previous(&ctx.db, &actor, id, row_version, chrono::Utc::now()).await.map_err(service_err)?;
+    let target = format!("/bao-cao/{id}?da-chep={}", done.figures);
+    redirect_form_post(&target);
+    Ok(target)
 }
 
 /// Approve, send back, accept, return or reopen a report.

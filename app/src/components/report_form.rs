@@ -30,6 +30,16 @@ pub enum Mode {
     Blank,
 }
 
+/// Figures copied from the previous period and not yet confirmed, given by
+/// the report page as context: cell key → the text copied (the mark goes
+/// as soon as the input holds something else), and whether the last
+/// attempt to send was refused (then the marked inputs are invalid).
+#[derive(Clone, Copy)]
+pub struct CopyMarks {
+    pub copied: RwSignal<HashMap<String, String>>,
+    pub refused: Signal<bool>,
+}
+
 #[derive(Clone)]
 pub struct Ctx {
     pub doc: RegimeDoc,
@@ -117,9 +127,25 @@ fn FormRowView(
     // The input is labelled by its row's name and described by its messages,
     // so a screen reader hears what it is and what is wrong with it.
     let (input_id, label_id, msg_id) = (format!("in-{key}"), format!("lb-{key}"), format!("msg-{key}"));
+    // A figure copied from the previous period, unchanged and unconfirmed.
+    let marks = if mode == Mode::Edit { use_context::<CopyMarks>() } else { None };
+    let marked = {
+        let key = key.clone();
+        Signal::derive(move || {
+            marks.is_some_and(|m| {
+                m.copied.with(|c| c.get(&key).is_some_and(|copied| inputs.with(|i| i.get(&key).map(|t| t.trim()) == Some(copied.trim()))))
+            })
+        })
+    };
+    let refused_copy = Signal::derive(move || marked.get() && marks.is_some_and(|m| m.refused.get()));
     let has_error = {
         let key = key.clone();
-        Signal::derive(move || findings.with(|c| c.for_cell(&key).any(|f| f.severity == Severity::Error)))
+        Signal::derive(move || refused_copy.get() || findings.with(|c| c.for_cell(&key).any(|f| f.severity == Severity::Error)))
+    };
+    let copy_id = format!("cp-{key}");
+    let described = {
+        let (msg_id, copy_id) = (msg_id.clone(), copy_id.clone());
+        move || if marked.get() { format!("{msg_id} {copy_id}") } else { msg_id.clone() }
     };
     let input = if mode == Mode::Blank {
         view! { <input type="text" disabled aria-labelledby=label_id.clone()/> }.into_any()
@@ -129,7 +155,7 @@ fn FormRowView(
         let key2 = key.clone();
         let opts = ["", "Có", "Không"];
         view! {
-            <select id=input_id.clone() name=input_name aria-labelledby=label_id.clone() aria-describedby=msg_id.clone()
+            <select id=input_id.clone() name=input_name aria-labelledby=label_id.clone() aria-describedby=described
                 aria-invalid=move || has_error.get().then_some("true")
                 on:change=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }>
                 {opts.into_iter().map(|o| view! { <option value=o selected=initial == o>{if o.is_empty() { "—" } else { o }}</option> }).collect_view()}
@@ -141,7 +167,7 @@ fn FormRowView(
         let placeholder = if spec.value_type == ValueType::Date { "dd/mm/yyyy" } else { "" };
         view! {
             <input type="text" id=input_id.clone() name=input_name inputmode=mode placeholder=placeholder value=initial.clone()
-                aria-labelledby=label_id.clone() aria-describedby=msg_id.clone()
+                aria-labelledby=label_id.clone() aria-describedby=described
                 aria-invalid=move || has_error.get().then_some("true")
                 class:numeric=spec.value_type.is_numeric()
                 on:input=move |ev| { let v = event_target_value(&ev); inputs.update(|m| { m.insert(key2.clone(), v); }); }/>
@@ -151,6 +177,23 @@ fn FormRowView(
     let hint = {
         let (key, spec) = (key.clone(), spec.clone());
         move || inputs.with(|m| m.get(&key).and_then(|t| reading(&spec, t))).map(|h| view! { <small class="reading">{h}</small> })
+    };
+    // The mark, and "Giữ nguyên": a submit of the whole form (nothing typed
+    // is lost) that confirms this figure as it is, with or without JavaScript.
+    let copy_mark = {
+        let (key, label) = (key.clone(), label.clone());
+        move || {
+            marked.get().then(|| {
+                view! {
+                    <div class="copied">
+                        <span class="copied-mark" id=copy_id.clone()>{domain::carry::MARK}</span>
+                        <button type="submit" name="intent" value=format!("giu:{key}") class="button-small"
+                            aria-label=format!("Giữ nguyên số liệu chép từ kỳ trước: {label}")>"Giữ nguyên"</button>
+                        {refused_copy.get().then(|| view! { <p class="field-error">"Chưa xác nhận: bấm “Giữ nguyên” nếu đúng cho kỳ này, hoặc sửa lại."</p> })}
+                    </div>
+                }
+            })
+        }
     };
     let messages = {
         let key = key.clone();
@@ -185,7 +228,7 @@ fn FormRowView(
                 let (field, comment_box) = input.take().unzip();
                 return view! {
                     <td class="current" data-label=c.label()>
-                        {field}{hint.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
+                        {field}{hint.clone()}{copy_mark.clone()}<div id=msg_id.clone() class="messages">{messages.clone()}</div>{comment_box}
                         {(!is_part).then(|| view! { <crate::components::review_note::RowNote key=key.clone()/> })}
                     </td>
                 }
@@ -217,7 +260,7 @@ fn FormRowView(
     let row_id = format!("row-{key}");
     let unit = if is_part { String::new() } else { spec.unit.clone() };
     view! {
-        <tr id=row_id class:part-row=is_part class:has-error=has_error>
+        <tr id=row_id class:part-row=is_part class:has-error=has_error class:copied-row=marked>
             <td class="stt">{stt.map(|n| n.to_string()).unwrap_or_default()}</td>
             <td class="label">
                 <span id=label_id>{label}</span>

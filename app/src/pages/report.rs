@@ -3,10 +3,10 @@
 //! checks as the clerk types (the domain engine, in the browser) and on the
 //! server at every save and send; then approval and review.
 
-use crate::api::reports::{ActOnReport, GrantException, ReportPage as PageData, SaveReport, get_report};
+use crate::api::reports::{ActOnReport, CopyPrevious, GrantException, ReportPage as PageData, SaveReport, get_report};
 use crate::components::form::{CsrfField, FieldMessage, FormBanner, Notice};
 use crate::components::guard::Protected;
-use crate::components::report_form::{Ctx, FormTable, Mode};
+use crate::components::report_form::{CopyMarks, Ctx, FormTable, Mode};
 use crate::components::status::{ErrorView, Loading};
 use crate::error::{AppError, action_error};
 use crate::util::follow_success;
@@ -37,6 +37,8 @@ pub fn ReportPage() -> impl IntoView {
                     let notice = {
                         let q = query.read_untracked();
                         if q.get("da-luu").is_some() { Some("Đã lưu nháp.".to_string()) }
+                        else if q.get("da-xac-nhan").is_some() { Some("Đã xác nhận số liệu chép từ kỳ trước và lưu nháp.".to_string()) }
+                        else if let Some(n) = q.get("da-chep") { Some(format!("Đã chép {n} số liệu của kỳ trước. Hãy kiểm tra từng dòng: bấm “Giữ nguyên” nếu đúng cho kỳ này, hoặc sửa lại.")) }
                         else if let Some(s) = q.get("trang-thai").or_else(|| q.get("da-gui")).and_then(|c| ReportStatus::from_code(&c)) { Some(format!("Báo cáo đã chuyển sang trạng thái \"{}\".", s.label())) }
                         else if q.get("gia-han").is_some() { Some("Đã gia hạn nhập số liệu.".to_string()) }
                         else { None }
@@ -168,10 +170,11 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
             if let Some(go) = reply.go_to {
                 crate::util::hard_navigate(&go);
             } else if reply.send_error.is_some() {
-                crate::components::form_client::focus_first_problem();
+                // After this answer's marks (aria-invalid) are on the page.
+                request_animation_frame(crate::components::form_client::focus_first_problem);
             }
         }
-        Some(Err(_)) => crate::components::form_client::focus_first_problem(),
+        Some(Err(_)) => request_animation_frame(crate::components::form_client::focus_first_problem),
         None => {}
     });
     if perms.edit {
@@ -183,6 +186,20 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
         Some(Ok(reply)) => reply.send_error,
         other => action_error(other),
     });
+    // Figures copied from the previous period, still to be confirmed: the
+    // marks follow each save's answer.
+    let copied = RwSignal::new(
+        data.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect::<HashMap<_, _>>(),
+    );
+    let stash_refused = !stash_messages.is_empty();
+    let refused = Signal::derive(move || stash_refused || save_error.with(|e| matches!(e, Some(AppError::Validation(_)))));
+    Effect::new(move |_| {
+        if let Some(Ok(reply)) = save.value().get() {
+            copied.set(reply.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect());
+        }
+    });
+    provide_context(CopyMarks { copied, refused });
+    let copy_offer = data.copy_offer.clone().filter(|_| perms.edit);
     let doc = data.doc.clone();
     let send_label = if doc.approval_required { "Trình lãnh đạo duyệt" } else { "Gửi báo cáo" };
     let title = doc.name.clone();
@@ -211,6 +228,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
             })}
         </section>
         {move || saved_note.get().map(|m| view! { <Notice message=m/> })}
+        {copy_offer.map(|offer| view! { <CopyOfferCard offer report_id row_version/> })}
         <UnreadableSummary inputs findings/>
         {(!stash_messages.is_empty()).then(|| view! {
             <div class="banner banner-error" role="alert">
@@ -225,6 +243,7 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
                     <CsrfField/>
                     <input type="hidden" name="id" value=report_id.to_string()/>
                     <input type="hidden" name="row_version" value=move || row_version.get().to_string()/>
+                    <CopiedSummary copied error=save_error/>
                     {body}
                     <div class="actions sticky-actions">
                         <button type="submit" id="save-draft" name="intent" value="luu" class="button-secondary" disabled=move || save.pending().get()>"Lưu nháp"</button>
@@ -254,6 +273,68 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// "Chép số liệu kỳ trước", on a report with no figures yet: the button
+/// when the previous period's report was accepted, else why there is none.
+#[component]
+fn CopyOfferCard(offer: domain::carry::CopyOffer, report_id: i32, row_version: RwSignal<i32>) -> impl IntoView {
+    let copy = ServerAction::<CopyPrevious>::new();
+    follow_success(copy.value());
+    let error = Signal::derive(move || action_error(copy.value().get()));
+    let label = match &offer {
+        domain::carry::CopyOffer::Available { period_label } => Some(format!("Chép số liệu kỳ trước ({period_label})")),
+        _ => None,
+    };
+    view! {
+        <section class="card copy-offer" aria-labelledby="copy-offer-title">
+            <h2 id="copy-offer-title">"Chép số liệu kỳ trước"</h2>
+            <p class="hint">{offer.note()}</p>
+            <FormBanner error/>
+            {label.map(|label| view! {
+                <ActionForm action=copy attr:class="form">
+                    <CsrfField/>
+                    <input type="hidden" name="id" value=report_id.to_string()/>
+                    <input type="hidden" name="row_version" value=move || row_version.get().to_string()/>
+                    <button type="submit" class="button-secondary" disabled=move || copy.pending().get()>{label}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// How many copied figures wait for the clerk, "Xác nhận tất cả", and
+/// after a refused send the rows that held it back, each a link to its row.
+#[component]
+fn CopiedSummary(copied: RwSignal<HashMap<String, String>>, error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        let n = copied.with(|c| c.len());
+        (n > 0).then(|| {
+            let rows: Vec<(String, String)> = error.with(|e| match e {
+                Some(AppError::Validation(f)) => f
+                    .0
+                    .iter()
+                    .filter_map(|x| {
+                        let key = x.field.strip_prefix("values[")?.strip_suffix(']')?;
+                        copied.with(|c| c.contains_key(key)).then(|| (key.to_string(), x.message.clone()))
+                    })
+                    .collect(),
+                _ => vec![],
+            });
+            view! {
+                <div class="banner banner-warn copied-summary" role="status">
+                    <p>{format!(
+                        "{} số liệu được chép từ kỳ trước, chưa xác nhận (đánh dấu “Chép từ kỳ trước” bên dưới). Kiểm tra từng dòng rồi bấm “Giữ nguyên”, hoặc sửa lại; báo cáo chỉ gửi được khi đã xác nhận hết.",
+                        domain::numfmt::format_int(n as i64)
+                    )}</p>
+                    {(!rows.is_empty()).then(|| view! {
+                        <ul>{rows.into_iter().map(|(k, m)| view! { <li><a href=format!("#row-{k}")>{m}</a></li> }).collect_view()}</ul>
+                    })}
+                    <button type="submit" name="intent" value="xac_nhan" class="button-secondary">"Xác nhận tất cả"</button>
+                </div>
+            }
+        })
     }
 }
 

@@ -9,6 +9,7 @@ mod auth;
 mod board;
 mod catalogue;
 mod catalogue_facts;
+mod copy_previous;
 mod csrf;
 mod dhis2;
 mod durability;

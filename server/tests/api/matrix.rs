@@ -121,6 +121,10 @@ enum Arg {
     /// form to show again.
     PlainSaveSyt,
     PlainSaveTh,
+    /// "Chép số liệu kỳ trước" into a report (none of the fixture's has an
+    /// accepted previous period, so its own clerk gets 409).
+    CopySyt,
+    CopyTh,
     ApproveSyt,
     ApproveTh,
     SendBackSyt,
@@ -273,6 +277,11 @@ impl Arg {
             Arg::SaveAndSendTh => save(fx.th_report, "gui"),
             Arg::PlainSaveSyt => save(fx.syt_report, "luu"),
             Arg::PlainSaveTh => save(fx.th_report, "luu"),
+            Arg::CopySyt | Arg::CopyTh => {
+                let report = if matches!(self, Arg::CopySyt) { fx.syt_report } else { fx.th_report };
+                let rv = fx.row_versions.get(&report).copied().unwrap_or(0).to_string();
+                kv(&[("id", &id(report)), ("row_version", &rv)])
+            }
             Arg::ApproveSyt => act(fx.syt_report, "duyet"),
             Arg::ApproveTh => act(fx.th_report, "duyet"),
             Arg::SendBackSyt => act(fx.syt_report, "tra_chuyen_vien"),
@@ -516,6 +525,10 @@ const TABLE: &[Row] = &[
     r("/api/bao-cao/luu", Arg::PlainSaveSyt, "→/dang-nhap?tiep=/bao-cao/… ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403 ↩403 ↩403"),
     r("/api/bao-cao/luu", Arg::PlainSaveTh, "→/dang-nhap?tiep=/bao-cao/… ↩403 ↩403 ↩403 →/bao-cao/…?da-luu=1 ↩403 ↩403 ↩403"),
     r("/api/bao-cao/luu", Arg::SaveAndSendTh, "401         403                    403    403    ok        403        403     403"),
+    // Copying the previous period: only the unit's clerk, checked as for saving before anything else is read; the fixture's
+    // reports have no accepted previous period (or already have figures), so the clerk is refused with 409.
+    r("/api/bao-cao/chep-ky-truoc", Arg::CopySyt, "401         403                    409    403    403       403        403     403"),
+    r("/api/bao-cao/chep-ky-truoc", Arg::CopyTh, "401         403                    403    403    409       403        403     403"),
     // Both reports are drafts: the one caller allowed each step gets 409 (not from a draft), everyone else 403.
     r("/api/bao-cao/xu-ly", Arg::ApproveSyt, "401         403                    403    409    403       403        403     403"),
     r("/api/bao-cao/xu-ly", Arg::ApproveTh, "401         403                    403    403    403       403        403     403"),

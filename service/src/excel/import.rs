@@ -746,6 +746,7 @@ async fn apply(
                 narrative: None,
                 explanations: None,
                 file_name: Some(job.file_name.clone()),
+                confirm: Default::default(),
             };
             match save_in_txn(&txn, actor, &l, plan.base_row_version, &changes, Source::Excel, now).await? {
                 Some(saved) => {

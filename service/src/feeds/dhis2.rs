@@ -476,7 +476,8 @@ async fn import_report(
     let changed = counts.0 + counts.1 + counts.2 > 0 || comments_changed;
     if changed {
         let actor = Actor { user_id: client.user_id, role: Role::Machine, unit_id };
-        let changes = Changes { figures, comments: Some(comments), narrative: None, explanations: None, file_name: None };
+        let changes =
+            Changes { figures, comments: Some(comments), narrative: None, explanations: None, file_name: None, confirm: Default::default() };
         match save_in_txn(&txn, &actor, &l, l.report.row_version, &changes, Source::Dhis2, now).await? {
             Some(saved) => {
                 record_event(

@@ -129,6 +129,6 @@ pub async fn send_values(db: &crate::Db, client: &ApiClient, report_id: i32, inp
     // The token's unit scope was checked above; the audit names the machine
     // account (its own role) and the source "API".
     let actor = Actor { user_id: client.user_id, role: Role::Machine, unit_id: l.report.unit_id };
-    let changes = Changes { figures, comments: None, narrative: None, explanations: None, file_name: None };
+    let changes = Changes { figures, comments: None, narrative: None, explanations: None, file_name: None, confirm: Default::default() };
     save_loaded(db, &actor, l, input.row_version, changes, Source::Api, now).await
 }

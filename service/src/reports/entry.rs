@@ -10,6 +10,7 @@ use super::{Loaded, MAX_COMMENT, MAX_TEXT, Source, load, require_read, user_name
 use crate::{Result, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::Actor;
+use domain::carry::Confirm;
 use domain::datefmt::{format_date, vn_today};
 use domain::entry::{Checked, References, cell_key, check_figures};
 use domain::figures::{Figures, read_form};
@@ -87,8 +88,11 @@ async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -
         updated_by: user_name(db, l.report.updated_by).await?,
     };
     let permissions = permissions(actor, &l, now);
+    let copied = super::copy::unconfirmed_in(&l, &stored).into_iter().map(|(k, _)| k).collect();
+    // Offered only to whoever may fill a report that has no figures yet.
+    let copy_offer = if permissions.edit && !super::copy::has_figures(&stored) { Some(super::copy::offer_for(db, &l).await?) } else { None };
     let specs = l.doc.indicator_codes().iter().filter_map(|c| l.specs.get(c).cloned()).collect();
-    Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions, unusual })
+    Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions, unusual, copied, copy_offer })
 }
 
 /// The outcome of a save: the new version number and what the checks found.
@@ -99,6 +103,8 @@ pub struct Saved {
     pub changed: usize,
     /// Cells kept as typed because they could not be read.
     pub unreadable: usize,
+    /// Figures copied from the previous period still unconfirmed after this save.
+    pub copied: Vec<String>,
 }
 
 /// What a save changes, typed: the figures (every cell of the form, read
@@ -112,6 +118,8 @@ pub struct Changes {
     pub explanations: Option<HashMap<usize, String>>,
     /// The uploaded file the changes come from, kept on their audit rows.
     pub file_name: Option<String>,
+    /// Copied figures the clerk confirms as they are with this save.
+    pub confirm: Confirm,
 }
 
 impl Changes {
@@ -123,6 +131,7 @@ impl Changes {
             narrative: Some(sub.narrative.clone()),
             explanations: Some(sub.explanations.clone()),
             file_name: None,
+            confirm: sub.confirm.clone(),
         }
     }
 }
@@ -252,6 +261,8 @@ async fn save_in<C: ConnectionTrait>(
 
     let mut inserts = Vec::new();
     let mut deletes = Vec::new();
+    // Copied figures confirmed as they are: their rows stay, unmarked.
+    let mut confirmed = Vec::new();
     let mut audits = Vec::new();
     let mut text_audits = Vec::new();
     let text_audit = |field: String, old: &str, new: &str| report_text_audit::ActiveModel {
@@ -280,7 +291,13 @@ async fn save_in<C: ConnectionTrait>(
             let old_value = old.and_then(|o| figure_of(spec, o));
             let old_raw = old.filter(|o| o.invalid).and_then(|o| o.txt.as_deref());
             let old_comment = old.map(|o| o.comment.clone()).unwrap_or_default();
-            if old_value.as_ref() == new_value && old_raw == new_raw && old_comment == new_comment {
+            let same_figure = old_value.as_ref() == new_value && old_raw == new_raw;
+            // A copied figure stays marked until it is confirmed or changed.
+            let still_copied = old.is_some_and(|o| o.copied) && same_figure && !changes.confirm.covers(&key);
+            if same_figure && old_comment == new_comment {
+                if let Some(o) = old.filter(|o| o.copied && !still_copied) {
+                    confirmed.push(o.id);
+                }
                 continue;
             }
             if let Some(o) = old {
@@ -292,18 +309,11 @@ async fn save_in<C: ConnectionTrait>(
                 (None, None) => Stored::Empty,
             };
             if !matches!(cell, Stored::Empty) || !new_comment.is_empty() {
-                inserts.push(value_row(
-                    &l.report,
-                    &l.period,
-                    l.status,
-                    spec,
-                    indicator_id,
-                    part.as_deref(),
-                    cell,
-                    &new_comment,
-                    now,
-                    Some(actor.user_id),
-                ));
+                let mut row =
+                    value_row(&l.report, &l.period, l.status, spec, indicator_id, part.as_deref(), cell, &new_comment, now, Some(actor.user_id));
+                // Only the comment changed: the figure is still the copied one.
+                row.copied = Set(still_copied);
+                inserts.push(row);
             }
             // What each side shows in the audit: the figure, or the text kept as typed.
             let shown = |v: Option<&Value>, raw: Option<&str>| v.map(|v| spec.format(v)).or_else(|| raw.map(|r| format!("«{r}» (chưa đọc được)")));
@@ -350,6 +360,13 @@ async fn save_in<C: ConnectionTrait>(
     if !deletes.is_empty() {
         report_value::Entity::delete_many().filter(report_value::Column::Id.is_in(deletes)).exec(txn).await?;
     }
+    for chunk in confirmed.chunks(500) {
+        report_value::Entity::update_many()
+            .col_expr(report_value::Column::Copied, Expr::value(false))
+            .filter(report_value::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+    }
     for chunk in inserts.chunks(500) {
         report_value::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
@@ -359,7 +376,8 @@ async fn save_in<C: ConnectionTrait>(
     for chunk in text_audits.chunks(500) {
         report_text_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len() }))
+    let copied = super::copy::unconfirmed_keys(txn, l).await?;
+    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len(), copied }))
 }
 
 /// Saves typed changes inside a transaction the caller holds (an Excel

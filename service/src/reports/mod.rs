@@ -7,6 +7,7 @@
 //! - [`review`]: sending, approval, acceptance, return, exceptions.
 //! - [`history`]: what happened to a report, newest first.
 
+pub mod copy;
 pub mod entry;
 pub mod generator;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod stash;
 pub mod store;
 pub mod unusual;
 
+pub use copy::{Copied, copy_previous};
 pub use entry::{Changes, SaveAndSend, Saved, page, save, save_and_send, save_changes};
 pub use overview::{archive, due_for_unit, start};
 pub use review::{grant_exception, transition, transition_noted};

@@ -44,6 +44,10 @@ pub(super) async fn check_before_sending<C: ConnectionTrait>(db: &C, l: &Loaded,
     let refs = store::references(db, l.report.unit_id, l.report.regime_id, &l.period, &l.specs, &l.ids).await?;
     let checked = check_figures(&l.doc, &l.specs, &figures, &refs, true);
     let mut e = FieldErrors::new();
+    // Figures copied from the previous period go only once the clerk has confirmed or changed them.
+    for (key, message) in super::copy::unconfirmed_in(l, &stored) {
+        e.add(format!("values[{key}]"), message);
+    }
     for f in checked.errors() {
         e.add(format!("values[{}]", f.key), f.message.clone());
     }

@@ -52,6 +52,8 @@ pub async fn current(db: &crate::Db, actor: &Actor, report_id: i32) -> Result<Ha
     let last_return = report_event::Entity::find()
         .filter(report_event::Column::ReportId.eq(report_id))
         .filter(report_event::Column::ToStatus.eq(ReportStatus::Returned.code()))
+        // A note on the report's life (a copy from the previous period) is not a return.
+        .filter(report_event::Column::FromStatus.ne(ReportStatus::Returned.code()))
         .order_by_desc(report_event::Column::Id)
         .one(db)
         .await?;

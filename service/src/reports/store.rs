@@ -87,6 +87,7 @@ pub fn value_row(
         updated_at: Set(at),
         updated_by: Set(by),
         invalid: Set(invalid),
+        copied: Set(false),
         delivery: Set(status.delivery()),
         period_year: Set(period.year()),
         frequency: Set(period.frequency().code().to_string()),
