@@ -16,13 +16,16 @@ pub mod util;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Link, Meta, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app (server side only).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    let _ = options;
     ssr::content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -30,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <Hydration options/>
+                <Bundle/>
                 <MetaTags/>
             </head>
             <body>
@@ -40,19 +43,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Starts hydration from one module script, as Leptos 0.8's
-/// `HydrationScripts` does, but without its `<link rel="preload">` of the
-/// bundle: a browser without JavaScript still follows a preload and would
-/// download 2 MB it can never run over a commune's mobile link. With
-/// JavaScript the bundle is fetched as soon as the script runs.
+/// The style sheet, and hydration started from one module script, as
+/// Leptos 0.8's `HydrationScripts` does but without its `<link
+/// rel="preload">` of the bundle: a browser without JavaScript still follows
+/// a preload and would download 2 MB it can never run over a commune's
+/// mobile link. With JavaScript the bundle is fetched as soon as the script
+/// runs. Both under the content-hashed names the server gives them, so they
+/// are cached for good; rendered in the shell, on the server only, so
+/// hydration never touches them.
+#[cfg(feature = "ssr")]
 #[component]
-fn Hydration(options: LeptosOptions) -> impl IntoView {
-    let (pkg, js) = (options.site_pkg_dir.to_string(), options.output_name.to_string());
-    // cargo-leptos names the bundle after LEPTOS_OUTPUT_NAME; wasm-bindgen's
-    // default `_bg` suffix remains when it is not set (Leptos's own rule).
-    let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_some() { js.clone() } else { format!("{js}_bg") };
-    let script = format!("import(\"/{pkg}/{js}.js\").then(m => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate()));");
-    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+fn Bundle() -> impl IntoView {
+    let urls = use_context::<ssr::ServerContext>().map(|c| c.assets).unwrap_or_default();
+    let script = format!("import(\"{}\").then(m => m.default({{ module_or_path: \"{}\" }}).then(() => m.hydrate()));", urls.js, urls.wasm);
+    view! {
+        <link rel="stylesheet" id="leptos" href=urls.css/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script>
+    }
 }
 
 #[component]
@@ -62,7 +69,6 @@ pub fn App() -> impl IntoView {
     // Every route renders completely on the server before the first byte goes
     // out, so status codes (403, 404) and redirects to sign-in are real HTTP ones.
     view! {
-        <Stylesheet id="leptos" href="/pkg/baocao.css"/>
         <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content="Hệ thống thông tin báo cáo tỉnh Sơn La"/>
         <Title formatter=|t: String| if t.is_empty() { "Hệ thống thông tin báo cáo tỉnh Sơn La".to_string() } else { format!("{t} · Báo cáo Sơn La") }/>

@@ -20,6 +20,24 @@ pub struct ServerContext {
     pub email_on: bool,
     /// Which webhook receivers may be subscribed.
     pub webhook_receivers: service::feeds::webhooks::Receivers,
+    /// Where the pages load the bundle from.
+    pub assets: AssetUrls,
+}
+
+/// The bundle's addresses, under names that change with their content
+/// (the server hashes them at start-up); the plain names until then, or
+/// when the site has no bundle (tests of the server alone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssetUrls {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+}
+
+impl Default for AssetUrls {
+    fn default() -> Self {
+        AssetUrls { js: "/pkg/baocao.js".into(), wasm: "/pkg/baocao.wasm".into(), css: "/pkg/baocao.css".into() }
+    }
 }
 
 /// Put in the request's extensions by the session middleware.
@@ -28,7 +46,8 @@ pub struct RequestAuth {
     pub session: Option<ActiveSession>,
     /// The cookie secret of the session, to end it at sign-out.
     pub session_token: Option<String>,
-    /// The CSRF token forms of this page must carry.
+    /// The CSRF token forms of this page must carry, masked afresh for
+    /// each page (so pages may be compressed).
     pub csrf_token: String,
     pub client_addr: String,
     pub user_agent: String,

@@ -41,6 +41,8 @@ test("the bundle is fetched only by a browser that can run it", async ({ page },
     expect(bundle).toEqual([]);
   } else {
     expect(bundle.some((p) => p.endsWith(".wasm")) && bundle.some((p) => p.endsWith(".js"))).toBe(true);
+    // Under names that change with the content, so they can be kept for good.
+    expect(bundle.every((p) => /^\/pkg\/baocao\.[0-9a-f]{16}\.(wasm|js)$/.test(p))).toBe(true);
   }
 });
 

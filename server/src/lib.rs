@@ -3,6 +3,7 @@
 //! command-line entry points. `main.rs` only parses arguments.
 
 pub mod api_v1;
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod files;
@@ -46,6 +47,24 @@ fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder().output_name("baocao").site_root(config.site_root.as_str()).site_pkg_dir("pkg").site_addr(config.listen).build()
 }
 
+/// glibc raises its mmap threshold to the size of each large block freed,
+/// after which argon2's 19 MiB blocks, spreadsheet buffers and a period's
+/// roll-up come from per-thread arenas and are never given back: a flood of
+/// sign-ins left the server at 1.26 GB. A fixed threshold keeps large blocks
+/// in mmap (returned on free) and fewer arenas bound what small allocations
+/// can hold. Call it first thing in `main`, before any thread exists, so
+/// every arena follows the settings (the benchmarks do too, to measure what
+/// is deployed).
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; called before any
+    // other thread allocates.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
+}
+
 /// Opens the database, applies migrations and loads reference (and, in demo
 /// mode, demonstration) data.
 pub async fn prepare_database(config: &Config) -> Result<service::Db, StartError> {
@@ -72,12 +91,14 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn router(config: Arc<Config>, db: service::Db) -> Router {
+    let bundle = assets::Bundle::load(&config.site_root);
     let ctx = ServerContext {
         db,
         auth: config.auth_settings(),
         demo: config.demo,
         email_on: !config.smtp_host.is_empty(),
         webhook_receivers: config.webhook_receivers(),
+        assets: bundle.urls.clone(),
     };
     let leptos_options = leptos_options(&config);
     let static_files = Arc::new(site_files(&config.site_root));
@@ -105,16 +126,17 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .route("/tai-len/bao-cao", axum::routing::post(files::upload_reports))
         // A report to print or save as PDF, in the Decree 30 layout (issue 14).
         .route("/bao-cao/{id}/in", get(print::print_report))
-        // The bundle straight from disk, answering If-Modified-Since with a
-        // 304 (Leptos's fallback file handler drops the request's headers).
-        .nest_service("/pkg", tower_http::services::ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")))
+        // The bundle under content-hashed names, compressed, kept for a year;
+        // other files of the package straight from disk, revalidated
+        // (Leptos's fallback file handler drops the request's headers).
+        .nest_service("/pkg", assets::router(bundle))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
-        .layer(static_compression())
+        .layer(compression())
         // Open data for anyone (issue 14): outside the session layer, so no
         // cookie is read or set and the answers can be cached.
         .route("/du-lieu-mo", get(open_data::page))
@@ -129,19 +151,28 @@ pub fn router(config: Arc<Config>, db: service::Db) -> Router {
         .with_state(state)
 }
 
-/// Gzip for the bundle, its script and the style sheet (the 2,2 MB wasm
-/// travels as about 750 KB over a commune's mobile link). Pages and JSON are
-/// left alone: they carry the session's CSRF token next to text a user
-/// typed, which compression would let an eavesdropper guess (BREACH).
-fn static_compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+/// Pages, server-function answers and files under their plain names travel
+/// compressed (brotli or gzip, as the browser accepts): a 300-row form is
+/// about a tenth of its size over a commune's mobile link. Compressing a
+/// page beside text a user typed would let an eavesdropper guess a secret
+/// on it byte by byte (BREACH); the one secret pages carry, the CSRF token,
+/// is masked afresh on every page (`service::auth::mask_token`). The bundle
+/// under its hashed names arrives already compressed (assets.rs).
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{Predicate, SizeAbove};
-    let assets = |_: axum::http::StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
-        headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| ["application/wasm", "text/javascript", "application/javascript", "text/css"].iter().any(|a| t.starts_with(a)))
+    let texts = |_: axum::http::StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+        headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| {
+            ["application/wasm", "text/", "application/javascript", "application/json", "image/svg+xml"].iter().any(|a| t.starts_with(a))
+        })
     };
-    tower_http::compression::CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(assets))
+    // Level 4: brotli's default (11) takes hundreds of milliseconds for a
+    // large page; 4 compresses a page in about a millisecond, still smaller
+    // than gzip.
+    tower_http::compression::CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(tower_http::CompressionLevel::Precise(4))
+        .compress_when(SizeAbove::new(1024).and(texts))
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

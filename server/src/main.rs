@@ -2,22 +2,9 @@ use server::cli::{self, Command};
 use server::config::Config;
 use std::process::ExitCode;
 
-/// glibc raises its mmap threshold to the size of each large block freed,
-/// after which argon2's 19 MiB blocks and spreadsheet buffers come from
-/// per-thread arenas and are never given back: a flood of sign-ins left the
-/// server at 1.26 GB. A fixed threshold keeps large blocks in mmap (returned
-/// on free) and fewer arenas bound what small allocations can hold.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        libc::mallopt(libc::M_ARENA_MAX, 4);
-    }
-}
-
 fn main() -> ExitCode {
     // Before any thread exists, so every arena follows the settings.
-    tune_allocator();
+    server::tune_allocator();
     match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt.block_on(run()),
         Err(e) => {

@@ -124,9 +124,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     if is_static_path(req.uri().path(), &state.static_files) && matches!(*req.method(), Method::GET | Method::HEAD) {
         let mut res = next.run(req).await;
         security_headers(&mut res);
-        // The bundle keeps its name across releases, so the browser must ask
-        // whether it changed (a 304 when not): a stale bundle against a newer
-        // server would fail to hydrate.
+        // A file under its plain name keeps it across releases, so the
+        // browser must ask whether it changed (a 304 when not): a stale
+        // bundle against a newer server would fail to hydrate. The pages
+        // load the bundle under hashed names, cached for good (assets.rs).
         if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
             res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         }
@@ -192,7 +193,9 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             }
             None => None,
         };
-        let ok = matches!((&expected, &provided), (Some(e), Some(p)) if same_token(e, p));
+        // Pages carry the token masked (a new mask each time); a client that
+        // read the cookie may send it bare.
+        let ok = matches!((&expected, &provided), (Some(e), Some(p)) if same_token(e, p) || service::auth::unmask_token(p).is_some_and(|u| same_token(e, &u)));
         if !ok {
             tracing::warn!(path = %req.uri().path(), "refused a state-changing request without a valid CSRF token");
             let mut res = csrf_refused(wants_html);
@@ -204,7 +207,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let auth = RequestAuth {
         session_token: session.as_ref().and(session_token.clone()),
         session,
-        csrf_token: csrf_token.clone(),
+        csrf_token: service::auth::mask_token(&csrf_token),
         client_addr: client_addr(&req, cfg.trust_proxy),
         user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect(),
         secure,

@@ -70,6 +70,28 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// The CSRF token as a page carries it: a fresh random mask and the token
+/// XOR the mask, hex. Every page then shows different bytes for the same
+/// token, so compressing a page beside text an attacker chose cannot leak
+/// the token a byte at a time (BREACH), and pages may be compressed.
+pub fn mask_token(token: &str) -> String {
+    let Ok(raw) = hex::decode(token) else { return token.to_string() };
+    let mut mask = vec![0u8; raw.len()];
+    rand::rngs::OsRng.fill_bytes(&mut mask);
+    let masked: Vec<u8> = raw.iter().zip(&mask).map(|(t, m)| t ^ m).collect();
+    format!("{}{}", hex::encode(&mask), hex::encode(masked))
+}
+
+/// The token a masked one carries; `None` for anything else.
+pub fn unmask_token(masked: &str) -> Option<String> {
+    if masked.len() % 2 != 0 || !masked.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes = hex::decode(masked).ok()?;
+    let (mask, token) = bytes.split_at(bytes.len() / 2);
+    Some(hex::encode(mask.iter().zip(token).map(|(m, t)| m ^ t).collect::<Vec<u8>>()))
+}
+
 /// How a bearer secret (session cookie, API token) is stored: its SHA-256, hex.
 pub fn token_hash(token: &str) -> String {
     token_hash_bytes(token.as_bytes())
@@ -360,5 +382,20 @@ mod tests {
         assert_ne!(a, random_token());
         assert_ne!(token_hash(&a), a);
         assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_unmasks_to_the_token() {
+        let t = random_token();
+        let (m1, m2) = (mask_token(&t), mask_token(&t));
+        assert_ne!(m1, m2);
+        assert_eq!(m1.len(), 128);
+        assert!(!m1.contains(&t));
+        assert_eq!(unmask_token(&m1).as_deref(), Some(t.as_str()));
+        assert_eq!(unmask_token(&m2).as_deref(), Some(t.as_str()));
+        assert_ne!(unmask_token(&t).as_deref(), Some(t.as_str()), "the bare token is not a masked one");
+        for junk in ["", "abc", "zz", &"g".repeat(128)] {
+            assert!(unmask_token(junk).is_none_or(|u| u != t), "{junk}");
+        }
     }
 }

@@ -33,9 +33,19 @@ async fn state_changing_requests_need_the_csrf_proof(b: Backend) {
     let page = app.get_html("/quan-tri/nguoi-dung?q=cv2").await.1;
     assert!(page.contains("Không có người dùng nào"), "refused requests wrote nothing");
 
-    // The token of the page, in the header: accepted.
-    let token = app.csrf().await;
-    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("x-csrf-token", token).form(&fields).send().await.unwrap();
+    // Each page carries the token under a new mask (pages are compressed:
+    // BREACH); a masked token altered in one digit is refused.
+    let (a, b2) = (app.csrf().await, app.csrf().await);
+    assert_ne!(a, b2, "a fresh mask on every page");
+    assert_eq!(a.len(), 128);
+    let mut altered = a.clone().into_bytes();
+    altered[100] = if altered[100] == b'0' { b'1' } else { b'0' };
+    let altered = String::from_utf8(altered).unwrap();
+    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("x-csrf-token", altered).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // The token of an earlier page, in the header: accepted.
+    let r = app.client.post(app.url("/api/quan-tri/nguoi-dung/tao")).header("x-csrf-token", a).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     app.stop().await;
 }

@@ -673,8 +673,7 @@ fn plain_routes() -> BTreeSet<(String, String)> {
     let router = router.replace(".merge(api_v1::router(state.clone()))", "");
     // The compiled bundle is public by design (no session, no data); its
     // caching and compression are tested in shell.rs.
-    let router =
-        router.replace(r#".nest_service("/pkg", tower_http::services::ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")))"#, "");
+    let router = router.replace(r#".nest_service("/pkg", assets::router(bundle))"#, "");
     for other in [".nest(", ".merge(", ".route_service(", ".nest_service("] {
         assert!(!router.contains(other), "router() now uses {other}…): teach the access matrix to read those routes");
     }
