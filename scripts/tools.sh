@@ -6,7 +6,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
 
 log() { printf '\033[1;34m[baocao]\033[0m %s\n' "$*" >&2; }
@@ -29,21 +28,54 @@ ensure_rust_tools() {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
-    # Its own release profile asks for fat LTO and one codegen unit, which
-    # alone took 21 minutes on a fresh 2-core machine; a tool runs fine without.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-  fi
   local wbg
   wbg="$(wasm_bindgen_version)"
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
     log "installing wasm-bindgen-cli $wbg"
     # --locked fails for this version (a locked dependency left the registry).
+    # A tool runs fine without its release profile's link-time optimisation.
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install wasm-bindgen-cli --version "$wbg"
   fi
+}
+
+# build_site debug|release: the server and the site it serves (target/site:
+# the hydration bundle, the style sheet, the public files), as cargo-leptos
+# 0.3 builds them, without cargo-leptos: compiling it took 11 to 21 of the
+# 40 minutes a fresh machine needed before the first page. The two builds run
+# at once (the browser's in target/front, as cargo-leptos keeps it), then
+# wasm-bindgen, and in release wasm-opt. Same features and flags as
+# `cargo test`, so the server is compiled once for both.
+build_site() {
+  local mode="${1:-debug}" target site front profile_args=() wasm_profile=debug
+  export_leptos_debug_env
+  target="${CARGO_TARGET_DIR:-$ROOT/target}"
+  site="$target/site"
+  front="$target/front"
+  if [ "$mode" = release ]; then
+    profile_args=(--release)
+    wasm_profile=wasm-release
+    ensure_wasm_opt
+  fi
+  mkdir -p "$site/pkg"
+  log "building the server and the browser bundle ($mode)"
+  cargo build --package=server --bin=server --no-default-features --features=ssr "${profile_args[@]}" &
+  local server_build=$!
+  local wasm_args=(--package=frontend --lib --target=wasm32-unknown-unknown --no-default-features --features=hydrate)
+  [ "$mode" = release ] && wasm_args+=(--profile=wasm-release)
+  local front_ok=0
+  CARGO_TARGET_DIR="$front" cargo build "${wasm_args[@]}" || front_ok=$?
+  local server_ok=0
+  wait "$server_build" || server_ok=$?
+  [ "$front_ok" = 0 ] && [ "$server_ok" = 0 ] || { log "the build failed"; return 1; }
+  wasm-bindgen --target=web --out-name=baocao --out-dir="$site/pkg" "$front/wasm32-unknown-unknown/$wasm_profile/frontend.wasm"
+  # The name the server looks for (and cargo-leptos used).
+  mv -f "$site/pkg/baocao_bg.wasm" "$site/pkg/baocao.wasm"
+  if [ "$mode" = release ]; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$site/pkg/baocao.wasm" -o "$site/pkg/baocao.wasm"
+  fi
+  cp "$ROOT/style/main.css" "$site/pkg/baocao.css"
+  cp -R "$ROOT/public/." "$site/"
 }
 
 # Release builds run wasm-opt; Debian's binaryen 108 breaks the bundle, so a
