@@ -9,7 +9,6 @@ users="${1:-200}"
 seconds="${2:-60}"
 ramp="${LOAD_RAMP:-$(( users / 20 > 5 ? users / 20 : 5 ))}"
 backends="${LOAD_BACKENDS:-sqlite postgres}"
-export_leptos_debug_env
 target="${CARGO_TARGET_DIR:-$ROOT/target}"
 target="$(cd "$ROOT" && mkdir -p "$target" && cd "$target" && pwd)"
 runs="$target/bench-load/runs"
