@@ -311,7 +311,7 @@ async fn each_aggregation_type_over_a_quarter_and_the_tree(b: Backend) {
     assert_eq!(c("P", "DT", ""), (Some(d("65")), 1, 3, 0));
     assert_eq!(c("G1", "DT", ""), (Some(d("65")), 1, 2, 0));
     assert_eq!(c("G2", "DT", ""), (None, 0, 1, 0), "missing stays missing, not zero");
-    let a = f.rollup.unit_figure(fx.i["DT"], "", fx.u["A"]).unwrap();
+    let a = f.rollup().unwrap().unit_figure(fx.i["DT"], "", fx.u["A"]).unwrap();
     assert!(a.double_reported && a.frequency == Frequency::Quarterly);
     // Average: A (1,5+2,5+3,5)/3 = 2,5; B 4; C 2 → (2,5+4+2)/3.
     assert_eq!(c("A", "GIA", "").0, Some(d("2.5")));

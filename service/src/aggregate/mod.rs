@@ -50,7 +50,12 @@ pub const RATE_FACTOR: i64 = 100;
 
 /// A roll-up ready to be read node by node.
 pub struct Figures {
-    pub rollup: Rollup,
+    /// The period asked for; its roll-up is made on first use and kept (a
+    /// feed that walks every month never makes it, so it holds one
+    /// roll-up at a time, not this one besides the month's).
+    pub target: Period,
+    expected: HashMap<i32, HashSet<i32>>,
+    rollup: std::sync::OnceLock<Rollup>,
     pub tree: Tree,
     pub units: Vec<UnitRow>,
     pub indicators: Vec<IndicatorInfo>,
@@ -74,7 +79,21 @@ impl Figures {
         if !self.scope_nodes.contains(&node) {
             return Err(ServiceError::forbidden());
         }
-        self.rollup.cell(&self.tree, node, indicator, part).map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+        self.rollup()?.cell(&self.tree, node, indicator, part).map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+    }
+
+    /// The target period's roll-up (made once).
+    pub fn rollup(&self) -> Result<&Rollup> {
+        if let Some(r) = self.rollup.get() {
+            return Ok(r);
+        }
+        let r = self.make(self.target, &self.expected)?;
+        Ok(self.rollup.get_or_init(|| r))
+    }
+
+    fn make(&self, target: Period, expected: &HashMap<i32, HashSet<i32>>) -> Result<Rollup> {
+        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected, target, counted: self.counted })
+            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
     }
 
     pub fn indicator(&self, id: i32) -> Option<&IndicatorInfo> {
@@ -111,15 +130,13 @@ impl Figures {
 
     /// The same facts rolled up for another period of the same year with
     /// its own expectations (a feed of every month of a year); the target's
-    /// own roll-up is the one already made.
+    /// own roll-up is reused when it was made, and otherwise not kept.
     pub fn rollup_for(&self, target: Period) -> Result<std::borrow::Cow<'_, Rollup>> {
-        if target == self.rollup.target {
-            return Ok(std::borrow::Cow::Borrowed(&self.rollup));
+        if let Some(r) = self.rollup.get().filter(|r| r.target == target) {
+            return Ok(std::borrow::Cow::Borrowed(r));
         }
-        let expected = self.expected_at(&target);
-        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &expected, target, counted: self.counted })
-            .map(std::borrow::Cow::Owned)
-            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
+        let expected = if target == self.target { self.expected.clone() } else { self.expected_at(&target) };
+        self.make(target, &expected).map(std::borrow::Cow::Owned)
     }
 
     pub fn in_scope(&self, node: i32) -> bool {
@@ -321,7 +338,20 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
     for set in expected.values_mut() {
         set.retain(|u| scope_nodes.contains(u));
     }
-    let rollup = Rollup::new(&aggregate::Input { facts: &facts, indicators: &defs, expected: &expected, target, counted })
-        .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
-    Ok(Figures { rollup, tree, units, indicators: infos, scope, scope_nodes, counted, facts, defs, exp, uses, at_cache: Default::default() })
+    Ok(Figures {
+        target,
+        expected,
+        rollup: Default::default(),
+        tree,
+        units,
+        indicators: infos,
+        scope,
+        scope_nodes,
+        counted,
+        facts,
+        defs,
+        exp,
+        uses,
+        at_cache: Default::default(),
+    })
 }
