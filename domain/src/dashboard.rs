@@ -141,6 +141,8 @@ pub struct Dashboard {
     pub ranking: Vec<RankRow>,
     /// "Xếp hạng 75 xã, phường trong Tỉnh Sơn La – Tháng 7/2025: 60 đã báo cáo".
     pub ranking_title: String,
+    /// The node's own place when it is a ranked commune ("Phường Tô Hiệu: hạng 26/75, 90"), else empty.
+    pub ranking_current: String,
 }
 
 /// A projection as the page shows it (see [`crate::forecast`]).
@@ -328,6 +330,8 @@ pub struct StackRow {
     /// Links the row to a drill-down (unit id), 0 for none.
     pub unit_id: i32,
     pub parts: Vec<FigureCell>,
+    /// Each part's share of the total ("48,7 %"), empty when either is missing.
+    pub shares: Vec<String>,
     pub total: FigureCell,
     /// "—" or what the bar shows beyond the stated parts ("Chưa phân tổ: 12").
     pub note: String,
@@ -431,26 +435,30 @@ const PART_FILLS: [&str; 6] = ["#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#008
 /// without any figure says "chưa có số liệu". Figures in Vietnamese
 /// notation rounded to `places`.
 pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places: u32) -> String {
-    let row_h = 26.0;
-    let legend_h = 22.0 * (part_names.len() + 1).div_ceil(3) as f64;
-    let top = legend_h + 8.0;
-    let h = top + 8.0 + row_h * rows.len() as f64;
-    let left = 170.0;
-    let width = W - left - 100.0;
+    // Narrower than the other charts, each name above its bar: the text
+    // stays readable on a phone, where the chart is shrunk to the screen.
+    const SW: f64 = 420.0;
+    let row_h = 40.0;
     let stacks: Vec<Stack> = rows.iter().map(|r| stack(&r.raw_parts, r.raw_total)).collect();
+    let unsplit = stacks.iter().any(|s| s.segments.iter().any(|g| g.kind == SegmentKind::Unsplit));
+    let mut entries: Vec<(String, String)> = part_names.iter().enumerate().map(|(k, n)| (PART_FILLS[k % PART_FILLS.len()].to_string(), n.clone())).collect();
+    if unsplit {
+        entries.push(("url(#chua-phan-to)".into(), "Chưa phân tổ".into()));
+    }
+    let legend_h = 20.0 * entries.len().div_ceil(3) as f64;
+    let top = legend_h + 10.0;
+    let h = top + row_h * rows.len() as f64 + 4.0;
+    let (left, width) = (8.0, SW - 8.0 - 96.0);
     let max = stacks.iter().map(|s| s.length.to_f64()).fold(0.0_f64, f64::max);
     let fmt = |d: Dec| crate::numfmt::format_dec(d.round(places));
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h:.0}" role="img" aria-label="{}" class="chart stacked"><title>{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SW} {h:.0}" role="img" aria-label="{}" class="chart stacked"><title>{}</title>"#,
         esc(title),
         esc(title)
     );
     s.push_str(r##"<defs><pattern id="chua-phan-to" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="3"/></pattern></defs>"##);
-    // Legend: three entries a line.
-    let mut entries: Vec<(String, String)> = part_names.iter().enumerate().map(|(k, n)| (PART_FILLS[k % PART_FILLS.len()].to_string(), n.clone())).collect();
-    entries.push(("url(#chua-phan-to)".into(), "Chưa phân tổ".into()));
     for (k, (fill, name)) in entries.iter().enumerate() {
-        let (x, y) = (8.0 + 180.0 * (k % 3) as f64, 6.0 + 22.0 * (k / 3) as f64);
+        let (x, y) = (left + 136.0 * (k % 3) as f64, 4.0 + 20.0 * (k / 3) as f64);
         s.push_str(&format!(
             r##"<rect x="{x}" y="{y}" width="14" height="14" fill="{fill}" stroke="#555" stroke-width="0.5"/><text x="{}" y="{}" class="legend">{}</text>"##,
             x + 20.0,
@@ -460,14 +468,19 @@ pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places
     }
     for (i, (row, st)) in rows.iter().zip(&stacks).enumerate() {
         let y = top + row_h * i as f64;
-        let short: String = row.label.chars().take(26).collect();
-        s.push_str(&format!(r#"<text x="{}" y="{:.1}" class="tick" text-anchor="end">{}</text>"#, left - 6.0, y + 15.0, esc(&short)));
+        let mut name: String = row.label.chars().take(40).collect();
+        if !st.missing.is_empty() && !(st.segments.is_empty() && row.raw_total.is_none()) {
+            let names: Vec<&str> = st.missing.iter().filter_map(|k| part_names.get(*k).map(String::as_str)).collect();
+            name.push_str(&format!(" · thiếu {}", names.join(", ")));
+        }
+        s.push_str(&format!(r#"<text x="{left}" y="{:.1}" class="label">{}</text>"#, y + 12.0, esc(&name)));
+        let bar_y = y + 17.0;
         if st.negative {
-            s.push_str(&format!(r#"<text x="{left}" y="{:.1}" class="tick missing">có số âm, xem bảng</text>"#, y + 15.0));
+            s.push_str(&format!(r#"<text x="{left}" y="{:.1}" class="tick missing">có số âm, xem bảng</text>"#, bar_y + 12.0));
             continue;
         }
         if st.segments.is_empty() && row.raw_total.is_none() {
-            s.push_str(&format!(r#"<text x="{left}" y="{:.1}" class="tick missing">chưa có số liệu</text>"#, y + 15.0));
+            s.push_str(&format!(r#"<text x="{left}" y="{:.1}" class="tick missing">chưa có số liệu</text>"#, bar_y + 12.0));
             continue;
         }
         let px = |d: Dec| if max > 0.0 { width * d.to_f64() / max } else { 0.0 };
@@ -477,11 +490,9 @@ pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places
                 SegmentKind::Unsplit => ("url(#chua-phan-to)", "Chưa phân tổ".to_string()),
             };
             s.push_str(&format!(
-                r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{}" fill="{fill}" stroke="#fff" stroke-width="0.5" data-part="{}"><title>{}</title></rect>"##,
+                r##"<rect x="{:.1}" y="{bar_y:.1}" width="{:.1}" height="16" fill="{fill}" stroke="#fff" stroke-width="0.5" data-part="{}"><title>{}</title></rect>"##,
                 left + px(seg.start),
-                y + 2.0,
                 px(seg.len),
-                row_h - 8.0,
                 match seg.kind {
                     SegmentKind::Part(k) => k.to_string(),
                     SegmentKind::Unsplit => "chua_phan_to".into(),
@@ -489,12 +500,8 @@ pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places
                 esc(&format!("{} – {name}: {}", row.label, fmt(seg.len)))
             ));
         }
-        let mut label = row.raw_total.map(fmt).unwrap_or_else(|| "tổng: —".into());
-        if !st.missing.is_empty() {
-            let names: Vec<&str> = st.missing.iter().filter_map(|k| part_names.get(*k).map(String::as_str)).collect();
-            label.push_str(&format!(" (thiếu {})", names.join(", ")));
-        }
-        s.push_str(&format!(r#"<text x="{:.1}" y="{:.1}" class="tick">{}</text>"#, left + px(st.length) + 4.0, y + 15.0, esc(&label)));
+        let label = row.raw_total.map(fmt).unwrap_or_else(|| "tổng: —".into());
+        s.push_str(&format!(r#"<text x="{:.1}" y="{:.1}" class="tick">{}</text>"#, left + px(st.length) + 4.0, bar_y + 12.0, esc(&label)));
     }
     s.push_str("</svg>");
     s
@@ -650,11 +657,14 @@ mod tests {
         assert!(!s.contains("<script") && !s.contains("href") && !s.contains("https:"), "nothing from the internet: {s}");
         assert!(s.contains("Xã Chiềng &lt;Mai&gt; – Nam: 1.234,5"), "{s}");
         assert!(s.contains(">2.234,5<"), "{s}");
-        assert!(s.contains("Xã B – Chưa phân tổ: 4") && s.contains("10 (thiếu Nữ)"), "{s}");
+        assert!(s.contains("Xã B – Chưa phân tổ: 4") && s.contains("Xã B · thiếu Nữ</text>") && s.contains(">10</text>"), "{s}");
         assert_eq!(s.matches(r#"data-part="1""#).count(), 1, "Xã B's missing part draws nothing: {s}");
         assert!(s.contains("chưa có số liệu"));
         // Legend: each part and the hatched rest.
         assert!(s.contains(">Nam</text>") && s.contains(">Nữ</text>") && s.contains(">Chưa phân tổ</text>"));
+        // Nothing hatched, no hatch in the legend.
+        let s = stacked_svg("Lao động", &parts, &rows[..1], 1);
+        assert!(!s.contains(">Chưa phân tổ</text>"), "{s}");
     }
 
     #[test]

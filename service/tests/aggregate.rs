@@ -659,6 +659,8 @@ async fn the_dashboard_stacks_breakdown_parts_with_their_totals(b: Backend) {
     let rows: Vec<(&str, Vec<&str>, &str, &str)> =
         bd.rows.iter().map(|r| (r.label.as_str(), r.parts.iter().map(|c| c.text.as_str()).collect(), r.total.text.as_str(), r.note.as_str())).collect();
     assert_eq!(rows, vec![("Đơn vị G1", vec!["33", "12"], "50", "Chưa phân tổ: 5"), ("Đơn vị G2", vec!["—", "—"], "—", "—")]);
+    assert_eq!(bd.rows[0].shares, vec!["66 %", "24 %"]);
+    assert_eq!(bd.rows[1].shares, vec!["", ""]);
     // The same figures as the roll-up's own parts.
     let f = figures(&fx.db, &LEADER, None, Q1, Counted::SentOrAccepted).await.unwrap();
     assert_eq!(f.cell(fx.u["G1"], fx.i["LD"], "nam").unwrap().value, Some(d("33")));
@@ -674,7 +676,7 @@ async fn the_dashboard_stacks_breakdown_parts_with_their_totals(b: Backend) {
     let st = domain::dashboard::stack(&b_row.raw_parts, b_row.raw_total);
     assert_eq!(st.missing, vec![1]);
     assert!(!st.segments.iter().any(|s| s.kind == SegmentKind::Part(1)));
-    assert!(bd.svg.contains("20 (thiếu Nữ)"), "{}", bd.svg);
+    assert!(bd.svg.contains("Đơn vị B · thiếu Nữ") && bd.svg.contains(">20</text>"), "{}", bd.svg);
     // A commune without children: its parts by quarter of the year.
     let dash = dashboard(&fx.db, &LEADER, q("A", "LD"), today).await.unwrap();
     let bd = dash.breakdown.unwrap();
@@ -702,7 +704,8 @@ async fn the_dashboard_ranks_communes_ties_together_missing_last(b: Backend) {
     // C is a department, not a commune: not ranked.
     assert_eq!(got, vec![("1", "Đơn vị A", "65"), ("1", "Đơn vị D", "65"), ("", "Đơn vị B", "chưa báo cáo")]);
     assert_eq!(d.ranking.iter().map(|r| r.bar).collect::<Vec<_>>(), vec![1000, 1000, 0]);
-    assert!(d.ranking_title.contains("3 xã, phường") && d.ranking_title.contains("2/3 đã báo cáo"), "{}", d.ranking_title);
+    assert_eq!(d.ranking_title, "Xếp hạng 3 xã, phường toàn tỉnh – Quý I/2025: 2/3 đã báo cáo");
+    assert_eq!(d.ranking_current, "", "the province is not a commune");
     // GIA (average) for the quarter: B 4 before A 2,5 (two decimals).
     let d = dashboard(&fx.db, &LEADER, q(fx.u["P"], "GIA", "2025-Q1"), today).await.unwrap();
     let got: Vec<(&str, &str)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.value.as_str())).collect();
@@ -712,6 +715,10 @@ async fn the_dashboard_ranks_communes_ties_together_missing_last(b: Backend) {
     let d = dashboard(&fx.db, &LEADER, q(fx.u["A"], "DT", "2025-02"), today).await.unwrap();
     let got: Vec<(&str, &str, &str, bool)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.name.as_str(), r.value.as_str(), r.current)).collect();
     assert_eq!(got, vec![("1", "Đơn vị A", "20", true), ("2", "Đơn vị B", "15", false)]);
+    assert_eq!(d.ranking_title, "Xếp hạng 2 xã, phường – Tháng 2/2025: 2/2 đã báo cáo", "G1 is a group: no 'thuộc'");
+    assert_eq!(d.ranking_current, "Đơn vị A: hạng 1/2, 20");
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["B"], "DT", "2025-Q1"), today).await.unwrap();
+    assert_eq!(d.ranking_current, "Đơn vị B: chưa báo cáo");
     // A clerk of A sees only A.
     let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
     let d = dashboard(&fx.db, &clerk_a, q(fx.u["A"], "DT", "2025-Q1"), today).await.unwrap();

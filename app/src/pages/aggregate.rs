@@ -195,6 +195,16 @@ fn BreakdownCard(d: Dashboard) -> impl IntoView {
         .into_any();
     };
     let Breakdown { title, parts, by, rows, svg } = b;
+    // Nothing at all for the period: one sentence instead of a chart of empty rows.
+    if !rows.iter().any(|r| !r.total.plain.is_empty() || r.parts.iter().any(|c| !c.plain.is_empty())) {
+        return view! {
+            <section class="card" aria-labelledby="phan-to">
+                <h2 id="phan-to">{format!("Phân tổ: {}", parts.join(" / "))}</h2>
+                <p class="muted">{format!("Chưa có số liệu phân tổ: {title}.")}</p>
+            </section>
+        }
+        .into_any();
+    }
     let first = if by.starts_with("theo từng kỳ") { "Kỳ" } else { "Đơn vị" };
     let links: Vec<Option<String>> = rows.iter().map(|r| (r.unit_id > 0).then(|| dash_link(&d, r.unit_id, &d.indicator_id.to_string()))).collect();
     view! {
@@ -218,7 +228,11 @@ fn BreakdownCard(d: Dashboard) -> impl IntoView {
                                     Some(href) => view! { <a href=href>{r.label.clone()}</a> }.into_any(),
                                     None => view! { {r.label.clone()} }.into_any(),
                                 }}</th>
-                                {r.parts.iter().map(|c| view! { <td class="num">{c.text.clone()}</td> }).collect_view()}
+                                {r.parts.iter().zip(r.shares.iter()).map(|(c, share)| view! {
+                                    <td class="num">{c.text.clone()}
+                                        {(!share.is_empty()).then(|| view! { <br/><small class="muted">{share.clone()}</small> })}
+                                    </td>
+                                }).collect_view()}
                                 <td class="num">{r.total.text.clone()}</td>
                                 <td>{r.note.clone()}</td>
                             </tr>
@@ -249,15 +263,19 @@ fn RankingCard(d: Dashboard) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="xep-hang">
             <h2 id="xep-hang">{d.ranking_title.clone()}</h2>
+            {(!d.ranking_current.is_empty()).then(|| view! { <p class="ranking-current"><a href="#xep-hang-dang-xem">{d.ranking_current.clone()}</a></p> })}
             <p class="muted">{format!("{}: cao nhất xếp trước, số bằng nhau cùng hạng; xã, phường chưa báo cáo xếp cuối (không tính là 0).", d.indicator_label)}</p>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng xếp hạng xã, phường">
             <table class="table ranking">
                 <thead><tr><th class="num">"Hạng"</th><th>"Xã, phường"</th><th class="num">"Số liệu"</th><th class="bar-col">"So với cao nhất"</th></tr></thead>
                 <tbody>
                     {d.ranking.iter().map(|r| view! {
-                        <tr class:current=r.current class:unreported=r.rank.is_empty()>
+                        <tr class:current=r.current class:unreported=r.rank.is_empty() id=r.current.then_some("xep-hang-dang-xem")>
                             <td class="num">{r.rank.clone()}</td>
-                            <th scope="row"><a href=dash_link(&d, r.unit_id, &chi_tieu)>{r.name.clone()}</a></th>
+                            <th scope="row"><a href=dash_link(&d, r.unit_id, &chi_tieu)>{r.name.clone()}</a>
+                                // On a phone the bar goes under the name (the column is hidden).
+                                <span class="rank-bar narrow" inner_html=rank_bar(r)></span>
+                            </th>
                             <td class="num">{r.value.clone()}</td>
                             <td class="bar-col"><span class="rank-bar" inner_html=rank_bar(r)></span></td>
                         </tr>
@@ -302,8 +320,9 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
-    let caption = caption.to_string();
+    let (caption, label) = (caption.to_string(), caption.to_string());
     view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
         <table class="table">
             <caption>{caption}</caption>
             <thead><tr><th>"Nhóm"</th><th class="num">"Đã cung cấp"</th><th class="num">"Tổng số chỉ tiêu"</th><th class="num">"Tỷ lệ"</th></tr></thead>
@@ -313,6 +332,7 @@ fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -376,13 +396,13 @@ fn DigitalView(p: DigitalPage) -> impl IntoView {
             <button type="submit" class="button">"Xem"</button>
         </form>
         <section class="card">
-            <h2>{format!("{}: {} chỉ tiêu thống kê ({}/{} chỉ tiêu)", p.period_label, p.province.percent, p.province.provided, p.province.total)}</h2>
+            <h2>{format!("{}: tỷ lệ cung cấp dữ liệu số", p.period_label)}</h2>
             <div class="tiles">
                 {share_tile("Chỉ tiêu thống kê cấp tỉnh", &p.province, "chỉ tiêu", target.clone(), p.meets, "dinh-nghia")}
                 {share_tile("Số liệu báo cáo", &p.figures, "số liệu", target.clone(), p.figures_meets, "dinh-nghia-so-lieu")}
                 {share_tile("Chế độ báo cáo trên hệ thống", &p.regimes, "chế độ", "100 %".into(), Some(p.regimes_meets), "dinh-nghia-che-do")}
             </div>
-            <p class="muted">{p.target_note.clone()}" Mục tiêu chế độ báo cáo trên hệ thống: 100 %."</p>
+            <p class="muted">{p.target_note.clone()}" Mục tiêu chế độ báo cáo trên hệ thống: 100\u{a0}%."</p>
             {p.can_set_target.then(|| view! { <TargetForm year=year.clone()/> })}
             <h3>"Định nghĩa"</h3>
             <h4>"Chỉ tiêu thống kê cấp tỉnh"</h4>

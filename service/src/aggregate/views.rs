@@ -138,9 +138,9 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         Some(i) if !i.parts.is_empty() => Some(breakdown(&f, i, node, &period)?),
         _ => None,
     };
-    let (ranking, ranking_title) = match &ind {
+    let (ranking, ranking_title, ranking_current) = match &ind {
         Some(i) => commune_ranking_of(&f, i, node, &period)?,
-        None => (vec![], String::new()),
+        None => (vec![], String::new(), String::new()),
     };
     let (node_cell, children, trend, trend_last_year, trend_svg, bars_svg, label, projection, projection_note) = match &ind {
         None => (FigureCell::default(), vec![], vec![], vec![], String::new(), String::new(), String::new(), None, String::new()),
@@ -249,6 +249,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
             .collect(),
         ranking,
         ranking_title,
+        ranking_current,
     })
 }
 
@@ -282,6 +283,7 @@ pub fn breakdown(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> 
         Ok(StackRow {
             label,
             unit_id,
+            shares: raw_parts.iter().map(|p| share_text(*p, total.value).unwrap_or_default()).collect(),
             parts,
             total: FigureCell::new(total.value, places(i), total.reported, total.expected, total.accepted, total.double_reported),
             note: if notes.is_empty() { "—".into() } else { notes.join("; ") },
@@ -311,7 +313,7 @@ pub fn breakdown(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> 
 
 /// The communes and wards under the node (for a commune: its siblings
 /// under the same parent) ranked by the chosen indicator, with a title.
-pub fn commune_ranking_of(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> Result<(Vec<RankRow>, String)> {
+pub fn commune_ranking_of(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> Result<(Vec<RankRow>, String, String)> {
     use domain::org::OrgKind;
     let is_commune = |k: OrgKind| matches!(k, OrgKind::Commune | OrgKind::Ward);
     let base = match f.unit(node) {
@@ -324,13 +326,26 @@ pub fn commune_ranking_of(f: &Figures, i: &IndicatorInfo, node: i32, period: &Pe
         rows.push((u.id, u.name.clone(), f.cell(u.id, i.id, "")?.value));
     }
     if rows.is_empty() {
-        return Ok((vec![], String::new()));
+        return Ok((vec![], String::new(), String::new()));
     }
     let reported = rows.iter().filter(|r| r.2.is_some()).count();
     let total = rows.len();
-    let base_name = f.unit(base).map(|u| u.name.clone()).unwrap_or_default();
-    let title = format!("Xếp hạng {total} xã, phường thuộc {base_name} – {}: {reported}/{total} đã báo cáo", period.label());
-    Ok((commune_ranking(rows, places(i), node), title))
+    let scope = match f.unit(base) {
+        Some(u) if u.kind == OrgKind::Province => " toàn tỉnh".to_string(),
+        Some(u) if u.kind == OrgKind::Group => String::new(),
+        Some(u) => format!(" thuộc {}", u.name),
+        None => String::new(),
+    };
+    let title = format!("Xếp hạng {total} xã, phường{scope} – {}: {reported}/{total} đã báo cáo", period.label());
+    let ranked = commune_ranking(rows, places(i), node);
+    let current = ranked.iter().find(|r| r.current).map(|r| {
+        if r.rank.is_empty() {
+            format!("{}: chưa báo cáo", r.name)
+        } else {
+            format!("{}: hạng {}/{reported}, {}", r.name, r.rank, r.value)
+        }
+    });
+    Ok((ranked, title, current.unwrap_or_default()))
 }
 
 /// The most key indicators the dashboard shows.
