@@ -441,7 +441,8 @@ pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places
     let row_h = 40.0;
     let stacks: Vec<Stack> = rows.iter().map(|r| stack(&r.raw_parts, r.raw_total)).collect();
     let unsplit = stacks.iter().any(|s| s.segments.iter().any(|g| g.kind == SegmentKind::Unsplit));
-    let mut entries: Vec<(String, String)> = part_names.iter().enumerate().map(|(k, n)| (PART_FILLS[k % PART_FILLS.len()].to_string(), n.clone())).collect();
+    let mut entries: Vec<(String, String)> =
+        part_names.iter().enumerate().map(|(k, n)| (PART_FILLS[k % PART_FILLS.len()].to_string(), n.clone())).collect();
     if unsplit {
         entries.push(("url(#chua-phan-to)".into(), "Chưa phân tổ".into()));
     }
@@ -557,7 +558,8 @@ pub fn commune_ranking(rows: Vec<(i32, String, Option<Dec>)>, places: u32, curre
         .map(|r| {
             let bar = match (r.value, max) {
                 (Some(v), Some(m)) if v > Dec::ZERO => {
-                    let permille = v.checked_mul(Dec::from_int(1000)).ok().and_then(|x| x.checked_div(m).ok()).map(|x| x.round(0).to_f64()).unwrap_or(0.0);
+                    let permille =
+                        v.checked_mul(Dec::from_int(1000)).ok().and_then(|x| x.checked_div(m).ok()).map(|x| x.round(0).to_f64()).unwrap_or(0.0);
                     permille.clamp(0.0, 1000.0) as u16
                 }
                 _ => 0,
@@ -613,12 +615,7 @@ mod tests {
     }
 
     fn row(label: &str, parts: &[Option<&str>], total: Option<&str>) -> StackRow {
-        StackRow {
-            label: label.into(),
-            raw_parts: parts.iter().map(|p| p.map(d)).collect(),
-            raw_total: total.map(d),
-            ..Default::default()
-        }
+        StackRow { label: label.into(), raw_parts: parts.iter().map(|p| p.map(d)).collect(), raw_total: total.map(d), ..Default::default() }
     }
 
     #[test]
@@ -669,16 +666,23 @@ mod tests {
 
     #[test]
     fn ranking_puts_ties_together_and_missing_last() {
-        let r = rank_by_value(vec![("A", Some(d("5"))), ("B", None), ("C", Some(d("9"))), ("D", Some(d("5"))), ("E", Some(d("1"))), ("F", Some(d("0")))]);
+        let r =
+            rank_by_value(vec![("A", Some(d("5"))), ("B", None), ("C", Some(d("9"))), ("D", Some(d("5"))), ("E", Some(d("1"))), ("F", Some(d("0")))]);
         let got: Vec<(Option<usize>, &str)> = r.iter().map(|x| (x.rank, x.item)).collect();
         assert_eq!(got, vec![(Some(1), "C"), (Some(2), "A"), (Some(2), "D"), (Some(4), "E"), (Some(5), "F"), (None, "B")]);
         assert!(rank_by_value::<&str>(vec![]).is_empty());
         let rows = commune_ranking(
-            vec![(1, "Xã A".into(), Some(d("1234.56"))), (2, "Xã B".into(), None), (3, "Phường C".into(), Some(d("617.28"))), (4, "Xã D".into(), Some(d("0")))],
+            vec![
+                (1, "Xã A".into(), Some(d("1234.56"))),
+                (2, "Xã B".into(), None),
+                (3, "Phường C".into(), Some(d("617.28"))),
+                (4, "Xã D".into(), Some(d("0"))),
+            ],
             1,
             3,
         );
-        let got: Vec<(&str, &str, &str, u16, bool)> = rows.iter().map(|r| (r.name.as_str(), r.rank.as_str(), r.value.as_str(), r.bar, r.current)).collect();
+        let got: Vec<(&str, &str, &str, u16, bool)> =
+            rows.iter().map(|r| (r.name.as_str(), r.rank.as_str(), r.value.as_str(), r.bar, r.current)).collect();
         assert_eq!(
             got,
             vec![

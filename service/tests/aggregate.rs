@@ -656,8 +656,11 @@ async fn the_dashboard_stacks_breakdown_parts_with_their_totals(b: Backend) {
     let dash = dashboard(&fx.db, &LEADER, q("P", "LD"), today).await.unwrap();
     let bd = dash.breakdown.expect("LD has parts");
     assert_eq!(bd.parts, vec!["Nam", "Nữ"]);
-    let rows: Vec<(&str, Vec<&str>, &str, &str)> =
-        bd.rows.iter().map(|r| (r.label.as_str(), r.parts.iter().map(|c| c.text.as_str()).collect(), r.total.text.as_str(), r.note.as_str())).collect();
+    let rows: Vec<(&str, Vec<&str>, &str, &str)> = bd
+        .rows
+        .iter()
+        .map(|r| (r.label.as_str(), r.parts.iter().map(|c| c.text.as_str()).collect(), r.total.text.as_str(), r.note.as_str()))
+        .collect();
     assert_eq!(rows, vec![("Đơn vị G1", vec!["33", "12"], "50", "Chưa phân tổ: 5"), ("Đơn vị G2", vec!["—", "—"], "—", "—")]);
     assert_eq!(bd.rows[0].shares, vec!["66 %", "24 %"]);
     assert_eq!(bd.rows[1].shares, vec!["", ""]);
@@ -698,7 +701,8 @@ async fn the_dashboard_ranks_communes_ties_together_missing_last(b: Backend) {
     let dx = unit(&fx.db, "D", "phuong", Some(fx.u["G2"])).await;
     report(&fx.db, regime_of(&fx.db, "R2").await, dx, Q1, 2, &[(fx.i["DT"], "", 65)]).await;
     let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
-    let q = |node: i32, ind: &str, period: &str| DashQuery { period: Some(period.into()), node: Some(node), indicator: Some(fx.i[ind]), counted: None };
+    let q =
+        |node: i32, ind: &str, period: &str| DashQuery { period: Some(period.into()), node: Some(node), indicator: Some(fx.i[ind]), counted: None };
     let d = dashboard(&fx.db, &LEADER, q(fx.u["P"], "DT", "2025-Q1"), today).await.unwrap();
     let got: Vec<(&str, &str, &str)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.name.as_str(), r.value.as_str())).collect();
     // C is a department, not a commune: not ranked.

@@ -12,9 +12,9 @@ use domain::dec::Dec;
 use domain::digital::{FlaggedIndicator, RegimeCheck, Share, Summary, figure_share, regime_share, summarize};
 use domain::period::Period;
 use entity::{digital_target, indicator, regime, regime_version_indicator};
-use std::collections::HashMap;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use std::collections::HashMap;
 
 /// The scheme's own figure (QĐ 1836/QĐ-UBND): 50 % in 2025, used until the
 /// administrator sets one.

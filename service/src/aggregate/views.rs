@@ -339,11 +339,7 @@ pub fn commune_ranking_of(f: &Figures, i: &IndicatorInfo, node: i32, period: &Pe
     let title = format!("Xếp hạng {total} xã, phường{scope} – {}: {reported}/{total} đã báo cáo", period.label());
     let ranked = commune_ranking(rows, places(i), node);
     let current = ranked.iter().find(|r| r.current).map(|r| {
-        if r.rank.is_empty() {
-            format!("{}: chưa báo cáo", r.name)
-        } else {
-            format!("{}: hạng {}/{reported}, {}", r.name, r.rank, r.value)
-        }
+        if r.rank.is_empty() { format!("{}: chưa báo cáo", r.name) } else { format!("{}: hạng {}/{reported}, {}", r.name, r.rank, r.value) }
     });
     Ok((ranked, title, current.unwrap_or_default()))
 }
