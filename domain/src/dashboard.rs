@@ -470,7 +470,7 @@ pub fn stacked_svg(title: &str, part_names: &[String], rows: &[StackRow], places
     for (i, (row, st)) in rows.iter().zip(&stacks).enumerate() {
         let y = top + row_h * i as f64;
         let mut name: String = row.label.chars().take(40).collect();
-        if !st.missing.is_empty() && !(st.segments.is_empty() && row.raw_total.is_none()) {
+        if !st.missing.is_empty() && (!st.segments.is_empty() || row.raw_total.is_some()) {
             let names: Vec<&str> = st.missing.iter().filter_map(|k| part_names.get(*k).map(String::as_str)).collect();
             name.push_str(&format!(" · thiếu {}", names.join(", ")));
         }
@@ -520,7 +520,7 @@ pub struct Ranked<T> {
 /// given order within a tie; missing figures last, unranked, never zero.
 pub fn rank_by_value<T>(items: Vec<(T, Option<Dec>)>) -> Vec<Ranked<T>> {
     let (mut with, without): (Vec<(T, Option<Dec>)>, Vec<(T, Option<Dec>)>) = items.into_iter().partition(|(_, v)| v.is_some());
-    with.sort_by(|a, b| b.1.cmp(&a.1));
+    with.sort_by_key(|a| std::cmp::Reverse(a.1));
     let mut out: Vec<Ranked<T>> = Vec::with_capacity(with.len() + without.len());
     for (k, (item, value)) in with.into_iter().enumerate() {
         let rank = match out.last() {
