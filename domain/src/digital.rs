@@ -95,6 +95,63 @@ pub fn summarize(indicators: &[FlaggedIndicator]) -> Summary {
     s
 }
 
+/// The share of report figures provided as digital data: every pair
+/// (indicator, unit) that a regime in force asks for in the period is one
+/// figure (a unit asked by two regimes for the same indicator gives it
+/// once: the roll-up keeps one source); it is provided when the unit has a
+/// figure for the whole period in reports that count. Pairs given without
+/// being asked are not counted either way.
+pub fn figure_share(indicators: &[FlaggedIndicator]) -> Share {
+    let mut s = Share::default();
+    for i in indicators {
+        s.total += i.expected.len();
+        s.provided += i.expected.intersection(&i.reported).count();
+    }
+    s
+}
+
+/// A regime of the catalogue and how far it is on baocao for a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegimeCheck {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    /// A version was published on baocao.
+    pub published: bool,
+    /// A published version had taken effect by the period's last day.
+    pub in_force: bool,
+    /// Active reporting units that version binds.
+    pub units: usize,
+    /// Indicators on that version's form.
+    pub indicators: usize,
+}
+
+impl RegimeCheck {
+    /// None when the regime is on the system for the period; otherwise why not.
+    pub fn missing_reason(&self) -> Option<&'static str> {
+        if !self.published {
+            Some("Chưa ban hành biểu mẫu trên hệ thống")
+        } else if !self.in_force {
+            Some("Phiên bản đã ban hành chưa có hiệu lực trong kỳ")
+        } else if self.units == 0 {
+            Some("Chưa giao đơn vị báo cáo")
+        } else if self.indicators == 0 {
+            Some("Biểu mẫu chưa có chỉ tiêu")
+        } else {
+            None
+        }
+    }
+}
+
+/// The share of the catalogue's active regimes on the system for a period.
+pub fn regime_share(regimes: &[RegimeCheck]) -> Share {
+    let mut s = Share::default();
+    for r in regimes {
+        s.add(r.missing_reason().is_none());
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +186,36 @@ mod tests {
         assert_eq!(s.missing, vec![(2, vec![2]), (3, vec![])]);
         assert_eq!(Share { provided: 1, total: 3 }.percent(), Some(Dec::new(333, 1)));
         assert_eq!(Share::default().percent(), None);
+    }
+
+    #[test]
+    fn figures_are_pairs_of_indicator_and_asked_unit() {
+        let list = [ind(1, "y_te", 7, &[1, 2], &[1, 2]), ind(2, "y_te", 7, &[1, 2, 3], &[1, 4]), ind(3, "giao_duc", 8, &[], &[5])];
+        // 2 of 2, 1 of 3 (unit 4 was not asked), none asked for 3.
+        assert_eq!(figure_share(&list), Share { provided: 3, total: 5 });
+        assert_eq!(figure_share(&list).percent(), Some(Dec::from_int(60)));
+        assert_eq!(figure_share(&[]).percent(), None);
+    }
+
+    #[test]
+    fn a_regime_is_on_the_system_when_published_in_force_with_units_and_indicators() {
+        let r = |published, in_force, units, indicators| RegimeCheck {
+            id: 1,
+            code: "R".into(),
+            name: String::new(),
+            published,
+            in_force,
+            units,
+            indicators,
+        };
+        let list = [r(true, true, 3, 9), r(false, false, 0, 0), r(true, false, 3, 9), r(true, true, 0, 9), r(true, true, 3, 0)];
+        assert_eq!(list[0].missing_reason(), None);
+        assert_eq!(list[1].missing_reason(), Some("Chưa ban hành biểu mẫu trên hệ thống"));
+        assert_eq!(list[2].missing_reason(), Some("Phiên bản đã ban hành chưa có hiệu lực trong kỳ"));
+        assert_eq!(list[3].missing_reason(), Some("Chưa giao đơn vị báo cáo"));
+        assert_eq!(list[4].missing_reason(), Some("Biểu mẫu chưa có chỉ tiêu"));
+        assert_eq!(regime_share(&list), Share { provided: 1, total: 5 });
+        assert!(!regime_share(&list).meets(Dec::from_int(100)));
+        assert!(regime_share(&list[..1]).meets(Dec::from_int(100)));
     }
 }

@@ -38,6 +38,9 @@ on_both_backends!(
     the_pivot_and_dashboard_keep_to_the_callers_unit_and_a_sane_size,
     the_machine_feed_gives_every_month_as_the_leaders_see_it,
     the_administrator_picks_the_dashboards_key_indicators,
+    the_dashboard_stacks_breakdown_parts_with_their_totals,
+    the_dashboard_ranks_communes_ties_together_missing_last,
+    the_figures_and_regimes_shares_figure_by_figure,
 );
 
 fn d(s: &str) -> Dec {
@@ -636,4 +639,181 @@ async fn the_dashboard_projects_the_year_from_last_years_seasons(b: Backend) {
     assert!(d.projection.is_none() && d.projection_note.contains("hết năm"), "{}", d.projection_note);
     let d = dashboard(&fx.db, &LEADER, DashQuery { node: None, ..q("2025-03", "DT") }, today).await.unwrap();
     assert!(d.projection.is_none() && d.projection_note.contains("ít nhất 2 kỳ"), "{}", d.projection_note);
+}
+
+/// LD (by sex) for the first quarter: A 30 = nam 18 + nu 12 (accepted
+/// months); B, through a quarterly regime, 20 with nam 15 and no nu. So G1
+/// is 50 = nam 33 + nu 12 + 5 not broken down, B's nu is missing (never 0)
+/// and G2 has nothing.
+async fn the_dashboard_stacks_breakdown_parts_with_their_totals(b: Backend) {
+    use domain::dashboard::SegmentKind;
+    use service::aggregate::views::{DashQuery, dashboard};
+    let fx = fixture(b).await;
+    let rq = regime(&fx.db, "R4", Frequency::Quarterly, &[fx.u["B"]], &[fx.i["LD"]]).await;
+    report(&fx.db, rq, fx.u["B"], Q1, 1, &[(fx.i["LD"], "", 20), (fx.i["LD"], "nam", 15)]).await;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let q = |node: &str, ind: &str| DashQuery { period: Some("2025-Q1".into()), node: Some(fx.u[node]), indicator: Some(fx.i[ind]), counted: None };
+    let dash = dashboard(&fx.db, &LEADER, q("P", "LD"), today).await.unwrap();
+    let bd = dash.breakdown.expect("LD has parts");
+    assert_eq!(bd.parts, vec!["Nam", "Nữ"]);
+    let rows: Vec<(&str, Vec<&str>, &str, &str)> = bd
+        .rows
+        .iter()
+        .map(|r| (r.label.as_str(), r.parts.iter().map(|c| c.text.as_str()).collect(), r.total.text.as_str(), r.note.as_str()))
+        .collect();
+    assert_eq!(rows, vec![("Đơn vị G1", vec!["33", "12"], "50", "Chưa phân tổ: 5"), ("Đơn vị G2", vec!["—", "—"], "—", "—")]);
+    assert_eq!(bd.rows[0].shares, vec!["66 %", "24 %"]);
+    assert_eq!(bd.rows[1].shares, vec!["", ""]);
+    // The same figures as the roll-up's own parts.
+    let f = figures(&fx.db, &LEADER, None, Q1, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(f.cell(fx.u["G1"], fx.i["LD"], "nam").unwrap().value, Some(d("33")));
+    // The bars: G1's segments add up to its total; the chart names the rest and the missing row.
+    let st = domain::dashboard::stack(&bd.rows[0].raw_parts, bd.rows[0].raw_total);
+    assert_eq!(st.segments.iter().map(|s| s.len).fold(Dec::ZERO, |a, b| a.checked_add(b).unwrap()), d("50"));
+    assert!(bd.svg.contains("Đơn vị G1 – Chưa phân tổ: 5") && bd.svg.contains("chưa có số liệu"), "{}", bd.svg);
+    // One level down: B's nu is missing, not zero.
+    let dash = dashboard(&fx.db, &LEADER, q("G1", "LD"), today).await.unwrap();
+    let bd = dash.breakdown.unwrap();
+    let b_row = bd.rows.iter().find(|r| r.label == "Đơn vị B").unwrap();
+    assert_eq!((b_row.parts[0].text.as_str(), b_row.parts[1].text.as_str(), b_row.total.text.as_str()), ("15", "—", "20"));
+    let st = domain::dashboard::stack(&b_row.raw_parts, b_row.raw_total);
+    assert_eq!(st.missing, vec![1]);
+    assert!(!st.segments.iter().any(|s| s.kind == SegmentKind::Part(1)));
+    assert!(bd.svg.contains("Đơn vị B · thiếu Nữ") && bd.svg.contains(">20</text>"), "{}", bd.svg);
+    // A commune without children: its parts by quarter of the year.
+    let dash = dashboard(&fx.db, &LEADER, q("A", "LD"), today).await.unwrap();
+    let bd = dash.breakdown.unwrap();
+    assert!(bd.by.starts_with("theo từng kỳ"));
+    assert_eq!(bd.rows.len(), 4);
+    assert_eq!((bd.rows[0].label.as_str(), bd.rows[0].total.text.as_str(), bd.rows[0].parts[0].text.as_str()), ("Quý I/2025", "30", "18"));
+    assert_eq!(bd.rows[1].total.text, "—");
+    // An indicator without parts: no chart, and the ones that have parts are offered.
+    let dash = dashboard(&fx.db, &LEADER, q("P", "DT"), today).await.unwrap();
+    assert!(dash.breakdown.is_none());
+    assert_eq!(dash.breakdown_indicators.iter().map(|c| c.value.clone()).collect::<Vec<_>>(), vec![fx.i["LD"].to_string()]);
+}
+
+/// DT for the first quarter: A 65 (its quarterly figure), a new commune D
+/// under G2 also 65 (a tie), B incomplete ("chưa báo cáo", last, no rank).
+async fn the_dashboard_ranks_communes_ties_together_missing_last(b: Backend) {
+    use service::aggregate::views::{DashQuery, dashboard};
+    let fx = fixture(b).await;
+    let dx = unit(&fx.db, "D", "phuong", Some(fx.u["G2"])).await;
+    report(&fx.db, regime_of(&fx.db, "R2").await, dx, Q1, 2, &[(fx.i["DT"], "", 65)]).await;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let q =
+        |node: i32, ind: &str, period: &str| DashQuery { period: Some(period.into()), node: Some(node), indicator: Some(fx.i[ind]), counted: None };
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["P"], "DT", "2025-Q1"), today).await.unwrap();
+    let got: Vec<(&str, &str, &str)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.name.as_str(), r.value.as_str())).collect();
+    // C is a department, not a commune: not ranked.
+    assert_eq!(got, vec![("1", "Đơn vị A", "65"), ("1", "Đơn vị D", "65"), ("", "Đơn vị B", "chưa báo cáo")]);
+    assert_eq!(d.ranking.iter().map(|r| r.bar).collect::<Vec<_>>(), vec![1000, 1000, 0]);
+    assert_eq!(d.ranking_title, "Xếp hạng 3 xã, phường toàn tỉnh – Quý I/2025: 2/3 đã báo cáo");
+    assert_eq!(d.ranking_current, "", "the province is not a commune");
+    // GIA (average) for the quarter: B 4 before A 2,5 (two decimals).
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["P"], "GIA", "2025-Q1"), today).await.unwrap();
+    let got: Vec<(&str, &str)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.value.as_str())).collect();
+    assert_eq!(got, vec![("1", "4"), ("2", "2,5"), ("", "chưa báo cáo")]);
+    assert_eq!(d.ranking[1].bar, 625);
+    // From a commune: its siblings under the same group, itself marked.
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["A"], "DT", "2025-02"), today).await.unwrap();
+    let got: Vec<(&str, &str, &str, bool)> = d.ranking.iter().map(|r| (r.rank.as_str(), r.name.as_str(), r.value.as_str(), r.current)).collect();
+    assert_eq!(got, vec![("1", "Đơn vị A", "20", true), ("2", "Đơn vị B", "15", false)]);
+    assert_eq!(d.ranking_title, "Xếp hạng 2 xã, phường – Tháng 2/2025: 2/2 đã báo cáo", "G1 is a group: no 'thuộc'");
+    assert_eq!(d.ranking_current, "Đơn vị A: hạng 1/2, 20");
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["B"], "DT", "2025-Q1"), today).await.unwrap();
+    assert_eq!(d.ranking_current, "Đơn vị B: chưa báo cáo");
+    // A clerk of A sees only A.
+    let clerk_a = Actor { user_id: 9, role: Role::Clerk, unit_id: fx.u["A"] };
+    let d = dashboard(&fx.db, &clerk_a, q(fx.u["A"], "DT", "2025-Q1"), today).await.unwrap();
+    assert_eq!(d.ranking.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["Đơn vị A"]);
+    // A department's subtree has no commune: no ranking.
+    let d = dashboard(&fx.db, &LEADER, q(fx.u["C"], "DT", "2025-Q1"), today).await.unwrap();
+    assert!(d.ranking.is_empty());
+}
+
+/// Report figures: R1 asks A, B, C for 9 numeric indicators (27 figures),
+/// R3 asks C for XK (1); R2's (DT, A) is already counted: 28 in Q1.
+/// Provided in Q1 (sent or accepted): DT 1 (A), GIA 3, MN 2, MX 2, DS 2,
+/// BS 2, GHI 0 (A stated January only), LD 1 (A), TL 2 (A, B gave both
+/// parts), XK 1 = 16 of 28. Accepted only: B's March was only sent, so B
+/// drops out everywhere: 10 of 28. January: DT 2, GIA 3, MN 2, MX 2, DS 2,
+/// BS 2, GHI 1, LD 1, TL 2, XK 1 = 18 of 28. The year: only XK = 1 of 28.
+/// Regimes: R1–R3 on the system; R4 never published, R5 in force from
+/// 2026, R6 with no unit, R7 with no indicator; R8 stopped (not counted):
+/// 3 of 7.
+async fn the_figures_and_regimes_shares_figure_by_figure(b: Backend) {
+    use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter};
+    let fx = fixture(b).await;
+    let share = |s: domain::digital::Share| (s.provided, s.total, s.percent());
+    let f = digital::figure(&fx.db, &LEADER, Q1, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(share(f.figures), (16, 28, Some(d("57.1"))));
+    assert_eq!(share(f.regime_share), (3, 3, Some(d("100"))));
+    let f = digital::figure(&fx.db, &LEADER, Q1, Counted::AcceptedOnly).await.unwrap();
+    assert_eq!(share(f.figures), (10, 28, Some(d("35.7"))));
+    let f = digital::figure(&fx.db, &LEADER, m(1), Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(share(f.figures), (18, 28, Some(d("64.3"))));
+    let f = digital::figure(&fx.db, &LEADER, Period::Year { year: 2025 }, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(share(f.figures), (1, 28, Some(d("3.6"))));
+
+    // Regimes not (yet) on the system.
+    let now = chrono::Utc::now();
+    regime::ActiveModel {
+        code: Set("R4".into()),
+        name: Set("Chế độ R4".into()),
+        draft: Set("{}".into()),
+        current_version: Set(0),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        remind_days: Set(0),
+        ..Default::default()
+    }
+    .insert(&fx.db)
+    .await
+    .unwrap();
+    let (_, v5) = regime(&fx.db, "R5", Frequency::Monthly, &[fx.u["A"]], &[fx.i["DT"]]).await;
+    let mut v = regime_version::Entity::find_by_id(v5).one(&fx.db).await.unwrap().unwrap().into_active_model();
+    v.effective_from = Set(Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()));
+    v.update(&fx.db).await.unwrap();
+    regime(&fx.db, "R6", Frequency::Monthly, &[], &[fx.i["DT"]]).await;
+    regime(&fx.db, "R7", Frequency::Monthly, &[fx.u["A"]], &[]).await;
+    let (r8, _) = regime(&fx.db, "R8", Frequency::Monthly, &[fx.u["A"]], &[fx.i["DT"]]).await;
+    let mut r = regime::Entity::find_by_id(r8).one(&fx.db).await.unwrap().unwrap().into_active_model();
+    r.active = Set(false);
+    r.update(&fx.db).await.unwrap();
+    let f = digital::figure(&fx.db, &LEADER, Q1, Counted::SentOrAccepted).await.unwrap();
+    assert_eq!(share(f.regime_share), (3, 7, Some(d("42.9"))));
+    assert!(!f.regime_share.meets(d("100")));
+    let why: Vec<(&str, Option<&str>)> = f.regimes.iter().map(|r| (r.code.as_str(), r.missing_reason())).collect();
+    assert_eq!(
+        why,
+        vec![
+            ("R1", None),
+            ("R2", None),
+            ("R3", None),
+            ("R4", Some("Chưa ban hành biểu mẫu trên hệ thống")),
+            ("R5", Some("Phiên bản đã ban hành chưa có hiệu lực trong kỳ")),
+            ("R6", Some("Chưa giao đơn vị báo cáo")),
+            ("R7", Some("Biểu mẫu chưa có chỉ tiêu")),
+        ]
+    );
+    // R5 asks A for DT, already asked by R1: the figures are unchanged.
+    assert_eq!(share(f.figures), (16, 28, Some(d("57.1"))));
+    // In 2026 R5 is in force.
+    let f = digital::figure(&fx.db, &LEADER, Period::Month { year: 2026, month: 1 }, Counted::SentOrAccepted).await.unwrap();
+    assert!(f.regimes.iter().any(|r| r.code == "R5" && r.missing_reason().is_none()));
+
+    // The page: each share with its definition, the regimes not on the system listed.
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let p = service::aggregate::views::digital_page(&fx.db, &LEADER, Some("2025-Q1"), None, today).await.unwrap();
+    assert_eq!((p.figures.percent.as_str(), p.figures.provided, p.figures.total), ("57,1 %", 16, 28));
+    assert_eq!((p.regimes.percent.as_str(), p.regimes_meets), ("42,9 %", false));
+    assert_eq!(p.figures_meets, Some(true), "57,1 % reaches the scheme's 50 %");
+    assert!(p.figures_definition.contains("cặp (chỉ tiêu dạng số, đơn vị)") && p.regimes_definition.contains("100 %"));
+    assert_eq!(p.regimes_missing.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), vec!["R4", "R5", "R6", "R7"]);
+    // The year's quarters and the year on the trend: Q1 16/28, the year 1/28.
+    assert_eq!(p.trend_figures.len(), 5);
+    assert_eq!((p.trend_figures[0].provided, p.trend_figures[4].provided), (16, 1));
+    let _ = regime::Entity::find().filter(regime::Column::Code.eq("R8")).one(&fx.db).await.unwrap().expect("R8 is kept, only stopped");
 }

@@ -11,7 +11,7 @@ use crate::components::status::{ErrorView, Loading};
 use crate::error::action_error;
 use crate::util::follow_success;
 use domain::aggregate::Counted;
-use domain::dashboard::{Choice, Dashboard, DigitalPage, FigureCell, Pivot, ShareRow};
+use domain::dashboard::{Breakdown, Choice, Dashboard, DigitalPage, FigureCell, Pivot, RankRow, ShareRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -153,6 +153,8 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 }}
             </div>
         </section>
+        <BreakdownCard d=d.clone()/>
+        <RankingCard d=d.clone()/>
         <section class="card muted">
             <h2>"Cách tính"</h2>
             <ul>
@@ -160,12 +162,130 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <li>"Tổng hợp theo cây đơn vị và theo kỳ theo cách tổng hợp của từng chỉ tiêu (cộng, trung bình, nhỏ nhất, lớn nhất, số cuối kỳ); tỷ lệ được tính lại từ tử số và mẫu số đã tổng hợp, không lấy trung bình các tỷ lệ."</li>
                 <li>"Một kỳ chỉ có số khi đơn vị báo cáo đủ kỳ đó (ví dụ đủ 3 tháng của quý); thiếu là « — », không tính là 0."</li>
                 <li>"Báo cáo trùng: nếu đơn vị báo cáo cùng chỉ tiêu ở hai chế độ cho cùng kỳ, lấy nguồn gần kỳ nhất (số của chính kỳ trước số cộng từ các tháng), rồi nguồn đã tiếp nhận, rồi chế độ ban hành trước."</li>
+                <li>"Phân tổ (ví dụ nam, nữ): mỗi phần được tổng hợp như tổng số của chỉ tiêu; phần tổng số không được phân tổ (do thiếu số của một phần) được vẽ gạch chéo « Chưa phân tổ », không tính phần thiếu là 0."</li>
+                <li>"Xếp hạng xã, phường: số cao nhất xếp hạng 1, số bằng nhau cùng hạng (hạng tiếp theo bỏ qua số hạng tương ứng), xã, phường chưa báo cáo xếp cuối, không có hạng."</li>
                 <li>"Phát hiện bất thường: điểm z bền vững theo trung vị và độ lệch tuyệt đối trung vị của chính đơn vị, ngưỡng ±3,5."</li>
                 <li>"Dự báo cả năm: mỗi kỳ còn lại bằng số cùng kỳ năm trước nhân hệ số tăng trưởng của năm nay (tổng các kỳ đã có ÷ tổng cùng các kỳ năm trước), khoảng dao động theo hệ số thấp nhất và cao nhất của từng kỳ; cả năm cộng dồn, lấy kỳ cuối hoặc trung bình theo cách tổng hợp của chỉ tiêu. Không dự báo tỷ lệ."</li>
                 <li>{d.rounding.clone()}</li>
             </ul>
         </section>
     }
+}
+
+fn dash_link(d: &Dashboard, node: i32, indicator: &str) -> String {
+    format!("/tong-hop?ky={}&nut={node}&chi_tieu={indicator}&tinh={}", d.period_key, d.counted)
+}
+
+#[component]
+fn BreakdownCard(d: Dashboard) -> impl IntoView {
+    let Some(b) = d.breakdown.clone() else {
+        // The chosen indicator has no parts: offer the ones that have.
+        let links: Vec<(String, String)> = d.breakdown_indicators.iter().map(|c| (dash_link(&d, d.node_id, &c.value), c.label.clone())).collect();
+        return view! {
+            <section class="card" aria-labelledby="phan-to">
+                <h2 id="phan-to">"Phân tổ"</h2>
+                <p class="muted">"Chỉ tiêu đang xem không có phân tổ (ví dụ theo giới tính, nhóm tuổi)."</p>
+                {(!links.is_empty()).then(|| view! {
+                    <p>"Xem phân tổ của chỉ tiêu: "
+                        {links.into_iter().enumerate().map(|(k, (href, label))| view! { {(k > 0).then_some(" · ")}<a href=href>{label}</a> }).collect_view()}
+                    </p>
+                })}
+            </section>
+        }
+        .into_any();
+    };
+    let Breakdown { title, parts, by, rows, svg } = b;
+    // Nothing at all for the period: one sentence instead of a chart of empty rows.
+    if !rows.iter().any(|r| !r.total.plain.is_empty() || r.parts.iter().any(|c| !c.plain.is_empty())) {
+        return view! {
+            <section class="card" aria-labelledby="phan-to">
+                <h2 id="phan-to">{format!("Phân tổ: {}", parts.join(" / "))}</h2>
+                <p class="muted">{format!("Chưa có số liệu phân tổ: {title}.")}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let first = if by.starts_with("theo từng kỳ") { "Kỳ" } else { "Đơn vị" };
+    let links: Vec<Option<String>> = rows.iter().map(|r| (r.unit_id > 0).then(|| dash_link(&d, r.unit_id, &d.indicator_id.to_string()))).collect();
+    view! {
+        <section class="card" aria-labelledby="phan-to">
+            <h2 id="phan-to">{format!("Phân tổ: {}", parts.join(" / "))}</h2>
+            <div class="chart-pair">
+                <div class="chart-box" inner_html=svg></div>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng số liệu phân tổ (kéo ngang để xem thêm cột)">
+                <table class="table">
+                    <caption>{title}</caption>
+                    <thead><tr>
+                        <th>{first}</th>
+                        {parts.iter().map(|p| view! { <th class="num">{p.clone()}</th> }).collect_view()}
+                        <th class="num">"Tổng số"</th>
+                        <th>"Ghi chú"</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().zip(links).map(|(r, link)| view! {
+                            <tr>
+                                <th scope="row">{match link {
+                                    Some(href) => view! { <a href=href>{r.label.clone()}</a> }.into_any(),
+                                    None => view! { {r.label.clone()} }.into_any(),
+                                }}</th>
+                                {r.parts.iter().zip(r.shares.iter()).map(|(c, share)| view! {
+                                    <td class="num">{c.text.clone()}
+                                        {(!share.is_empty()).then(|| view! { <br/><small class="muted">{share.clone()}</small> })}
+                                    </td>
+                                }).collect_view()}
+                                <td class="num">{r.total.text.clone()}</td>
+                                <td>{r.note.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            </div>
+            <p class="muted">"« — »: chưa có số liệu (không tính là 0)."</p>
+        </section>
+    }
+    .into_any()
+}
+
+fn rank_bar(r: &RankRow) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 14" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="{}" height="14"/></svg>"#,
+        r.bar
+    )
+}
+
+#[component]
+fn RankingCard(d: Dashboard) -> impl IntoView {
+    if d.ranking.is_empty() {
+        return ().into_any();
+    }
+    let chi_tieu = d.indicator_id.to_string();
+    view! {
+        <section class="card" aria-labelledby="xep-hang">
+            <h2 id="xep-hang">{d.ranking_title.clone()}</h2>
+            {(!d.ranking_current.is_empty()).then(|| view! { <p class="ranking-current"><a href="#xep-hang-dang-xem">{d.ranking_current.clone()}</a></p> })}
+            <p class="muted">{format!("{}: cao nhất xếp trước, số bằng nhau cùng hạng; xã, phường chưa báo cáo xếp cuối (không tính là 0).", d.indicator_label)}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng xếp hạng xã, phường">
+            <table class="table ranking">
+                <thead><tr><th class="num">"Hạng"</th><th>"Xã, phường"</th><th class="num">"Số liệu"</th><th class="bar-col">"So với cao nhất"</th></tr></thead>
+                <tbody>
+                    {d.ranking.iter().map(|r| view! {
+                        <tr class:current=r.current class:unreported=r.rank.is_empty() id=r.current.then_some("xep-hang-dang-xem")>
+                            <td class="num">{r.rank.clone()}</td>
+                            <th scope="row"><a href=dash_link(&d, r.unit_id, &chi_tieu)>{r.name.clone()}</a>
+                                // On a phone the bar goes under the name (the column is hidden).
+                                <span class="rank-bar narrow" inner_html=rank_bar(r)></span>
+                            </th>
+                            <td class="num">{r.value.clone()}</td>
+                            <td class="bar-col"><span class="rank-bar" inner_html=rank_bar(r)></span></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+    .into_any()
 }
 
 fn dash_query() -> Memo<DashQuery> {
@@ -200,8 +320,9 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
-    let caption = caption.to_string();
+    let (caption, label) = (caption.to_string(), caption.to_string());
     view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
         <table class="table">
             <caption>{caption}</caption>
             <thead><tr><th>"Nhóm"</th><th class="num">"Đã cung cấp"</th><th class="num">"Tổng số chỉ tiêu"</th><th class="num">"Tỷ lệ"</th></tr></thead>
@@ -211,6 +332,7 @@ fn share_table(caption: &str, rows: &[ShareRow]) -> impl IntoView + use<> {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -247,9 +369,26 @@ fn TargetForm(year: String) -> impl IntoView {
     }
 }
 
+fn share_tile(title: &str, r: &ShareRow, unit: &str, target: String, meets: Option<bool>, anchor: &str) -> impl IntoView + use<> {
+    let (title, anchor) = (title.to_string(), format!("#{anchor}"));
+    let counts = format!("{}/{} {unit}", r.provided, r.total);
+    view! {
+        <article class="tile">
+            <h3>{title}</h3>
+            <p class="tile-value"><strong>{r.percent.clone()}</strong></p>
+            <p class="muted">{counts}</p>
+            <p>{format!("Mục tiêu: {target}")}
+                {meets.map(|m| if m { view! { " — " <strong>"đã đạt"</strong> }.into_any() } else { view! { " — " <strong class="warning-text">"chưa đạt"</strong> }.into_any() })}
+            </p>
+            <p><a href=anchor>"Cách tính"</a></p>
+        </article>
+    }
+}
+
 #[component]
 fn DigitalView(p: DigitalPage) -> impl IntoView {
     let year = p.period_key.split('-').next().unwrap_or_default().to_string();
+    let target = p.target.clone().unwrap_or_else(|| "chưa đặt".into());
     view! {
         <form method="get" action="/tong-hop/so-hoa" class="filters" aria-label="Chọn kỳ">
             <label>"Kỳ"<select name="ky">{options(&p.periods, &p.period_key)}</select></label>
@@ -257,21 +396,44 @@ fn DigitalView(p: DigitalPage) -> impl IntoView {
             <button type="submit" class="button">"Xem"</button>
         </form>
         <section class="card">
-            <h2>{format!("{}: {} ({}/{} chỉ tiêu)", p.period_label, p.province.percent, p.province.provided, p.province.total)}</h2>
-            <p>{format!("Mục tiêu: {}", p.target.clone().unwrap_or_else(|| "chưa đặt".into()))}
-                {p.meets.map(|m| if m { " — đã đạt." } else { " — chưa đạt." })}</p>
-            <p class="muted">{p.target_note.clone()}</p>
+            <h2>{format!("{}: tỷ lệ cung cấp dữ liệu số", p.period_label)}</h2>
+            <div class="tiles">
+                {share_tile("Chỉ tiêu thống kê cấp tỉnh", &p.province, "chỉ tiêu", target.clone(), p.meets, "dinh-nghia")}
+                {share_tile("Số liệu báo cáo", &p.figures, "số liệu", target.clone(), p.figures_meets, "dinh-nghia-so-lieu")}
+                {share_tile("Chế độ báo cáo trên hệ thống", &p.regimes, "chế độ", "100 %".into(), Some(p.regimes_meets), "dinh-nghia-che-do")}
+            </div>
+            <p class="muted">{p.target_note.clone()}" Mục tiêu chế độ báo cáo trên hệ thống: 100\u{a0}%."</p>
             {p.can_set_target.then(|| view! { <TargetForm year=year.clone()/> })}
             <h3>"Định nghĩa"</h3>
+            <h4>"Chỉ tiêu thống kê cấp tỉnh"</h4>
             <p id="dinh-nghia">{p.definition.clone()}</p>
+            <h4>"Số liệu báo cáo"</h4>
+            <p id="dinh-nghia-so-lieu">{p.figures_definition.clone()}</p>
+            <h4>"Chế độ báo cáo trên hệ thống"</h4>
+            <p id="dinh-nghia-che-do">{p.regimes_definition.clone()}</p>
         </section>
         <section class="card">
             <div class="chart-pair">
                 <div class="chart-box" inner_html=p.trend_svg.clone()></div>
-                {share_table("Theo kỳ trong năm", &p.trend)}
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Tỷ lệ theo kỳ (kéo ngang để xem thêm cột)">
+                <table class="table">
+                    <caption>"Theo kỳ trong năm"</caption>
+                    <thead><tr><th>"Kỳ"</th><th class="num">"Chỉ tiêu thống kê"</th><th class="num">"Số liệu báo cáo"</th><th class="num">"Chế độ trên hệ thống"</th></tr></thead>
+                    <tbody>
+                        {p.trend.iter().zip(p.trend_figures.iter()).zip(p.trend_regimes.iter()).map(|((a, b), c)| view! {
+                            <tr>
+                                <th scope="row">{a.label.clone()}</th>
+                                <td class="num">{a.percent.clone()}<br/><small class="muted">{format!("{}/{}", a.provided, a.total)}</small></td>
+                                <td class="num">{b.percent.clone()}<br/><small class="muted">{format!("{}/{}", b.provided, b.total)}</small></td>
+                                <td class="num">{c.percent.clone()}<br/><small class="muted">{format!("{}/{}", c.provided, c.total)}</small></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
             </div>
-            {share_table("Theo lĩnh vực", &p.by_sector)}
-            {share_table("Theo đơn vị chủ trì", &p.by_owner)}
+            {share_table("Chỉ tiêu thống kê theo lĩnh vực", &p.by_sector)}
+            {share_table("Chỉ tiêu thống kê theo đơn vị chủ trì", &p.by_owner)}
         </section>
         <section class="card">
             <h2>{format!("Chỉ tiêu chưa được cung cấp ({})", p.missing.len())}</h2>
@@ -288,6 +450,23 @@ fn DigitalView(p: DigitalPage) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+        <section class="card">
+            <h2>{format!("Chế độ báo cáo chưa đưa lên hệ thống ({})", p.regimes_missing.len())}</h2>
+            {if p.regimes_missing.is_empty() {
+                view! { <p>"Mọi chế độ báo cáo đang áp dụng đều đã có trên hệ thống trong kỳ này."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr><th>"Mã"</th><th>"Chế độ báo cáo"</th><th>"Lý do"</th></tr></thead>
+                        <tbody>
+                            {p.regimes_missing.iter().map(|r| view! {
+                                <tr><td>{r.code.clone()}</td><td>{r.name.clone()}</td><td>{r.reason.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </section>
     }
 }

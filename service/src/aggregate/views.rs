@@ -134,6 +134,14 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
         });
     }
     let ind = chosen.and_then(|c| f.indicator(c)).cloned();
+    let breakdown = match &ind {
+        Some(i) if !i.parts.is_empty() => Some(breakdown(&f, i, node, &period)?),
+        _ => None,
+    };
+    let (ranking, ranking_title, ranking_current) = match &ind {
+        Some(i) => commune_ranking_of(&f, i, node, &period)?,
+        None => (vec![], String::new(), String::new()),
+    };
     let (node_cell, children, trend, trend_last_year, trend_svg, bars_svg, label, projection, projection_note) = match &ind {
         None => (FigureCell::default(), vec![], vec![], vec![], String::new(), String::new(), String::new(), None, String::new()),
         Some(i) => {
@@ -233,7 +241,107 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, actor: &Actor, q: DashQuery, 
             .then(|| key.iter().filter_map(|id| all.iter().find(|i| i.id == *id)).map(|i| i.code.as_str()).collect::<Vec<_>>().join(", ")),
         projection,
         projection_note,
+        breakdown,
+        breakdown_indicators: all
+            .iter()
+            .filter(|i| !i.parts.is_empty())
+            .map(|i| Choice { value: i.id.to_string(), label: format!("{} – {}", i.code, i.name) })
+            .collect(),
+        ranking,
+        ranking_title,
+        ranking_current,
     })
+}
+
+/// The chosen indicator's breakdown parts, stacked: by child unit, or for a
+/// unit without children by period of the year (the roll-up's own part
+/// figures: parts roll up with their totals).
+pub fn breakdown(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> Result<Breakdown> {
+    let internal = |e: domain::dec::DecError| ServiceError::Internal(format!("roll-up: {e:?}"));
+    let names: Vec<String> = i.parts.iter().map(|p| p.1.clone()).collect();
+    let row = |label: String, unit_id: i32, cell: &dyn Fn(&str) -> Result<domain::aggregate::Cell>| -> Result<StackRow> {
+        let total = cell("")?;
+        let mut parts = vec![];
+        let mut raw_parts = vec![];
+        for (code, _) in &i.parts {
+            let c = cell(code)?;
+            raw_parts.push(c.value);
+            parts.push(FigureCell::new(c.value, places(i), c.reported, c.expected, c.accepted, c.double_reported));
+        }
+        let st = stack(&raw_parts, total.value);
+        let fmt = |d: Dec| domain::numfmt::format_dec(d.round(places(i)));
+        let mut notes = vec![];
+        if let Some(rest) = st.segments.iter().find(|s| s.kind == SegmentKind::Unsplit) {
+            notes.push(format!("Chưa phân tổ: {}", fmt(rest.len)));
+        }
+        if st.exceeds_total {
+            notes.push("Tổng các phần lớn hơn tổng số".into());
+        }
+        if st.negative {
+            notes.push("Có số âm".into());
+        }
+        Ok(StackRow {
+            label,
+            unit_id,
+            shares: raw_parts.iter().map(|p| share_text(*p, total.value).unwrap_or_default()).collect(),
+            parts,
+            total: FigureCell::new(total.value, places(i), total.reported, total.expected, total.accepted, total.double_reported),
+            note: if notes.is_empty() { "—".into() } else { notes.join("; ") },
+            raw_parts,
+            raw_total: total.value,
+        })
+    };
+    let kids = f.children(node);
+    let (by, rows) = if kids.is_empty() {
+        let mut rows = vec![];
+        for p in Period::all_in_year(period.frequency(), period.year()) {
+            let r = f.at(p)?;
+            rows.push(row(p.label(), 0, &|part| r.cell(&f.tree, node, i.id, part).map_err(internal))?);
+        }
+        (format!("theo từng kỳ năm {}", period.year()), rows)
+    } else {
+        let mut rows = vec![];
+        for u in kids {
+            rows.push(row(u.name.clone(), u.id, &|part| f.cell(u.id, i.id, part))?);
+        }
+        (format!("của từng đơn vị trực thuộc, {}", period.label()), rows)
+    };
+    let title = format!("{} ({}) phân theo {} {by}", i.name, i.uom, names.join(" / "));
+    let svg = stacked_svg(&title, &names, &rows, places(i));
+    Ok(Breakdown { title, parts: names, by, rows, svg })
+}
+
+/// The communes and wards under the node (for a commune: its siblings
+/// under the same parent) ranked by the chosen indicator, with a title.
+pub fn commune_ranking_of(f: &Figures, i: &IndicatorInfo, node: i32, period: &Period) -> Result<(Vec<RankRow>, String, String)> {
+    use domain::org::OrgKind;
+    let is_commune = |k: OrgKind| matches!(k, OrgKind::Commune | OrgKind::Ward);
+    let base = match f.unit(node) {
+        Some(u) if is_commune(u.kind) => u.parent_id.filter(|p| f.in_scope(*p)).unwrap_or(node),
+        _ => node,
+    };
+    let inside: HashSet<i32> = f.tree.subtree(base).into_iter().collect();
+    let mut rows = vec![];
+    for u in f.units.iter().filter(|u| u.active && is_commune(u.kind) && inside.contains(&u.id) && f.in_scope(u.id)) {
+        rows.push((u.id, u.name.clone(), f.cell(u.id, i.id, "")?.value));
+    }
+    if rows.is_empty() {
+        return Ok((vec![], String::new(), String::new()));
+    }
+    let reported = rows.iter().filter(|r| r.2.is_some()).count();
+    let total = rows.len();
+    let scope = match f.unit(base) {
+        Some(u) if u.kind == OrgKind::Province => " toàn tỉnh".to_string(),
+        Some(u) if u.kind == OrgKind::Group => String::new(),
+        Some(u) => format!(" thuộc {}", u.name),
+        None => String::new(),
+    };
+    let title = format!("Xếp hạng {total} xã, phường{scope} – {}: {reported}/{total} đã báo cáo", period.label());
+    let ranked = commune_ranking(rows, places(i), node);
+    let current = ranked.iter().find(|r| r.current).map(|r| {
+        if r.rank.is_empty() { format!("{}: chưa báo cáo", r.name) } else { format!("{}: hạng {}/{reported}, {}", r.name, r.rank, r.value) }
+    });
+    Ok((ranked, title, current.unwrap_or_default()))
 }
 
 /// The most key indicators the dashboard shows.
@@ -523,6 +631,10 @@ fn share_row(label: String, s: &Share) -> ShareRow {
 
 pub const DEFINITION: &str = "Một chỉ tiêu thuộc hệ thống chỉ tiêu thống kê cấp tỉnh được tính là « đã cung cấp dưới dạng dữ liệu số » trong một kỳ khi: (1) có ít nhất một chế độ báo cáo đã ban hành trên hệ thống yêu cầu đơn vị báo cáo chỉ tiêu đó cho kỳ này; và (2) mọi đơn vị được yêu cầu đều đã có số liệu cho trọn kỳ (số của chính kỳ đó hoặc đủ các tháng, quý trong kỳ) trong báo cáo đã gửi hoặc đã tiếp nhận (hoặc chỉ báo cáo đã tiếp nhận, theo lựa chọn), dù nhập trên biểu mẫu, nhập từ Excel hay gửi qua API. Báo cáo nháp và ô nhập sai không được tính; thiếu một đơn vị là chưa đạt. Tỷ lệ = số chỉ tiêu đã cung cấp ÷ tổng số chỉ tiêu thống kê cấp tỉnh.";
 
+pub const FIGURES_DEFINITION: &str = "Một « số liệu báo cáo » là một cặp (chỉ tiêu dạng số, đơn vị) mà một chế độ báo cáo đã ban hành và có hiệu lực trên hệ thống yêu cầu đơn vị báo cáo cho kỳ này (đơn vị được hai chế độ cùng yêu cầu một chỉ tiêu vẫn chỉ tính một số liệu; các phần phân tổ đi cùng tổng số, không tính riêng). Số liệu được tính là « đã cung cấp dưới dạng dữ liệu số » khi đơn vị đã có số cho trọn kỳ trong báo cáo đã gửi hoặc đã tiếp nhận (hoặc chỉ báo cáo đã tiếp nhận, theo lựa chọn), nhập trên biểu mẫu, từ Excel hay qua API; chỉ tiêu tỷ lệ được tính khi có đủ tử số và mẫu số. Số liệu đơn vị gửi mà không được yêu cầu không được tính. Tỷ lệ = số liệu đã cung cấp ÷ tổng số liệu được yêu cầu.";
+
+pub const REGIMES_DEFINITION: &str = "Một chế độ báo cáo đang áp dụng trong danh mục được tính là « đã đưa lên hệ thống » trong kỳ khi: (1) đã ban hành biểu mẫu trên hệ thống; (2) phiên bản đã ban hành có hiệu lực chậm nhất vào ngày cuối kỳ; (3) phiên bản đó giao ít nhất một đơn vị báo cáo đang hoạt động; và (4) biểu mẫu có ít nhất một chỉ tiêu. Chế độ đã ngừng áp dụng không được tính. Tỷ lệ = số chế độ đã đưa lên hệ thống ÷ tổng số chế độ đang áp dụng; mục tiêu 100 %.";
+
 pub async fn digital_page<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -544,16 +656,24 @@ pub async fn digital_page<C: ConnectionTrait>(
     let target = digital::target(db, period.year()).await?;
     let s = &fig.summary;
     let mut trend = vec![];
-    let mut trend_vals = vec![];
+    let (mut trend_figures, mut trend_regimes) = (vec![], vec![]);
+    let (mut trend_vals, mut figure_vals, mut regime_vals) = (vec![], vec![], vec![]);
     let mut labels = vec![];
     for f in &all {
         let p = f.period;
         trend_vals.push(f.summary.province.percent());
+        figure_vals.push(f.figures.percent());
+        regime_vals.push(f.regime_share.percent());
         labels.push(short_label(&p));
         trend.push(share_row(p.label(), &f.summary.province));
+        trend_figures.push(share_row(p.label(), &f.figures));
+        trend_regimes.push(share_row(p.label(), &f.regime_share));
     }
-    let trend_svg =
-        line_svg(&format!("Tỷ lệ chỉ tiêu được cung cấp dưới dạng dữ liệu số, năm {} (%)", period.year()), &labels, &[("Tỷ lệ (%)", &trend_vals)]);
+    let trend_svg = line_svg(
+        &format!("Tỷ lệ dữ liệu số theo kỳ, năm {} (%)", period.year()),
+        &labels,
+        &[("Chỉ tiêu thống kê", &trend_vals), ("Số liệu báo cáo", &figure_vals), ("Chế độ trên hệ thống", &regime_vals)],
+    );
     let by_id: HashMap<i32, &domain::digital::FlaggedIndicator> = fig.indicators.iter().map(|i| (i.id, i)).collect();
     Ok(DigitalPage {
         period_key: period.key(),
@@ -591,5 +711,18 @@ pub async fn digital_page<C: ConnectionTrait>(
             })
             .collect(),
         can_set_target: actor.is_admin(),
+        figures: share_row("Số liệu báo cáo".into(), &fig.figures),
+        figures_meets: target.map(|(pm, _)| fig.figures.meets(digital::per_mille_to_percent(pm))),
+        figures_definition: FIGURES_DEFINITION.into(),
+        trend_figures,
+        regimes: share_row("Chế độ báo cáo".into(), &fig.regime_share),
+        regimes_meets: fig.regime_share.meets(Dec::from_int(100)),
+        regimes_definition: REGIMES_DEFINITION.into(),
+        trend_regimes,
+        regimes_missing: fig
+            .regimes
+            .iter()
+            .filter_map(|r| Some(RegimeGap { code: r.code.clone(), name: r.name.clone(), reason: r.missing_reason()?.into() }))
+            .collect(),
     })
 }
