@@ -84,7 +84,7 @@ pub fn mask_token(token: &str) -> String {
 
 /// The token a masked one carries; `None` for anything else.
 pub fn unmask_token(masked: &str) -> Option<String> {
-    if masked.len() % 2 != 0 || !masked.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !masked.len().is_multiple_of(2) || !masked.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let bytes = hex::decode(masked).ok()?;
