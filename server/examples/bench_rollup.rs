@@ -51,7 +51,9 @@ async fn main() {
     let csv_path = std::env::args().nth(2).unwrap_or_else(|| "/tmp/baocao-rollup.csv".into());
     let dir = std::env::temp_dir().join(format!("baocao-bench-rollup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
+    // BENCH_DATABASE_URL: an empty PostgreSQL database for the same run on
+    // PostgreSQL (bench/rollup.sh makes one); an SQLite file otherwise.
+    let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
     let mut config = server::config::Config {
         database_url: url,
         demo: true,
