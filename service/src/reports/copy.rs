@@ -28,18 +28,13 @@ pub(crate) fn has_figures(stored: &HashMap<String, report_value::Model>) -> bool
     stored.values().any(|r| r.num.is_some() || r.txt.is_some())
 }
 
-/// What the previous period offers this report (read by the report page
-/// for a report with no figures that the user may fill).
-pub(crate) async fn offer_for<C: ConnectionTrait>(db: &C, l: &Loaded) -> Result<CopyOffer> {
+/// What the previous period offers this report, and its report when there
+/// is one (the report page asks for a report with no figures that the user
+/// may fill; the copy itself asks again before copying).
+pub(crate) async fn offer_for<C: ConnectionTrait>(db: &C, l: &Loaded) -> Result<(CopyOffer, Option<report::Model>)> {
     let prev = l.period.previous();
     let found = find_report(db, l.report.regime_id, l.report.unit_id, &prev.key()).await?;
-    Ok(carry::offer(prev.label(), found.and_then(|r| ReportStatus::from_code(&r.status))))
-}
-
-/// The report's copied figures not yet confirmed, in the form's order.
-pub(crate) async fn unconfirmed_keys<C: ConnectionTrait>(db: &C, l: &Loaded) -> Result<Vec<String>> {
-    let stored = load_values(db, l.report.id, &l.ids).await?;
-    Ok(unconfirmed_in(l, &stored).into_iter().map(|(k, _)| k).collect())
+    Ok((carry::offer(prev.label(), found.as_ref().and_then(|r| ReportStatus::from_code(&r.status))), found))
 }
 
 /// The copied figures not yet confirmed among stored rows, each with the
@@ -77,10 +72,8 @@ pub async fn copy_previous(db: &crate::Db, actor: &Actor, id: i32, row_version: 
     if row_version != l.report.row_version {
         return Err(conflict("Báo cáo vừa được lưu ở cửa sổ khác hoặc bởi người khác; hãy tải lại trang trước khi chép số liệu kỳ trước."));
     }
-    let prev_period = l.period.previous();
-    let from = prev_period.label();
-    let prev = find_report(db, l.report.regime_id, l.report.unit_id, &prev_period.key()).await?;
-    let offer = carry::offer(from.clone(), prev.as_ref().and_then(|r| ReportStatus::from_code(&r.status)));
+    let from = l.period.previous().label();
+    let (offer, prev) = offer_for(db, &l).await?;
     let Some(prev) = prev.filter(|_| offer.available()) else {
         return Err(conflict(offer.note()));
     };

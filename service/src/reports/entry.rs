@@ -90,7 +90,7 @@ async fn data_of(db: &crate::Db, actor: &Actor, l: Loaded, now: DateTime<Utc>) -
     let permissions = permissions(actor, &l, now);
     let copied = super::copy::unconfirmed_in(&l, &stored).into_iter().map(|(k, _)| k).collect();
     // Offered only to whoever may fill a report that has no figures yet.
-    let copy_offer = if permissions.edit && !super::copy::has_figures(&stored) { Some(super::copy::offer_for(db, &l).await?) } else { None };
+    let copy_offer = if permissions.edit && !super::copy::has_figures(&stored) { Some(super::copy::offer_for(db, &l).await?.0) } else { None };
     let specs = l.doc.indicator_codes().iter().filter_map(|c| l.specs.get(c).cloned()).collect();
     Ok(ReportData { header, doc: l.doc, specs, values, comments, narrative, explanations, references, permissions, unusual, copied, copy_offer })
 }
@@ -263,6 +263,8 @@ async fn save_in<C: ConnectionTrait>(
     let mut deletes = Vec::new();
     // Copied figures confirmed as they are: their rows stay, unmarked.
     let mut confirmed = Vec::new();
+    // Copied figures still unconfirmed after this save, in the form's order.
+    let mut still_marked = Vec::new();
     let mut audits = Vec::new();
     let mut text_audits = Vec::new();
     let text_audit = |field: String, old: &str, new: &str| report_text_audit::ActiveModel {
@@ -294,6 +296,9 @@ async fn save_in<C: ConnectionTrait>(
             let same_figure = old_value.as_ref() == new_value && old_raw == new_raw;
             // A copied figure stays marked until it is confirmed or changed.
             let still_copied = old.is_some_and(|o| o.copied) && same_figure && !changes.confirm.covers(&key);
+            if still_copied {
+                still_marked.push(key.clone());
+            }
             if same_figure && old_comment == new_comment {
                 if let Some(o) = old.filter(|o| o.copied && !still_copied) {
                     confirmed.push(o.id);
@@ -376,8 +381,7 @@ async fn save_in<C: ConnectionTrait>(
     for chunk in text_audits.chunks(500) {
         report_text_audit::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    let copied = super::copy::unconfirmed_keys(txn, l).await?;
-    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len(), copied }))
+    Ok(Written::Saved(Saved { row_version: row_version + 1, checked, changed, unreadable: figures.unreadable.len(), copied: still_marked }))
 }
 
 /// Saves typed changes inside a transaction the caller holds (an Excel
