@@ -24,6 +24,9 @@ pub enum ValueType {
 impl ValueType {
     pub const ALL: [ValueType; 6] = [ValueType::Integer, ValueType::Decimal, ValueType::Percent, ValueType::Text, ValueType::YesNo, ValueType::Date];
 
+    /// The types whose figures are numbers: they add up, compare and roll up.
+    pub const NUMERIC: [ValueType; 3] = [ValueType::Integer, ValueType::Decimal, ValueType::Percent];
+
     pub fn code(self) -> &'static str {
         match self {
             ValueType::Integer => "so_nguyen",
@@ -51,7 +54,7 @@ impl ValueType {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, ValueType::Integer | ValueType::Decimal | ValueType::Percent)
+        ValueType::NUMERIC.contains(&self)
     }
 }
 

@@ -10,6 +10,7 @@ use domain::Actor;
 use domain::aggregate::Counted;
 use domain::dec::Dec;
 use domain::digital::{FlaggedIndicator, RegimeCheck, Share, Summary, figure_share, regime_share, summarize};
+use domain::indicator::ValueType;
 use domain::period::Period;
 use entity::{digital_target, indicator, regime, regime_version_indicator};
 use sea_orm::sea_query::OnConflict;
@@ -32,9 +33,6 @@ pub struct DigitalFigure {
     pub regimes: Vec<RegimeCheck>,
     pub regime_share: Share,
 }
-
-/// Value types whose figures are numbers (the figures share counts these).
-pub const NUMERIC_TYPES: [&str; 3] = ["so_nguyen", "so_thap_phan", "ty_le"];
 
 /// The yearly target in per mille and whether the administrator set it
 /// (otherwise the scheme's 50 % for 2025, or none).
@@ -105,7 +103,7 @@ pub async fn figures_in_year<C: ConnectionTrait>(db: &C, actor: &Actor, periods:
         .all(db)
         .await?;
     let flagged: Vec<i32> = active.iter().filter(|i| i.1).map(|i| i.0).collect();
-    let numeric: Vec<i32> = active.iter().filter(|i| NUMERIC_TYPES.contains(&i.2.as_str())).map(|i| i.0).collect();
+    let numeric: Vec<i32> = active.iter().filter(|i| ValueType::from_code(&i.2).is_some_and(ValueType::is_numeric)).map(|i| i.0).collect();
     let mut ids = flagged.clone();
     ids.extend(numeric.iter().filter(|i| !flagged.contains(i)));
     let f = figures(db, actor, Some(&ids), first, counted).await?;

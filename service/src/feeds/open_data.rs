@@ -21,7 +21,7 @@ use crate::aggregate::{IndicatorInfo, RATE_FACTOR, indicator_infos, province_roo
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::aggregate::{self, Counted, Fact, IndicatorDef, Rate, Rollup, Tree};
 use domain::dec::Dec;
-use domain::indicator::Aggregation;
+use domain::indicator::{Aggregation, ValueType};
 use domain::period::{Period, date, last_day_of_month};
 use domain::report::ReportStatus;
 use domain::views::UnitRow;
@@ -243,7 +243,7 @@ async fn public_rows<C: ConnectionTrait>(db: &C, code: Option<&str>) -> Result<V
     let mut q = indicator::Entity::find()
         .filter(indicator::Column::Public.eq(true))
         .filter(indicator::Column::Active.eq(true))
-        .filter(indicator::Column::ValueType.is_in(["so_nguyen", "so_thap_phan", "ty_le"]))
+        .filter(indicator::Column::ValueType.is_in(ValueType::NUMERIC.map(ValueType::code)))
         .order_by_asc(indicator::Column::Code);
     if let Some(c) = code {
         q = q.filter(indicator::Column::Code.eq(c));

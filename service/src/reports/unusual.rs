@@ -7,7 +7,6 @@
 use super::Loaded;
 use crate::Result;
 use domain::dec::Dec;
-use domain::indicator::ValueType;
 use domain::reporting::UnusualFigure;
 use entity::report_value;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -16,14 +15,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// How many earlier periods a figure is compared with, at most.
 pub const HISTORY_PERIODS: usize = 24;
 
-fn numeric(vt: ValueType) -> bool {
-    matches!(vt, ValueType::Integer | ValueType::Decimal | ValueType::Percent)
-}
-
 pub async fn unusual<C: ConnectionTrait>(db: &C, l: &Loaded, stored: &HashMap<String, report_value::Model>) -> Result<Vec<UnusualFigure>> {
     let r = &l.report;
     let (year, ordinal, frequency) = (l.period.year(), l.period.ordinal() as i16, l.period.frequency().code());
-    let wanted: Vec<i32> = l.specs.values().filter(|s| numeric(s.value_type)).filter_map(|s| l.ids.by_code.get(&s.code).copied()).collect();
+    let wanted: Vec<i32> = l.specs.values().filter(|s| s.value_type.is_numeric()).filter_map(|s| l.ids.by_code.get(&s.code).copied()).collect();
     // A one-off period has no earlier periods of its kind.
     if stored.is_empty() || wanted.is_empty() || ordinal == 0 {
         return Ok(vec![]);
