@@ -2,9 +2,8 @@
 //! hash of their content, so a browser keeps them for a year without asking
 //! again (`Cache-Control: immutable`) and a new release is fetched at once
 //! because its names differ. Each travels brotli- or gzip-compressed as the
-//! browser accepts: copies written beside them at build time when present
-//! (`baocao.wasm.br`, as `cargo leptos build --precompress` leaves them),
-//! otherwise compressed here once, in the background at start-up.
+//! browser accepts, compressed here once, in the background at start-up
+//! (about a second for a release bundle).
 //!
 //! The hash is computed here at start-up rather than by cargo-leptos's
 //! `hash-files`, whose hash file must sit beside the executable: one rule for
@@ -63,11 +62,14 @@ impl Bundle {
             .clone()
     }
 
-    /// Makes the compressed copies the build did not leave, off the request
-    /// path, so the first clerk after a release already gets them (a request
-    /// that comes first makes its own and this one's is dropped).
+    /// Makes the compressed copies off the request path, so the first clerk
+    /// after a release already gets them (a request that comes first makes
+    /// its own and this one's is dropped).
     fn compress_in_background(&self) {
         let assets: Vec<Arc<Asset>> = self.by_name.values().cloned().collect();
+        if assets.is_empty() {
+            return;
+        }
         let spawned = std::thread::Builder::new().name("bundle-compression".into()).spawn(move || {
             for a in assets {
                 for (cell, e) in [(&a.br, Encoding::Brotli), (&a.gzip, Encoding::Gzip)] {
@@ -90,7 +92,7 @@ impl Bundle {
             let Ok(bytes) = std::fs::read(&path) else { continue };
             let hash = content_hash(&bytes);
             let name = format!("{stem}.{hash}.{ext}");
-            let asset = Asset { content_type, hash, identity: Bytes::from(bytes), br: precompressed(&path, "br"), gzip: precompressed(&path, "gz") };
+            let asset = Asset { content_type, hash, identity: Bytes::from(bytes), br: Default::default(), gzip: Default::default() };
             let url = format!("/pkg/{name}");
             match ext {
                 "js" => urls.js = url,
@@ -116,22 +118,6 @@ fn content_hash(bytes: &[u8]) -> String {
     use blake2::Digest;
     let digest = blake2::Blake2b512::digest(bytes);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// A compressed copy written beside the file at build time (`name.js.br`),
-/// taken only when it is newer than the file it compresses.
-fn precompressed(path: &Path, suffix: &str) -> tokio::sync::OnceCell<Option<Bytes>> {
-    let mut os = path.as_os_str().to_owned();
-    os.push(format!(".{suffix}"));
-    let copy = PathBuf::from(os);
-    let fresh = match (std::fs::metadata(&copy).and_then(|m| m.modified()), std::fs::metadata(path).and_then(|m| m.modified())) {
-        (Ok(c), Ok(f)) => c >= f,
-        _ => false,
-    };
-    if fresh && let Ok(bytes) = std::fs::read(&copy) {
-        return tokio::sync::OnceCell::new_with(Some(Some(Bytes::from(bytes))));
-    }
-    tokio::sync::OnceCell::new()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
