@@ -135,8 +135,8 @@ impl Figures {
         if let Some(r) = self.rollup.get().filter(|r| r.target == target) {
             return Ok(std::borrow::Cow::Borrowed(r));
         }
-        let expected = if target == self.target { self.expected.clone() } else { self.expected_at(&target) };
-        self.make(target, &expected).map(std::borrow::Cow::Owned)
+        let made = if target == self.target { self.make(target, &self.expected) } else { self.make(target, &self.expected_at(&target)) };
+        made.map(std::borrow::Cow::Owned)
     }
 
     pub fn in_scope(&self, node: i32) -> bool {
