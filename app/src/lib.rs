@@ -24,8 +24,7 @@ use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app (server side only).
 #[cfg(feature = "ssr")]
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let _ = options;
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     ssr::content_security_policy();
     view! {
         <!DOCTYPE html>

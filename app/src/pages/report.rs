@@ -188,14 +188,16 @@ fn ReportView(page: PageData, notice: Option<String>) -> impl IntoView {
     });
     // Figures copied from the previous period, still to be confirmed: the
     // marks follow each save's answer.
-    let copied = RwSignal::new(
-        data.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect::<HashMap<_, _>>(),
-    );
+    // Each mark remembers the text copied: it goes once the input differs.
+    let marks = move |keys: &[String]| -> HashMap<String, String> {
+        keys.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect()
+    };
+    let copied = RwSignal::new(marks(&data.copied));
     let stash_refused = !stash_messages.is_empty();
     let refused = Signal::derive(move || stash_refused || save_error.with(|e| matches!(e, Some(AppError::Validation(_)))));
     Effect::new(move |_| {
         if let Some(Ok(reply)) = save.value().get() {
-            copied.set(reply.copied.iter().map(|k| (k.clone(), inputs.with_untracked(|i| i.get(k).cloned().unwrap_or_default()))).collect());
+            copied.set(marks(&reply.copied));
         }
     });
     provide_context(CopyMarks { copied, refused });
