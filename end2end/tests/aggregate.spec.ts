@@ -11,6 +11,9 @@ test("leader: dashboard, drill-down, 50 % page, pivot and its CSV", async ({ pag
   await open(page, info, "/tong-hop?ky=2025");
   await expect(page.getByRole("heading", { level: 1, name: "Tổng hợp số liệu" })).toBeVisible();
   await expect(page.locator("svg.chart").first()).toBeVisible();
+  // The communes ranked, highest first.
+  await expect(page.locator("#xep-hang")).toContainText("Xếp hạng");
+  await expect(page.locator("table.ranking tbody tr").first().locator("td").first()).toHaveText("1");
   await page.screenshot({ path: `test-results/tong-hop-${width}-${info.project.name}.png`, fullPage: true });
   // Drill down: the first child in the table beside the bars, then its first child.
   const firstChild = page.locator("table caption", { hasText: "Theo đơn vị trực thuộc" }).locator("xpath=..").locator("tbody a").first();

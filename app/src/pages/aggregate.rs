@@ -260,6 +260,16 @@ fn RankingCard(d: Dashboard) -> impl IntoView {
         return ().into_any();
     }
     let chi_tieu = d.indicator_id.to_string();
+    // Nobody reported yet: one sentence, not a list of every commune saying so.
+    if d.ranking.iter().all(|r| r.rank.is_empty()) {
+        return view! {
+            <section class="card" aria-labelledby="xep-hang">
+                <h2 id="xep-hang">{d.ranking_title.clone()}</h2>
+                <p>{format!("Chưa xã, phường nào có số liệu «{}» được tính cho kỳ này.", d.indicator_label)}</p>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="card" aria-labelledby="xep-hang">
             <h2 id="xep-hang">{d.ranking_title.clone()}</h2>
