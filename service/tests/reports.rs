@@ -191,29 +191,23 @@ async fn previous_report(db: &service::Db, current: i32, status: ReportStatus, f
     let cur = row(db, current).await;
     let period = Period::parse_key(&cur.period_key).unwrap().previous();
     let now = Utc::now();
-    let prev = report::ActiveModel {
-        regime_id: Set(cur.regime_id),
-        regime_version_id: Set(cur.regime_version_id),
-        unit_id: Set(cur.unit_id),
-        period_key: Set(period.key()),
-        status: Set(status.code().into()),
-        row_version: Set(3),
-        narrative: Set(r#"["Kết quả tháng trước"]"#.into()),
-        explanations: Set("{}".into()),
-        window_exception_until: Set(None),
-        created_at: Set(now),
-        created_by: Set(None),
-        updated_at: Set(now),
-        updated_by: Set(None),
-        sent_at: Set(Some(now)),
-        sent_by: Set(None),
-        on_time: Set(Some(true)),
-        approved_at: Set(None),
-        approved_by: Set(None),
-        reviewed_at: Set(None),
-        reviewed_by: Set(None),
-        return_reason: Set(None),
-        ..Default::default()
+    let prev = {
+        let mut m = service::reports::overview::draft_model(
+            cur.regime_id,
+            cur.regime_version_id,
+            cur.unit_id,
+            &period,
+            0,
+            None,
+            cur.created_by.expect("started by a clerk"),
+            now,
+        );
+        m.status = Set(status.code().into());
+        m.row_version = Set(3);
+        m.narrative = Set(r#"["Kết quả tháng trước"]"#.into());
+        m.sent_at = Set(Some(now));
+        m.on_time = Set(Some(true));
+        m
     }
     .insert(db)
     .await

@@ -189,9 +189,10 @@ pub async fn start(db: &crate::Db, actor: &Actor, regime_id: i32, period_key: &s
 }
 
 /// A new draft report of a unit for a regime's version and a period
-/// (started by the web form, an Excel file or a DHIS2 import).
+/// (started by the web form, an Excel file or a DHIS2 import; tests start
+/// reports in other states from it).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn draft_model(
+pub fn draft_model(
     regime_id: i32,
     version_id: i32,
     unit_id: i32,
