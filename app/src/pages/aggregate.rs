@@ -43,7 +43,6 @@ fn accepted_share(c: &FigureCell) -> String {
 
 #[component]
 fn Tiles(d: Dashboard) -> impl IntoView {
-    let q = |id: i32| format!("/tong-hop?ky={}&nut={}&chi_tieu={id}&tinh={}", d.period_key, d.node_id, d.counted);
     // One root, the picker inside it: an optional sibling after the tiles
     // did not hydrate.
     view! {
@@ -51,7 +50,7 @@ fn Tiles(d: Dashboard) -> impl IntoView {
         <div class="tiles">
             {d.tiles.iter().map(|t| view! {
                 <article class="tile">
-                    <h3><a href=q(t.indicator_id)>{t.name.clone()}</a></h3>
+                    <h3><a href=dash_link(&d, d.node_id, t.indicator_id)>{t.name.clone()}</a></h3>
                     <p class="tile-value"><strong>{t.value.text.clone()}</strong>" "<small>{t.uom.clone()}</small></p>
                     <p class="muted">{format!("{} · {}", d.period_label, t.value.counts())}</p>
                     <p>{format!("Cùng kỳ năm trước: {}", t.last_year.text)}
@@ -72,9 +71,6 @@ fn Tiles(d: Dashboard) -> impl IntoView {
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
     let crumbs = d.breadcrumb.clone();
-    let (pk, ind, cnt) = (d.period_key.clone(), d.indicator_id, d.counted.clone());
-    let base = move |nut: i32| format!("/tong-hop?ky={pk}&nut={nut}&chi_tieu={ind}&tinh={cnt}");
-    let base2 = base.clone();
     let nut = d.node_id.to_string();
     let chi_tieu = d.indicator_id.to_string();
     view! {
@@ -87,7 +83,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         </form>
         <nav aria-label="Cấp đơn vị" class="breadcrumb">
             {crumbs.into_iter().enumerate().map(|(k, (id, name))| view! {
-                {(k > 0).then_some(" › ")}<a href=base(id)>{name}</a>
+                {(k > 0).then_some(" › ")}<a href=dash_link(&d, id, d.indicator_id)>{name}</a>
             }).collect_view()}
         </nav>
         <h2>{format!("{} – {}", d.node_name, d.period_label)}</h2>
@@ -103,7 +99,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                     <tbody>
                         {d.children.iter().map(|c| view! {
                             <tr>
-                                <th scope="row"><a href=base2(c.unit_id)>{c.name.clone()}</a></th>
+                                <th scope="row"><a href=dash_link(&d, c.unit_id, d.indicator_id)>{c.name.clone()}</a></th>
                                 <td class="num">{c.cell.text.clone()}</td>
                                 <td class="num">{format!("{}/{}", c.cell.reported, c.cell.expected)}</td>
                                 <td class="num">{c.cell.accepted}</td>
@@ -172,7 +168,8 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     }
 }
 
-fn dash_link(d: &Dashboard, node: i32, indicator: &str) -> String {
+/// The dashboard at another node or indicator, same period and counting.
+fn dash_link(d: &Dashboard, node: i32, indicator: impl std::fmt::Display) -> String {
     format!("/tong-hop?ky={}&nut={node}&chi_tieu={indicator}&tinh={}", d.period_key, d.counted)
 }
 
@@ -206,7 +203,7 @@ fn BreakdownCard(d: Dashboard) -> impl IntoView {
         .into_any();
     }
     let first = if by.starts_with("theo từng kỳ") { "Kỳ" } else { "Đơn vị" };
-    let links: Vec<Option<String>> = rows.iter().map(|r| (r.unit_id > 0).then(|| dash_link(&d, r.unit_id, &d.indicator_id.to_string()))).collect();
+    let links: Vec<Option<String>> = rows.iter().map(|r| (r.unit_id > 0).then(|| dash_link(&d, r.unit_id, d.indicator_id))).collect();
     view! {
         <section class="card" aria-labelledby="phan-to">
             <h2 id="phan-to">{format!("Phân tổ: {}", parts.join(" / "))}</h2>
@@ -259,7 +256,6 @@ fn RankingCard(d: Dashboard) -> impl IntoView {
     if d.ranking.is_empty() {
         return ().into_any();
     }
-    let chi_tieu = d.indicator_id.to_string();
     // Nobody reported yet: one sentence, not a list of every commune saying so.
     if d.ranking.iter().all(|r| r.rank.is_empty()) {
         return view! {
@@ -282,7 +278,7 @@ fn RankingCard(d: Dashboard) -> impl IntoView {
                     {d.ranking.iter().map(|r| view! {
                         <tr class:current=r.current class:unreported=r.rank.is_empty() id=r.current.then_some("xep-hang-dang-xem")>
                             <td class="num">{r.rank.clone()}</td>
-                            <th scope="row"><a href=dash_link(&d, r.unit_id, &chi_tieu)>{r.name.clone()}</a>
+                            <th scope="row"><a href=dash_link(&d, r.unit_id, d.indicator_id)>{r.name.clone()}</a>
                                 // On a phone the bar goes under the name (the column is hidden).
                                 <span class="rank-bar narrow" inner_html=rank_bar(r)></span>
                             </th>
