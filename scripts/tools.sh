@@ -10,11 +10,6 @@ BINARYEN_VERSION="132.0.0"
 
 log() { printf '\033[1;34m[baocao]\033[0m %s\n' "$*" >&2; }
 
-# The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
-wasm_bindgen_version() {
-  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
-}
-
 ensure_rust_tools() {
   local have
   have="$(rustup component list --installed 2>/dev/null || true)"
@@ -28,15 +23,6 @@ ensure_rust_tools() {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  local wbg
-  wbg="$(wasm_bindgen_version)"
-  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
-    log "installing wasm-bindgen-cli $wbg"
-    # --locked fails for this version (a locked dependency left the registry).
-    # A tool runs fine without its release profile's link-time optimisation.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install wasm-bindgen-cli --version "$wbg"
-  fi
 }
 
 # build_site debug|release: the server and the site it serves (target/site:
@@ -44,8 +30,8 @@ ensure_rust_tools() {
 # 0.3 builds them, without cargo-leptos: compiling it took 11 to 21 of the
 # 40 minutes a fresh machine needed before the first page. The two builds run
 # at once (the browser's in target/front, as cargo-leptos keeps it), then
-# wasm-bindgen, and in release wasm-opt. Same features and flags as
-# `cargo test`, so the server is compiled once for both.
+# bundle/ (wasm-bindgen as a library), and in release wasm-opt. Same features
+# and flags as `cargo test`, so the server is compiled once for both.
 build_site() {
   local mode="${1:-debug}" target site front profile_args=() wasm_profile=debug
   export_leptos_debug_env
@@ -59,7 +45,8 @@ build_site() {
   fi
   mkdir -p "$site/pkg"
   log "building the server and the browser bundle ($mode)"
-  cargo build --package=server --bin=server --no-default-features --features=ssr "${profile_args[@]}" &
+  # The bundle tool (wasm-bindgen as a library, bundle/) comes with the server.
+  cargo build --package=server --bin=server --package=bundle --bin=bundle --no-default-features --features=server/ssr "${profile_args[@]}" &
   local server_build=$!
   local wasm_args=(--package=frontend --lib --target=wasm32-unknown-unknown --no-default-features --features=hydrate)
   [ "$mode" = release ] && wasm_args+=(--profile=wasm-release)
@@ -68,9 +55,9 @@ build_site() {
   local server_ok=0
   wait "$server_build" || server_ok=$?
   [ "$front_ok" = 0 ] && [ "$server_ok" = 0 ] || { log "the build failed"; return 1; }
-  wasm-bindgen --target=web --out-name=baocao --out-dir="$site/pkg" "$front/wasm32-unknown-unknown/$wasm_profile/frontend.wasm"
-  # The name the server looks for (and cargo-leptos used).
-  mv -f "$site/pkg/baocao_bg.wasm" "$site/pkg/baocao.wasm"
+  local tool_dir=debug
+  [ "$mode" = release ] && tool_dir=release
+  "$target/$tool_dir/bundle" "$front/wasm32-unknown-unknown/$wasm_profile/frontend.wasm" "$site/pkg"
   if [ "$mode" = release ]; then
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$site/pkg/baocao.wasm" -o "$site/pkg/baocao.wasm"
   fi
@@ -151,8 +138,6 @@ export_leptos_debug_env() {
   export LEPTOS_BIN_DIR="server" LEPTOS_JS_MINIFY="false" LEPTOS_HASH_FILES="false"
 }
 
-# The integration tests send reminder e-mails to a real SMTP server on the
-# loopback: Python's aiosmtpd (PyPI).
 # Python modules the tests use: aiosmtpd (a real SMTP server for the e-mail
 # tests) and openpyxl (the Excel spec edits a downloaded form as a clerk would).
 ensure_python_module() {
