@@ -284,17 +284,21 @@ pub struct Rollup {
 impl Rollup {
     pub fn new(input: &Input<'_>) -> Result<Rollup, DecError> {
         let defs: HashMap<i32, IndicatorDef> = input.indicators.iter().map(|d| (d.id, d.clone())).collect();
-        let mut grouped: HashMap<(i32, String, i32), Vec<&Fact>> = HashMap::new();
+        // Only facts `unit_figure` would count are grouped: a trend asks for
+        // each month of a year's facts, and grouping the other eleven
+        // months' facts every time was most of its cost.
+        let min_delivery = input.counted.min_delivery();
+        let mut grouped: HashMap<(i32, &str, i32), Vec<&Fact>> = HashMap::new();
         for f in input.facts {
-            if defs.contains_key(&f.indicator) {
-                grouped.entry((f.indicator, f.part.clone(), f.unit)).or_default().push(f);
+            if f.delivery >= min_delivery && within(&f.period, &input.target) && defs.contains_key(&f.indicator) {
+                grouped.entry((f.indicator, f.part.as_str(), f.unit)).or_default().push(f);
             }
         }
         let mut figures: HashMap<(i32, String), BTreeMap<i32, UnitFigure>> = HashMap::new();
         for ((ind, part, unit), fs) in grouped {
             let agg = defs[&ind].aggregation;
             if let Some(fig) = unit_figure(agg, &fs, &input.target, input.counted)? {
-                figures.entry((ind, part)).or_default().insert(unit, fig);
+                figures.entry((ind, part.to_string())).or_default().insert(unit, fig);
             }
         }
         Ok(Rollup { target: input.target, figures, defs, expected: input.expected.clone() })
