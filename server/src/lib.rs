@@ -58,11 +58,11 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// SQLite's own (C) allocations still come from glibc, which raises its
-/// mmap threshold to the size of each large block freed,
-/// after which large blocks come from per-thread arenas and are never given
-/// back (before mimalloc, a flood of sign-ins left the server at 1.26 GB). A fixed threshold keeps large blocks
-/// in mmap (returned on free) and fewer arenas bound what small allocations
-/// can hold. Call it first thing in `main`, before any thread exists, so
+/// mmap threshold to the size of each large block freed, after which large
+/// blocks come from per-thread arenas and are never given back (before
+/// mimalloc, a flood of sign-ins left the server at 1.26 GB). A fixed
+/// threshold keeps large blocks in mmap (returned on free) and fewer arenas
+/// bound what small allocations can hold. Call it first thing in `main`, before any thread exists, so
 /// every arena follows the settings (the benchmarks do too, to measure what
 /// is deployed).
 pub fn tune_allocator() {
