@@ -1,4 +1,4 @@
-# bench: province-wide roll-up of 50 indicators × units × 12 months on 3 generated years, on SQLite and PostgreSQL, against DuckDB on the same values (targets: p95 < 100 ms on both, within 3× DuckDB)
+# bench: province-wide roll-up of 50 indicators × units × 12 months on 3 generated years (2 million values; ROLLUP_LARGE_ROWS sizes it), on SQLite and PostgreSQL, against DuckDB on the same values (targets: p95 < 100 ms on both, within 3× DuckDB)
 # Sourced by bench/run (ROOT and the tool functions are set).
 iterations="${1:-30}"
 csv="${TMPDIR:-/tmp}/baocao-rollup-$$.csv"
@@ -7,7 +7,8 @@ cargo build --release -p server --example bench_rollup >&2
 log "generating three province-years, exporting the values, then $iterations roll-ups"
 line="$("${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_rollup" "$iterations" "$csv" | grep '^ROLLUP ')"
 echo "$line" >&2
-p95="$(sed -n 's/.*p95_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+p95="$(sed -n 's/.* p95_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+cold="$(sed -n 's/.*cold_p95_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
 values="$(sed -n 's/.*values=\([0-9]*\).*/\1/p' <<<"$line")"
 year="$(sed -n 's/.* year=\([0-9]*\).*/\1/p' <<<"$line")"
 ids="$(sed -n 's/.*indicators=\([0-9,]*\).*/\1/p' <<<"$line")"
@@ -42,8 +43,9 @@ log "the same on PostgreSQL"
 pg_line="$(BENCH_DATABASE_URL="${PG_TEST_URL%/*}/$pg_db" "${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_rollup" "$iterations" "$csv" | grep '^ROLLUP ')"
 rm -f "$csv"
 echo "$pg_line" >&2
-pg_p95="$(sed -n 's/.*p95_ms=\([0-9.]*\).*/\1/p' <<<"$pg_line")"
+pg_p95="$(sed -n 's/.* p95_ms=\([0-9.]*\).*/\1/p' <<<"$pg_line")"
+pg_cold="$(sed -n 's/.*cold_p95_ms=\([0-9.]*\).*/\1/p' <<<"$pg_line")"
 sum() { sed -n 's/.*province_sum=\([0-9-]*\).*/\1/p' <<<"$1"; }
 [ "$(sum "$line")" = "$(sum "$pg_line")" ] || { log "the province's total differs between SQLite and PostgreSQL"; exit 1; }
 ratio="$(python3 -c "print(f'{$p95 / max($duck_ms, 0.001):.1f}')")"
-echo "rollup p95_ms=$p95 duckdb_ms=$duck_ms vs_duckdb=$ratio values=$values pg_p95_ms=$pg_p95"
+echo "rollup p95_ms=$p95 duckdb_ms=$duck_ms vs_duckdb=$ratio values=$values pg_p95_ms=$pg_p95 cold_p95_ms=$cold pg_cold_p95_ms=$pg_cold"

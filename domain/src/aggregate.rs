@@ -49,6 +49,7 @@
 use crate::dec::{Dec, DecError};
 use crate::indicator::Aggregation;
 use crate::period::{Frequency, Period};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whether a report counts.
@@ -184,27 +185,61 @@ fn fold_time(agg: Aggregation, values: &[(Period, Dec)]) -> Result<Option<Dec>, 
 /// The figure of one unit for `target` from its facts (one indicator, one
 /// part), by the double-reporting rule in the module documentation.
 pub fn unit_figure(agg: Aggregation, facts: &[&Fact], target: &Period, counted: Counted) -> Result<Option<UnitFigure>, DecError> {
-    let mut sources: BTreeMap<(i32, Frequency), Vec<&Fact>> = BTreeMap::new();
-    for f in facts {
-        if f.delivery >= counted.min_delivery() && within(&f.period, target) {
-            sources.entry((f.regime, f.period.frequency())).or_default().push(f);
-        }
+    Tilings::new(target).unit_figure(agg, facts, counted)
+}
+
+/// The periods of each frequency that tile a target: made once per roll-up,
+/// not once per unit and indicator (a roll-up asks for thousands).
+struct Tilings {
+    target: Period,
+    by_frequency: Vec<(Frequency, Option<Vec<Period>>)>,
+}
+
+impl Tilings {
+    fn new(target: &Period) -> Tilings {
+        Tilings { target: *target, by_frequency: Frequency::ALL.iter().map(|f| (*f, tiling(*f, target))).collect() }
     }
-    // Complete sources with their sort key.
-    let mut complete: Vec<((usize, bool, i32), (i32, Frequency), Vec<&Fact>)> = Vec::new();
-    for ((regime, freq), fs) in sources {
-        let Some(tiles) = tiling(freq, target) else { continue };
-        if !tiles.iter().all(|t| fs.iter().any(|f| &f.period == t)) {
-            continue;
-        }
-        let accepted = fs.iter().all(|f| f.delivery >= ACCEPTED);
-        complete.push(((tiles.len(), !accepted, regime), (regime, freq), fs));
+
+    fn of(&self, f: Frequency) -> Option<&[Period]> {
+        self.by_frequency.iter().find(|(g, _)| *g == f).and_then(|(_, t)| t.as_deref())
     }
-    complete.sort_by_key(|c| c.0);
-    let double = complete.len() > 1;
-    let Some(((n, not_accepted, _), (regime, frequency), fs)) = complete.into_iter().next() else { return Ok(None) };
-    let values: Vec<(Period, Dec)> = fs.iter().map(|f| (f.period, Dec::from_scaled(f.value, f.scale))).collect();
-    Ok(fold_time(agg, &values)?.map(|value| UnitFigure { value, regime, frequency, periods: n, accepted: !not_accepted, double_reported: double }))
+
+    fn unit_figure(&self, agg: Aggregation, facts: &[&Fact], counted: Counted) -> Result<Option<UnitFigure>, DecError> {
+        let target = &self.target;
+        // (regime, frequency) → its facts; a unit has one or two sources.
+        let mut sources: Vec<((i32, Frequency), Vec<&Fact>)> = Vec::new();
+        for f in facts {
+            if f.delivery >= counted.min_delivery() && within(&f.period, target) {
+                let key = (f.regime, f.period.frequency());
+                match sources.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, fs)) => fs.push(f),
+                    None => sources.push((key, vec![f])),
+                }
+            }
+        }
+        // Complete sources with their sort key.
+        let mut complete: Vec<((usize, bool, i32), (i32, Frequency), Vec<&Fact>)> = Vec::new();
+        for ((regime, freq), fs) in sources {
+            let Some(tiles) = self.of(freq) else { continue };
+            if !tiles.iter().all(|t| fs.iter().any(|f| &f.period == t)) {
+                continue;
+            }
+            let accepted = fs.iter().all(|f| f.delivery >= ACCEPTED);
+            complete.push(((tiles.len(), !accepted, regime), (regime, freq), fs));
+        }
+        complete.sort_by_key(|c| (c.0, c.1.1));
+        let double = complete.len() > 1;
+        let Some(((n, not_accepted, _), (regime, frequency), fs)) = complete.into_iter().next() else { return Ok(None) };
+        let values: Vec<(Period, Dec)> = fs.iter().map(|f| (f.period, Dec::from_scaled(f.value, f.scale))).collect();
+        Ok(fold_time(agg, &values)?.map(|value| UnitFigure {
+            value,
+            regime,
+            frequency,
+            periods: n,
+            accepted: !not_accepted,
+            double_reported: double,
+        }))
+    }
 }
 
 /// A node's figure for one indicator and part.
@@ -224,12 +259,12 @@ pub struct Cell {
 /// The unit tree: each unit's parent.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    children: HashMap<i32, Vec<i32>>,
+    children: FxHashMap<i32, Vec<i32>>,
 }
 
 impl Tree {
     pub fn new(units: &[(i32, Option<i32>)]) -> Tree {
-        let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+        let mut children: FxHashMap<i32, Vec<i32>> = FxHashMap::default();
         for (id, parent) in units {
             if let Some(p) = parent {
                 children.entry(*p).or_default().push(*id);
@@ -248,7 +283,7 @@ impl Tree {
     /// The node and everything below it (a cycle in bad data stops, never loops).
     pub fn subtree(&self, id: i32) -> Vec<i32> {
         let mut out = vec![id];
-        let mut seen: HashSet<i32> = HashSet::from([id]);
+        let mut seen: FxHashSet<i32> = std::iter::once(id).collect();
         let mut i = 0;
         while i < out.len() {
             for c in self.children(out[i]) {
@@ -264,7 +299,9 @@ impl Tree {
 
 /// Everything a roll-up reads.
 pub struct Input<'a> {
-    pub facts: &'a [Fact],
+    /// The facts, in slices: a server keeps a year's facts in memory,
+    /// one slice per indicator, and a roll-up reads the slices it asks for.
+    pub facts: &'a [&'a [Fact]],
     pub indicators: &'a [IndicatorDef],
     /// Indicator → units expected to report it for the target period.
     pub expected: &'a HashMap<i32, HashSet<i32>>,
@@ -276,44 +313,60 @@ pub struct Input<'a> {
 #[derive(Clone, Debug)]
 pub struct Rollup {
     pub target: Period,
-    figures: HashMap<(i32, String), BTreeMap<i32, UnitFigure>>,
-    defs: HashMap<i32, IndicatorDef>,
-    expected: HashMap<i32, HashSet<i32>>,
+    /// indicator → part → unit → figure (nested so a lookup by `&str`
+    /// allocates nothing: pages ask for thousands of cells).
+    figures: FxHashMap<i32, FxHashMap<String, BTreeMap<i32, UnitFigure>>>,
+    defs: FxHashMap<i32, IndicatorDef>,
+    expected: FxHashMap<i32, FxHashSet<i32>>,
 }
 
 impl Rollup {
     pub fn new(input: &Input<'_>) -> Result<Rollup, DecError> {
-        let defs: HashMap<i32, IndicatorDef> = input.indicators.iter().map(|d| (d.id, d.clone())).collect();
+        let defs: FxHashMap<i32, IndicatorDef> = input.indicators.iter().map(|d| (d.id, d.clone())).collect();
         // Only facts `unit_figure` would count are grouped: a trend asks for
         // each month of a year's facts, and grouping the other eleven
         // months' facts every time was most of its cost.
         let min_delivery = input.counted.min_delivery();
-        let mut grouped: HashMap<(i32, &str, i32), Vec<&Fact>> = HashMap::new();
-        for f in input.facts {
-            if f.delivery >= min_delivery && within(&f.period, &input.target) && defs.contains_key(&f.indicator) {
-                grouped.entry((f.indicator, f.part.as_str(), f.unit)).or_default().push(f);
-            }
-        }
-        let mut figures: HashMap<(i32, String), BTreeMap<i32, UnitFigure>> = HashMap::new();
-        for ((ind, part, unit), fs) in grouped {
+        let mut kept: Vec<&Fact> = input
+            .facts
+            .iter()
+            .flat_map(|c| c.iter())
+            .filter(|f| f.delivery >= min_delivery && within(&f.period, &input.target) && defs.contains_key(&f.indicator))
+            .collect();
+        // Grouped by sorting rather than hashing: each (indicator, part)'s
+        // units then come in a run, and its map is made once.
+        kept.sort_unstable_by(|a, b| (a.indicator, a.part.as_str(), a.unit).cmp(&(b.indicator, b.part.as_str(), b.unit)));
+        let tilings = Tilings::new(&input.target);
+        let mut figures: FxHashMap<i32, FxHashMap<String, BTreeMap<i32, UnitFigure>>> = FxHashMap::default();
+        for cell in kept.chunk_by(|a, b| a.indicator == b.indicator && a.part == b.part) {
+            let (ind, part) = (cell[0].indicator, &cell[0].part);
             let agg = defs[&ind].aggregation;
-            if let Some(fig) = unit_figure(agg, &fs, &input.target, input.counted)? {
-                figures.entry((ind, part.to_string())).or_default().insert(unit, fig);
+            let mut by_unit = BTreeMap::new();
+            for fs in cell.chunk_by(|a, b| a.unit == b.unit) {
+                if let Some(fig) = tilings.unit_figure(agg, fs, input.counted)? {
+                    by_unit.insert(fs[0].unit, fig);
+                }
+            }
+            if !by_unit.is_empty() {
+                figures.entry(ind).or_default().insert(part.clone(), by_unit);
             }
         }
-        Ok(Rollup { target: input.target, figures, defs, expected: input.expected.clone() })
+        let expected = input.expected.iter().map(|(i, units)| (*i, units.iter().copied().collect())).collect();
+        Ok(Rollup { target: input.target, figures, defs, expected })
+    }
+
+    fn of(&self, indicator: i32, part: &str) -> Option<&BTreeMap<i32, UnitFigure>> {
+        self.figures.get(&indicator)?.get(part)
     }
 
     /// A unit's own figure.
     pub fn unit_figure(&self, indicator: i32, part: &str, unit: i32) -> Option<&UnitFigure> {
-        self.figures.get(&(indicator, part.to_string()))?.get(&unit)
+        self.of(indicator, part)?.get(&unit)
     }
 
     /// The units with a figure for an indicator's part (for a rate: both of its parts, or the rate itself).
     pub fn reporters(&self, indicator: i32, part: &str) -> std::collections::BTreeSet<i32> {
-        let of = |ind: i32| -> std::collections::BTreeSet<i32> {
-            self.figures.get(&(ind, part.to_string())).map(|m| m.keys().copied().collect()).unwrap_or_default()
-        };
+        let of = |ind: i32| -> std::collections::BTreeSet<i32> { self.of(ind, part).map(|m| m.keys().copied().collect()).unwrap_or_default() };
         let mut out = of(indicator);
         if let Some(rate) = self.defs.get(&indicator).and_then(|d| d.rate) {
             out.extend(of(rate.numerator).intersection(&of(rate.denominator)));
@@ -321,19 +374,16 @@ impl Rollup {
         out
     }
 
-    fn expected_in(&self, indicator: i32, nodes: &HashSet<i32>, reporters: &[i32]) -> usize {
-        let mut e: HashSet<i32> = self.expected.get(&indicator).map(|s| s.intersection(nodes).copied().collect()).unwrap_or_default();
+    fn expected_in(&self, indicator: i32, nodes: &FxHashSet<i32>, reporters: &[i32]) -> usize {
+        let mut e: FxHashSet<i32> = self.expected.get(&indicator).map(|s| s.intersection(nodes).copied().collect()).unwrap_or_default();
         e.extend(reporters.iter().copied());
         e.len()
     }
 
-    fn stored_cell(&self, indicator: i32, part: &str, nodes: &HashSet<i32>, is_unit: bool) -> Result<Cell, DecError> {
+    fn stored_cell(&self, indicator: i32, part: &str, nodes: &FxHashSet<i32>, is_unit: bool) -> Result<Cell, DecError> {
         let agg = self.defs.get(&indicator).map(|d| d.aggregation).unwrap_or_default();
-        let figs: Vec<(i32, &UnitFigure)> = self
-            .figures
-            .get(&(indicator, part.to_string()))
-            .map(|m| m.iter().filter(|(u, _)| nodes.contains(u)).map(|(u, f)| (*u, f)).collect())
-            .unwrap_or_default();
+        let figs: Vec<(i32, &UnitFigure)> =
+            self.of(indicator, part).map(|m| m.iter().filter(|(u, _)| nodes.contains(u)).map(|(u, f)| (*u, f)).collect()).unwrap_or_default();
         let units: Vec<i32> = figs.iter().map(|(u, _)| *u).collect();
         let vals: Vec<Dec> = figs.iter().map(|(_, f)| f.value).collect();
         let value = if vals.is_empty() {
@@ -364,19 +414,19 @@ impl Rollup {
     pub fn cell(&self, tree: &Tree, node: i32, indicator: i32, part: &str) -> Result<Cell, DecError> {
         let sub = tree.subtree(node);
         let is_unit = sub.len() == 1;
-        let nodes: HashSet<i32> = sub.into_iter().collect();
+        let nodes: FxHashSet<i32> = sub.into_iter().collect();
         let Some(rate) = self.defs.get(&indicator).and_then(|d| d.rate) else {
             return self.stored_cell(indicator, part, &nodes, is_unit);
         };
-        let both = |ind: i32| -> HashSet<i32> {
-            self.figures.get(&(ind, part.to_string())).map(|m| m.keys().filter(|u| nodes.contains(u)).copied().collect()).unwrap_or_default()
+        let both = |ind: i32| -> FxHashSet<i32> {
+            self.of(ind, part).map(|m| m.keys().filter(|u| nodes.contains(u)).copied().collect()).unwrap_or_default()
         };
         let n_units = both(rate.numerator);
         let d_units = both(rate.denominator);
         let reporters: Vec<i32> = n_units.intersection(&d_units).copied().collect();
         // Over the units that gave both parts only: a denominator without its
         // numerator would bias the rate.
-        let pairs: HashSet<i32> = reporters.iter().copied().collect();
+        let pairs: FxHashSet<i32> = reporters.iter().copied().collect();
         let num = self.stored_cell(rate.numerator, part, &pairs, is_unit)?;
         let den = self.stored_cell(rate.denominator, part, &pairs, is_unit)?;
         let value = match (num.value, den.value) {
@@ -560,7 +610,8 @@ mod tests {
             },
         ];
         let expected: HashMap<i32, HashSet<i32>> = (1..=5).map(|i| (i, HashSet::from([4, 5, 6]))).collect();
-        let r = Rollup::new(&Input { facts: &facts, indicators: &defs, expected: &expected, target: Q1, counted: Counted::SentOrAccepted }).unwrap();
+        let r =
+            Rollup::new(&Input { facts: &[&facts], indicators: &defs, expected: &expected, target: Q1, counted: Counted::SentOrAccepted }).unwrap();
         let c = r.cell(&t, 1, 1, "").unwrap();
         assert_eq!((c.value, c.reported, c.expected, c.accepted), (Some(d("40")), 2, 3, 2));
         assert_eq!(r.cell(&t, 3, 1, "").unwrap().value, None, "missing stays missing");
@@ -588,7 +639,7 @@ mod tests {
                 rate: Some(Rate { numerator: 1, denominator: 2, factor: d("10000") }),
             },
         ];
-        let r = Rollup::new(&Input { facts: &facts, indicators: &defs, expected: &HashMap::new(), target: Q1, counted: Counted::SentOrAccepted })
+        let r = Rollup::new(&Input { facts: &[&facts], indicators: &defs, expected: &HashMap::new(), target: Q1, counted: Counted::SentOrAccepted })
             .unwrap();
         // 91 / 100 × 10 000 = 9 100 (the mean of the unit rates would be 10 000).
         assert_eq!(r.cell(&t, 1, 3, "").unwrap().value, Some(d("9100")));
@@ -726,7 +777,7 @@ mod tests {
             let list: Vec<(i32, Option<i32>)> = parents.iter().map(|(k, v)| (*k, *v)).collect();
             let tree = Tree::new(&list);
             for target in [Period::Quarter { year: 2025, quarter }, Period::Year { year: 2025 }, Period::Month { year: 2025, month: quarter * 3 }] {
-                let r = Rollup::new(&Input { facts: &facts, indicators: &[def(1, agg)], expected: &HashMap::new(), target, counted }).unwrap();
+                let r = Rollup::new(&Input { facts: &[&facts], indicators: &[def(1, agg)], expected: &HashMap::new(), target, counted }).unwrap();
                 for node in parents.keys() {
                     let c = r.cell(&tree, *node, 1, "").unwrap();
                     let (v, n) = naive(&parents, &facts, agg, *node, &target, counted);

@@ -19,6 +19,7 @@ mod m0013_webhooks;
 mod m0014_change_log_kind;
 mod m0015_dhis2_source;
 mod m0016_copied_values;
+mod m0017_facts_stamp;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_change_log_kind::Migration),
             Box::new(m0015_dhis2_source::Migration),
             Box::new(m0016_copied_values::Migration),
+            Box::new(m0017_facts_stamp::Migration),
         ]
     }
 }

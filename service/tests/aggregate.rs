@@ -18,7 +18,7 @@ use domain::dec::Dec;
 use domain::period::{Frequency, Period};
 use domain::{Actor, Role};
 use entity::{breakdown, breakdown_part, indicator, org_unit, regime, regime_unit, regime_version, regime_version_indicator, report, report_value};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use service::aggregate::{digital, figures};
 use std::collections::HashMap;
 
@@ -447,6 +447,33 @@ async fn a_sent_value_shows_in_the_next_roll_up(b: Backend) {
     let r = report::Entity::find().all(&fx.db).await.unwrap().into_iter().find(|r| r.period_key == "2025-04").unwrap();
     service::reports::store::set_delivery(&fx.db, r.id, domain::report::ReportStatus::Sent).await.unwrap();
     assert_eq!(get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "").await.0, Some(d("999")));
+    // The server keeps a year's figures between requests (`aggregate::facts`);
+    // every change to a counted row must reach the next request all the same.
+    let april = || get(&fx, &LEADER, m(4), Counted::SentOrAccepted, "P", "DT", "");
+    service::reports::store::set_delivery(&fx.db, r.id, domain::report::ReportStatus::Returned).await.unwrap();
+    assert_eq!(april().await.0, None, "a returned report stops counting at once");
+    service::reports::store::set_delivery(&fx.db, r.id, domain::report::ReportStatus::Accepted).await.unwrap();
+    assert_eq!(april().await.0, Some(d("999")));
+    let stamp = || async {
+        let backend = sea_orm::ConnectionTrait::get_database_backend(&fx.db);
+        let row = sea_orm::ConnectionTrait::query_one_raw(&fx.db, sea_orm::Statement::from_string(backend, "SELECT stamp FROM facts_stamp"))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    // A change to a draft's figures counts for nothing: the kept figures stay.
+    let before = stamp().await;
+    let rg = (r.regime_id, r.regime_version_id);
+    report(&fx.db, rg, fx.u["B"], m(4), 0, &[(fx.i["DT"], "", 5)]).await;
+    assert_eq!(stamp().await, before, "a draft's value leaves the stamp");
+    assert_eq!(april().await.0, Some(d("999")));
+    // A counted row written or deleted outside the service (the demo
+    // generator, an administrator's SQL) is seen too: the stamp is a trigger's.
+    report(&fx.db, rg, fx.u["C"], m(4), 1, &[(fx.i["DT"], "", 1)]).await;
+    assert_eq!(april().await.0, Some(d("1000")));
+    report_value::Entity::delete_many().filter(report_value::Column::ReportId.eq(r.id)).exec(&fx.db).await.unwrap();
+    assert_eq!(april().await.0, Some(d("1")));
 }
 
 /// A unit's people reach only their own unit through the dashboard and the

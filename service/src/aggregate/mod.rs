@@ -1,11 +1,11 @@
 //! Aggregate figures, read live from `report_value` (no overnight table:
 //! a value sent by a clerk is in the next request's roll-up).
 //!
-//! One query per roll-up reads the counted rows of the asked indicators for
-//! the target's year through the covering index `ix_report_value_rollup_regime`
-//! (indicator, year, delivery, unit, regime, frequency, ordinal, part, num):
-//! no join to the report, no table lookup. The scale is the indicator's,
-//! which cannot change once a published regime uses it. The fold over
+//! The counted rows of the asked indicators for the target's year are read
+//! through the covering index `ix_report_value_rollup_regime` (indicator,
+//! year, delivery, unit, regime, frequency, ordinal, part, num): no join to
+//! the report, no table lookup; and kept in memory until a counted figure
+//! changes (`facts`), so a dashboard's next request reads only a stamp. The fold over
 //! periods, the double-reporting rule and the fold up the unit tree are
 //! `domain::aggregate`, in exact decimals.
 //!
@@ -14,6 +14,7 @@
 //! and leader see their own unit only.
 
 pub mod digital;
+pub mod facts;
 pub mod views;
 
 use crate::board::expected::Expectations;
@@ -24,7 +25,7 @@ use domain::dec::Dec;
 use domain::indicator::Aggregation;
 use domain::period::{Frequency, Period};
 use domain::views::UnitRow;
-use entity::{breakdown_part, indicator, regime_version_indicator, report_value};
+use entity::{breakdown_part, indicator, regime_version_indicator};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -63,7 +64,9 @@ pub struct Figures {
     pub scope: i32,
     scope_nodes: HashSet<i32>,
     pub counted: Counted,
-    facts: Vec<Fact>,
+    /// Each indicator's facts of the target's year (shared with the
+    /// server's cache; the actor's own unit's only, for a unit's account).
+    facts: Vec<facts::IndicatorFacts>,
     defs: Vec<IndicatorDef>,
     /// Read once for the target: other periods' expectations come from them.
     exp: Expectations,
@@ -92,7 +95,8 @@ impl Figures {
     }
 
     fn make(&self, target: Period, expected: &HashMap<i32, HashSet<i32>>) -> Result<Rollup> {
-        Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected, target, counted: self.counted })
+        let facts: Vec<&[Fact]> = self.facts.iter().map(|f| facts::starting_within(f, &target)).collect();
+        Rollup::new(&aggregate::Input { facts: &facts, indicators: &self.defs, expected, target, counted: self.counted })
             .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))
     }
 
@@ -110,10 +114,7 @@ impl Figures {
         if let Some(r) = self.at_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&target) {
             return Ok(r.clone());
         }
-        let none = HashMap::new();
-        let r = Rollup::new(&aggregate::Input { facts: &self.facts, indicators: &self.defs, expected: &none, target, counted: self.counted })
-            .map_err(|e| ServiceError::Internal(format!("roll-up: {e:?}")))?;
-        let r = std::sync::Arc::new(r);
+        let r = std::sync::Arc::new(self.make(target, &HashMap::new())?);
         self.at_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(target, r.clone());
         Ok(r)
     }
@@ -185,55 +186,6 @@ pub async fn indicator_infos<C: ConnectionTrait>(db: &C, ids: Option<&[i32]>) ->
             statistical: m.statistical,
             sector: m.sector,
             owner_unit_id: m.owner_unit_id,
-        })
-        .collect())
-}
-
-/// The counted figures of some indicators in a year, from the covering index.
-pub async fn load_facts<C: ConnectionTrait>(
-    db: &C,
-    indicators: &[IndicatorInfo],
-    year: i32,
-    counted: Counted,
-    only_units: Option<&[i32]>,
-) -> Result<Vec<Fact>> {
-    if indicators.is_empty() {
-        return Ok(vec![]);
-    }
-    let scales: HashMap<i32, u8> = indicators.iter().map(|i| (i.id, i.scale)).collect();
-    let mut q = report_value::Entity::find()
-        .select_only()
-        .columns([
-            report_value::Column::UnitId,
-            report_value::Column::IndicatorId,
-            report_value::Column::Part,
-            report_value::Column::RegimeId,
-            report_value::Column::Frequency,
-            report_value::Column::Ordinal,
-            report_value::Column::Num,
-            report_value::Column::Delivery,
-        ])
-        .filter(report_value::Column::IndicatorId.is_in(scales.keys().copied().collect::<Vec<_>>()))
-        .filter(report_value::Column::PeriodYear.eq(year))
-        .filter(report_value::Column::Delivery.gte(counted.min_delivery()))
-        .filter(report_value::Column::Num.is_not_null());
-    if let Some(units) = only_units {
-        q = q.filter(report_value::Column::UnitId.is_in(units.to_vec()));
-    }
-    let rows: Vec<(i32, i32, String, i32, String, i16, Option<i64>, i16)> = q.into_tuple().all(db).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(unit, indicator, part, regime, freq, ordinal, num, delivery)| {
-            Some(Fact {
-                unit,
-                indicator,
-                part,
-                regime,
-                period: aggregate::period_of(year, &freq, ordinal)?,
-                value: num?,
-                scale: *scales.get(&indicator)?,
-                delivery,
-            })
         })
         .collect())
 }
@@ -331,7 +283,13 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
         })
         .collect();
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
-    let facts = load_facts(db, &infos, target.year(), counted, only.as_deref()).await?;
+    let scales: Vec<(i32, u8)> = infos.iter().map(|i| (i.id, i.scale)).collect();
+    let mut facts = facts::of_year(db, &scales, target.year()).await?;
+    if let Some(only) = &only {
+        for f in &mut facts {
+            *f = std::sync::Arc::new(f.iter().filter(|f| only.contains(&f.unit)).cloned().collect());
+        }
+    }
     let exp = Expectations::load(db).await?;
     let uses = version_uses(db, &ids).await?;
     let mut expected = expected_in(&exp, &uses, &target);

@@ -173,7 +173,7 @@ pub fn figures_of(info: &IndicatorInfo, defs: &[IndicatorDef], facts: &[Accepted
         periods.sort_by_key(|p| (p.months().0, p.months().1));
         for target in periods {
             let rollup =
-                Rollup::new(&aggregate::Input { facts: year_facts, indicators: defs, expected: &none, target, counted: Counted::AcceptedOnly })
+                Rollup::new(&aggregate::Input { facts: &[year_facts], indicators: defs, expected: &none, target, counted: Counted::AcceptedOnly })
                     .map_err(err)?;
             let (start, end) = period_dates(&target);
             let row = |level: &str, unit: &UnitRow, part: &(String, String), value: Dec, n: usize| Figure {
