@@ -40,6 +40,12 @@ pub fn starting_within<'a>(facts: &'a [Fact], target: &Period) -> &'a [Fact] {
 /// dashboard's comparisons, with room for a trend that reaches further.
 const KEPT: usize = 4;
 
+/// At most this many facts are kept in all (a fact is about 70 bytes: some
+/// 40 MB), least recently used first out. The digital share reads every
+/// numeric indicator of a year; on a province of 2 million values that is
+/// 600.000 facts, which are read, used and, past this, not kept.
+const KEPT_FACTS: usize = 600_000;
+
 struct Kept {
     stamp: i64,
     year: i32,
@@ -122,14 +128,12 @@ fn keep(stamp: i64, year: i32, loaded: &HashMap<i32, IndicatorFacts>) {
             k.used = now;
             k.by_indicator.extend(loaded.iter().map(|(id, f)| (*id, f.clone())));
         }
-        None => {
-            if c.kept.len() >= KEPT
-                && let Some(oldest) = c.kept.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
-            {
-                c.kept.swap_remove(oldest);
-            }
-            c.kept.push(Kept { stamp, year, by_indicator: loaded.clone(), used: now });
-        }
+        None => c.kept.push(Kept { stamp, year, by_indicator: loaded.clone(), used: now }),
+    }
+    let size = |k: &Kept| k.by_indicator.values().map(|f| f.len()).sum::<usize>();
+    while c.kept.len() > KEPT || c.kept.iter().map(size).sum::<usize>() > KEPT_FACTS {
+        let Some(oldest) = c.kept.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i) else { break };
+        c.kept.swap_remove(oldest);
     }
 }
 

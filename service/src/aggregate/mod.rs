@@ -258,8 +258,23 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
         Some(u) => u.iter().copied().collect(),
     };
     let mut infos = indicator_infos(db, indicator_ids).await?;
-    // A rate needs its parts, even when they were not asked for.
-    let codes: HashMap<String, i32> = indicator_infos(db, None).await?.into_iter().map(|i| (i.code.clone(), i.id)).collect();
+    // A rate needs its parts, even when they were not asked for (looked up
+    // by code: only the parts', not the whole catalogue with its breakdowns).
+    let part_codes: Vec<String> = infos.iter().filter_map(|i| i.rate.clone()).flat_map(|(n, d)| [n, d]).collect();
+    let codes: HashMap<String, i32> = if part_codes.is_empty() {
+        HashMap::new()
+    } else {
+        indicator::Entity::find()
+            .select_only()
+            .columns([indicator::Column::Code, indicator::Column::Id])
+            .filter(indicator::Column::Active.eq(true))
+            .filter(indicator::Column::Code.is_in(part_codes))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let wanted: Vec<i32> = infos
         .iter()
         .filter_map(|i| i.rate.as_ref())
