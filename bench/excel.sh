@@ -6,7 +6,7 @@ if ! python3 -c "import openpyxl" 2>/dev/null; then
   pip install --quiet openpyxl >&2 || pip install --quiet --break-system-packages openpyxl >&2
 fi
 log "building the benchmark (release)"
-cargo build --release -p service --example bench_excel >&2
+cargo build --release -p server --example bench_excel >&2
 log "$rounds imports of a filled 1,000-row form, each against calamine's parse of the same file"
 line="$("${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_excel" "$rounds" | tail -1)"
 echo "$line"

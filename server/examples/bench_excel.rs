@@ -6,6 +6,9 @@
 //! Writes the file for bench/excel.sh to time openpyxl's load of it.
 //!
 //! Prints `import_ms=… calamine_ms=… peak_rss_mb=… file=…` (medians).
+//!
+//! An example of the server crate so it runs with what a deployment runs:
+//! the server's allocator and its settings.
 
 use calamine::{Data, Reader};
 use chrono::Utc;
@@ -94,6 +97,7 @@ fn calamine_parse(bytes: &[u8]) -> usize {
 #[tokio::main]
 async fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+    server::tune_allocator();
     let dir = std::env::temp_dir().join(format!("baocao-bench-excel-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
