@@ -20,6 +20,7 @@ mod m0014_change_log_kind;
 mod m0015_dhis2_source;
 mod m0016_copied_values;
 mod m0017_facts_stamp;
+mod m0018_facts_stamp_truncate;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_dhis2_source::Migration),
             Box::new(m0016_copied_values::Migration),
             Box::new(m0017_facts_stamp::Migration),
+            Box::new(m0018_facts_stamp_truncate::Migration),
         ]
     }
 }

@@ -6,11 +6,11 @@
 //! change to a value row that a roll-up counts (delivery 1 or 2, before or
 //! after the change). Triggers rather than calls in the service: every
 //! writer is covered, the status changes, the demo generator, a future
-//! import, an administrator's SQL, with no call to forget. Random rather
-//! than a counter: the cache compares stamps for equality only, and after a
-//! restore a counter would repeat values the cache has already seen for
-//! other figures; a random stamp also tells two databases open in one
-//! process apart.
+//! import, an administrator's SQL (TRUNCATE: m0018), with no call to
+//! forget. Random rather than a counter: the cache compares stamps for
+//! equality only, and after a restore a counter would repeat values the
+//! cache has already seen for other figures; a random stamp also tells two
+//! databases open in one process apart.
 //!
 //! SQLite has only row triggers, filtered by `WHEN` (a draft's saves never
 //! touch the stamp). PostgreSQL uses statement triggers over the transition

@@ -474,6 +474,11 @@ async fn a_sent_value_shows_in_the_next_roll_up(b: Backend) {
     assert_eq!(april().await.0, Some(d("1000")));
     report_value::Entity::delete_many().filter(report_value::Column::ReportId.eq(r.id)).exec(&fx.db).await.unwrap();
     assert_eq!(april().await.0, Some(d("1")));
+    if b == Backend::Postgres {
+        // TRUNCATE fires no row trigger; it has one of its own (m0018).
+        sea_orm::ConnectionTrait::execute_unprepared(&fx.db, "TRUNCATE report_value").await.unwrap();
+        assert_eq!(april().await.0, None, "an emptied table empties the roll-up");
+    }
 }
 
 /// A unit's people reach only their own unit through the dashboard and the

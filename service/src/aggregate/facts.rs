@@ -96,24 +96,45 @@ pub async fn of_year<C: ConnectionTrait>(db: &C, scales: &[(i32, u8)], year: i32
         indicators.iter().copied().filter(|id| !found.contains_key(id)).collect()
     };
     if !missing.is_empty() {
-        let mut loaded: HashMap<i32, Vec<Fact>> = missing.iter().map(|id| (*id, Vec::new())).collect();
-        let scales: HashMap<i32, u8> = scales.iter().copied().collect();
-        for f in load(db, &missing, &scales, year).await? {
-            if let Some(v) = loaded.get_mut(&f.indicator) {
-                v.push(f);
-            }
-        }
-        let loaded: HashMap<i32, IndicatorFacts> = loaded
-            .into_iter()
-            .map(|(id, mut v)| {
-                v.sort_by_key(|f| f.period.months().0);
-                (id, Arc::new(v))
-            })
-            .collect();
+        let loaded = read(db, &missing, scales, year, None).await?;
         keep(stamp, year, &loaded);
         found.extend(loaded);
     }
     Ok(indicators.iter().map(|id| found.get(id).cloned().unwrap_or_default()).collect())
+}
+
+/// The same for some units only (a unit's own people), read afresh and not
+/// kept: a unit's few rows cost less to read than a province's facts, which
+/// any unit's send would make a kept copy read again.
+pub async fn of_units<C: ConnectionTrait>(db: &C, scales: &[(i32, u8)], year: i32, units: &[i32]) -> Result<Vec<IndicatorFacts>> {
+    let indicators: Vec<i32> = scales.iter().map(|(id, _)| *id).collect();
+    let found = read(db, &indicators, scales, year, Some(units)).await?;
+    Ok(indicators.iter().map(|id| found.get(id).cloned().unwrap_or_default()).collect())
+}
+
+/// Each indicator's facts, every one present (empty when it has none),
+/// sorted as `starting_within` reads them.
+async fn read<C: ConnectionTrait>(
+    db: &C,
+    indicators: &[i32],
+    scales: &[(i32, u8)],
+    year: i32,
+    units: Option<&[i32]>,
+) -> Result<HashMap<i32, IndicatorFacts>> {
+    let mut loaded: HashMap<i32, Vec<Fact>> = indicators.iter().map(|id| (*id, Vec::new())).collect();
+    let scales: HashMap<i32, u8> = scales.iter().copied().collect();
+    for f in load(db, indicators, &scales, year, units).await? {
+        if let Some(v) = loaded.get_mut(&f.indicator) {
+            v.push(f);
+        }
+    }
+    Ok(loaded
+        .into_iter()
+        .map(|(id, mut v)| {
+            v.sort_by_key(|f| f.period.months().0);
+            (id, Arc::new(v))
+        })
+        .collect())
 }
 
 fn keep(stamp: i64, year: i32, loaded: &HashMap<i32, IndicatorFacts>) {
@@ -140,11 +161,11 @@ fn keep(stamp: i64, year: i32, loaded: &HashMap<i32, IndicatorFacts>) {
 /// The counted figures of some indicators in a year, from the covering
 /// index (indicator, year, delivery, unit, regime, frequency, ordinal,
 /// part, num): no table lookup.
-async fn load<C: ConnectionTrait>(db: &C, indicators: &[i32], scales: &HashMap<i32, u8>, year: i32) -> Result<Vec<Fact>> {
+async fn load<C: ConnectionTrait>(db: &C, indicators: &[i32], scales: &HashMap<i32, u8>, year: i32, units: Option<&[i32]>) -> Result<Vec<Fact>> {
     let mut out = Vec::new();
     // Bounded IN lists: the digital share asks for every numeric indicator.
     for ids in indicators.chunks(500) {
-        let rows: Vec<(i32, i32, String, i32, String, i16, Option<i64>, i16)> = report_value::Entity::find()
+        let mut q = report_value::Entity::find()
             .select_only()
             .columns([
                 report_value::Column::UnitId,
@@ -159,10 +180,11 @@ async fn load<C: ConnectionTrait>(db: &C, indicators: &[i32], scales: &HashMap<i
             .filter(report_value::Column::IndicatorId.is_in(ids.to_vec()))
             .filter(report_value::Column::PeriodYear.eq(year))
             .filter(report_value::Column::Delivery.gte(Counted::SentOrAccepted.min_delivery()))
-            .filter(report_value::Column::Num.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?;
+            .filter(report_value::Column::Num.is_not_null());
+        if let Some(units) = units {
+            q = q.filter(report_value::Column::UnitId.is_in(units.to_vec()));
+        }
+        let rows: Vec<(i32, i32, String, i32, String, i16, Option<i64>, i16)> = q.into_tuple().all(db).await?;
         out.extend(rows.into_iter().filter_map(|(unit, indicator, part, regime, freq, ordinal, num, delivery)| {
             Some(Fact {
                 unit,

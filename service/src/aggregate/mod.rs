@@ -65,7 +65,7 @@ pub struct Figures {
     scope_nodes: HashSet<i32>,
     pub counted: Counted,
     /// Each indicator's facts of the target's year (shared with the
-    /// server's cache; the actor's own unit's only, for a unit's account).
+    /// server's kept figures; for a unit's account, its own unit's, read afresh).
     facts: Vec<facts::IndicatorFacts>,
     defs: Vec<IndicatorDef>,
     /// Read once for the target: other periods' expectations come from them.
@@ -299,12 +299,10 @@ pub async fn figures<C: ConnectionTrait>(db: &C, actor: &Actor, indicator_ids: O
         .collect();
     let ids: Vec<i32> = infos.iter().map(|i| i.id).collect();
     let scales: Vec<(i32, u8)> = infos.iter().map(|i| (i.id, i.scale)).collect();
-    let mut facts = facts::of_year(db, &scales, target.year()).await?;
-    if let Some(only) = &only {
-        for f in &mut facts {
-            *f = std::sync::Arc::new(f.iter().filter(|f| only.contains(&f.unit)).cloned().collect());
-        }
-    }
+    let facts = match &only {
+        None => facts::of_year(db, &scales, target.year()).await?,
+        Some(units) => facts::of_units(db, &scales, target.year(), units).await?,
+    };
     let exp = Expectations::load(db).await?;
     let uses = version_uses(db, &ids).await?;
     let mut expected = expected_in(&exp, &uses, &target);
