@@ -62,9 +62,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// blocks come from per-thread arenas and are never given back (before
 /// mimalloc, a flood of sign-ins left the server at 1.26 GB). A fixed
 /// threshold keeps large blocks in mmap (returned on free) and fewer arenas
-/// bound what small allocations can hold. Call it first thing in `main`, before any thread exists, so
-/// every arena follows the settings (the benchmarks do too, to measure what
-/// is deployed).
+/// bound what small allocations can hold. Call it first thing in `main`,
+/// before any thread exists, so every arena follows the settings (the
+/// benchmarks do too, to measure what is deployed).
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator parameters; called before any

@@ -53,7 +53,6 @@ struct Kept {
     used: u64,
 }
 
-#[derive(Default)]
 struct Cache {
     kept: Vec<Kept>,
     clock: u64,

@@ -5,9 +5,9 @@
 //! through the covering index `ix_report_value_rollup_regime` (indicator,
 //! year, delivery, unit, regime, frequency, ordinal, part, num): no join to
 //! the report, no table lookup; and kept in memory until a counted figure
-//! changes (`facts`), so a dashboard's next request reads only a stamp. The fold over
-//! periods, the double-reporting rule and the fold up the unit tree are
-//! `domain::aggregate`, in exact decimals.
+//! changes (`facts`), so a dashboard's next request reads only a stamp. The
+//! fold over periods, the double-reporting rule and the fold up the unit
+//! tree are `domain::aggregate`, in exact decimals.
 //!
 //! Who sees what: the provincial roles (leaders, the office, the
 //! administrator, machine clients) see the whole province; a unit's clerk
